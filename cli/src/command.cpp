@@ -1,0 +1,149 @@
+#include "itbound/cli/command.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "itbound/error.hpp"
+
+namespace itbound::cli {
+namespace {
+
+std::string normalise(std::string key) {
+  std::replace(key.begin(), key.end(), '_', '-');
+  return key;
+}
+
+std::string shown(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+double to_real(const Param& p, const Json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    char* end = nullptr;
+    errno = 0;
+    const double x = std::strtod(s.c_str(), &end);
+    if (!s.empty() && end == s.c_str() + s.size()) return x;
+  }
+  throw InvalidArgument(p.name, "must be a number, got " + shown(v));
+}
+
+std::int64_t to_integer(const Param& p, const Json& v) {
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  const double x = v.is_number_float() ? v.get<double>() : std::nan("");
+  if (v.is_number_float() && x == std::floor(x) && std::abs(x) < 9.0e15) return static_cast<std::int64_t>(x);
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    char* end = nullptr;
+    errno = 0;
+    const long long n = std::strtoll(s.c_str(), &end, 10);
+    if (!s.empty() && end == s.c_str() + s.size() && errno == 0) return n;
+    // Accept integral values written as reals ("1e6").
+    const double r = std::strtod(s.c_str(), &end);
+    if (!s.empty() && end == s.c_str() + s.size() && r == std::floor(r) && std::abs(r) < 9.0e15)
+      return static_cast<std::int64_t>(r);
+  }
+  throw InvalidArgument(p.name, "must be an integer, got " + shown(v));
+}
+
+bool to_flag(const Param& p, const Json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (s == "true" || s == "1") return true;
+    if (s == "false" || s == "0") return false;
+  }
+  throw InvalidArgument(p.name, "must be true or false, got " + shown(v));
+}
+
+void check_range(const Param& p, double x) {
+  if (std::isnan(x)) throw InvalidArgument(p.name, "must be a number, got NaN");
+  if (!p.range) return;
+  const Range& r = *p.range;
+  const bool ok = (r.lo_open ? x > r.lo : x >= r.lo) && (r.hi_open ? x < r.hi : x <= r.hi);
+  if (!ok) throw InvalidArgument(p.name, "must be in " + describe_range(p) + ", got " + format_number(x));
+}
+
+Json convert(const Param& p, const Json& v) {
+  switch (p.kind) {
+    case Kind::real: {
+      const double x = to_real(p, v);
+      check_range(p, x);
+      return x;
+    }
+    case Kind::integer: {
+      const std::int64_t n = to_integer(p, v);
+      check_range(p, static_cast<double>(n));
+      return n;
+    }
+    case Kind::flag: return to_flag(p, v);
+    case Kind::text:
+    case Kind::path: {
+      if (!v.is_string()) throw InvalidArgument(p.name, "must be a string, got " + v.dump());
+      const std::string s = v.get<std::string>();
+      if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end())
+        throw InvalidArgument(p.name, "must be " + describe_range(p) + ", got " + s);
+      return s;
+    }
+  }
+  return v;
+}
+
+std::string number_text(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return format_number(x);
+}
+
+}  // namespace
+
+std::string describe_range(const Param& p) {
+  if (!p.choices.empty()) {
+    std::string s = "one of: ";
+    for (std::size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : "") + p.choices[i];
+    return s;
+  }
+  if (!p.range) return "";
+  const Range& r = *p.range;
+  return std::string(r.lo_open ? "(" : "[") + number_text(r.lo) + ", " + number_text(r.hi) + (r.hi_open ? ")" : "]");
+}
+
+std::string describe(const Param& p) {
+  std::string s = p.doc;
+  const std::string range = describe_range(p);
+  if (!range.empty()) s += " Allowed: " + range + ".";
+  if (p.default_value) s += " Default: " + shown(*p.default_value) + ".";
+  else if (p.kind != Kind::flag) s += " Required.";
+  return s;
+}
+
+Args parse_args(const Command& command, const Json& raw) {
+  if (!raw.is_object()) throw InvalidArgument("args", "must be a JSON object of named arguments");
+  Json given = Json::object();
+  for (auto it = raw.begin(); it != raw.end(); ++it) {
+    const std::string key = normalise(it.key());
+    const bool known = std::any_of(command.params.begin(), command.params.end(),
+                                   [&](const Param& p) { return p.name == key; });
+    if (!known) throw InvalidArgument(key, "is not an argument of '" + command.name + "'");
+    given[key] = it.value();
+  }
+  Json values = Json::object();
+  for (const Param& p : command.params) {
+    if (given.contains(p.name) && !given[p.name].is_null()) values[p.name] = convert(p, given[p.name]);
+    else if (p.default_value) values[p.name] = *p.default_value;
+    else if (p.kind == Kind::flag) values[p.name] = false;
+    else throw InvalidArgument(p.name, "is required");
+  }
+  return Args(std::move(values));
+}
+
+Json run_command(const Command& command, const Json& raw) { return command.run(parse_args(command, raw)); }
+
+const Command* find_command(std::string_view name) {
+  for (const Command& c : commands())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace itbound::cli

@@ -1,0 +1,39 @@
+#pragma once
+// The one error type of the core: bad input, named by the field it came from.
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace itbound {
+
+class InvalidArgument : public std::invalid_argument {
+public:
+  InvalidArgument(std::string field, const std::string& problem)
+      : std::invalid_argument(field + ": " + problem), field_(std::move(field)) {}
+  const std::string& field() const noexcept { return field_; }
+
+private:
+  std::string field_;
+};
+
+// Shortest readable form of a number for error messages (the core does no other I/O).
+std::string format_number(double x);
+
+// Messages are built only on failure: these checks sit on hot paths.
+[[noreturn]] inline void fail(const char* field, const std::string& problem) { throw InvalidArgument(field, problem); }
+
+inline void require_finite(double x, const char* field) {
+  if (!std::isfinite(x)) fail(field, "must be a finite number, got " + format_number(x));
+}
+
+inline void require_probability(double x, const char* field) {
+  if (std::isnan(x)) fail(field, "must be a number, got NaN");
+  if (!(x >= 0.0 && x <= 1.0)) fail(field, "must be in [0, 1], got " + format_number(x));
+}
+
+inline void require_delta(double delta, const char* field = "delta") {
+  if (std::isnan(delta)) fail(field, "must be a number, got NaN");
+  if (!(delta > 0.0 && delta < 1.0)) fail(field, "must be in (0, 1), got " + format_number(delta));
+}
+
+}  // namespace itbound

@@ -1,0 +1,218 @@
+#include "itbound/solvers/kl.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "itbound/error.hpp"
+#include "itbound/solvers/rounding.hpp"
+
+namespace itbound {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// kl below is evaluated with relative error under 16 eps (each of its two terms is a product of
+// non-negative factors computed to a few ulps). A computed value >= c (1 + 64 eps) therefore proves
+// kl(q||p) > c exactly, which is what makes an inverse a certified bound.
+constexpr double kCertify = 1.0 + 64.0 * kEps;
+constexpr int kMaxNewton = 100;
+constexpr int kMaxWalk = 80;
+
+// x - ln(1+x) >= 0 for x > -1, where ratio = 1 + x is supplied separately (it is known more
+// accurately than 1 + x itself). Near 0 the difference cancels, so use
+// ln(1+x) = 2 atanh(t), t = x/(2+x), and x - 2t = x t: then x - ln(1+x) = x t - 2 t^3 (1/3 + t^2/5 + ...),
+// with |t| <= 1/7 for |x| <= 1/4 so ten terms reach 1e-17.
+inline double x_minus_log1p(double x, double ratio) {
+  if (std::abs(x) <= 0.25) {
+    const double t = x / (2.0 + x);
+    const double t2 = t * t;
+    double s = 1.0 / 21.0;
+    for (int k = 19; k >= 3; k -= 2) s = s * t2 + 1.0 / k;
+    return x * t - 2.0 * t * t2 * s;
+  }
+  return x - std::log(ratio);
+}
+
+// kl for q, p in (0,1) as q phi(d/q) + (1-q) phi(-d/(1-q)), phi(x) = x - ln(1+x), d = p - q:
+// both terms are non-negative, so no cancellation however close p is to q. omp = 1 - p is passed in
+// because near p = 1 the solver knows it far more accurately than 1 - p computed from p.
+inline double kl_interior(double q, double p, double omp) {
+  const double omq = 1.0 - q;
+  const double d = p < 0.5 ? p - q : omq - omp;
+  const double ratio = q > 1e-300 ? p / q : kInf;  // p/q would overflow below that
+  const double first = ratio < kInf ? q * x_minus_log1p(d / q, ratio)
+                                    : d - q * (std::log(p) - std::log(q));
+  return first + omq * x_minus_log1p(-d / omq, omp / omq);
+}
+
+inline double kl_unchecked(double q, double p) {
+  if (q == p) return 0.0;
+  if (q == 0.0) return -std::log1p(-p);
+  if (q == 1.0) return -std::log(p);
+  if (p == 0.0 || p == 1.0) return kInf;
+  return kl_interior(q, p, 1.0 - p);
+}
+
+inline bool certified_above(double q, double p, double c) { return kl_unchecked(q, p) >= c * kCertify; }
+
+// Binary entropy in nats.
+inline double entropy(double q) { return -(q * std::log(q) + (1.0 - q) * std::log1p(-q)); }
+
+void check_inputs(double q, double c) {
+  require_probability(q, "q");
+  if (std::isnan(c)) fail("c", "must be a number, got NaN");
+  if (c < 0.0) fail("c", "must be >= 0, got " + format_number(c));
+}
+
+// From a candidate near the root, step outward (1, 2, 4, ... ulps) until kl certifiably exceeds c,
+// never past `safe`, which is already certified.
+template <bool Up>
+double certify_outward(double q, double c, double candidate, double safe) {
+  const double dir = Up ? kInf : -kInf;
+  double p = candidate;
+  double step_ulps = 1.0;
+  for (int walk = 0; walk < kMaxWalk; ++walk) {
+    if (Up ? p >= safe : p <= safe) return safe;
+    if (certified_above(q, p, c)) return p;
+    const double ulp = std::abs(std::nextafter(p, dir) - p);
+    p = Up ? std::min(p + step_ulps * ulp, 1.0) : std::max(p - step_ulps * ulp, 0.0);
+    step_ulps *= 2.0;
+  }
+  return safe;
+}
+
+}  // namespace
+
+double kl(double q, double p) {
+  require_probability(q, "q");
+  require_probability(p, "p");
+  return kl_unchecked(q, p);
+}
+
+// Newton in y = -ln(1-p): h(y) = kl(q||1-e^-y) - c is increasing and convex on p >= q (h'' = q e^y/(e^y-1)^2),
+// so from any point above the root the iterates decrease monotonically onto it and, unlike Newton in p,
+// do not stall as p -> 1. Upper bracket: kl(q||p) >= -H(q) + (1-q) y, so y <= (c + H(q))/(1-q).
+KlInverseResult kl_inverse_upper(double q, double c) {
+  check_inputs(q, c);
+  if (c == 0.0 || q == 1.0) return {q, SolverStatus::exact, 0};
+  if (std::isinf(c)) return {1.0, SolverStatus::exact, 0};
+  if (q == 0.0) return {std::min(round_up(-std::expm1(-c), 1), 1.0), SolverStatus::exact, 0};
+
+  const double omq = 1.0 - q;
+  const double y_bracket = (c + entropy(q)) / omq * (1.0 + 8.0 * kEps);
+  // Pinsker and kl(q||p) >= (p-q)^2/(2p) give p <= q + sqrt(c/2) and p <= q + sqrt(2qc) + 2c.
+  const double p0 = std::min(q + std::sqrt(0.5 * c), q + std::sqrt(2.0 * q * c) + 2.0 * c);
+  double y = p0 < 1.0 ? std::min(-std::log1p(-p0), y_bracket) : y_bracket;
+
+  double safe = 1.0;
+  double candidate = q;
+  SolverStatus status = SolverStatus::not_converged;
+  int it = 0;
+  while (it < kMaxNewton) {
+    ++it;
+    const double p = -std::expm1(-y);
+    if (p <= q) {
+      candidate = q;
+      status = SolverStatus::converged;
+      break;
+    }
+    // h is evaluated at the double p itself, so a certified p is a certified result. Where p rounds
+    // to 1, evaluate h in y for the step: ln(q/p) = ln q - ln(1 - e^-y).
+    const double h = p < 1.0 ? kl_interior(q, p, 1.0 - p) - c
+                             : q * (std::log(q) - std::log1p(-std::exp(-y))) + omq * (std::log1p(-q) + y) - c;
+    if (p < 1.0 && h + c >= c * kCertify) safe = std::min(safe, p);
+    if (h <= 0.0) {
+      candidate = p;
+      status = SolverStatus::converged;
+      break;
+    }
+    y -= h * p / (p - q);
+    candidate = -std::expm1(-y);
+    if (candidate >= p * (1.0 - 4.0 * kEps)) {  // the double p no longer moves
+      status = SolverStatus::converged;
+      break;
+    }
+  }
+  const double value = certify_outward<true>(q, c, std::max(candidate, q), safe);
+  return {value, status, it};
+}
+
+// Newton in z = ln p: k(z) = kl(q||e^z) - c is decreasing and convex on p <= q (k'' = (1-q) e^z/(1-e^z)^2),
+// so iterates from the left increase monotonically onto the root. Lower bracket: kl(q||p) >= -H(q) - q z.
+KlInverseResult kl_inverse_lower(double q, double c) {
+  check_inputs(q, c);
+  if (c == 0.0 || q == 0.0) return {q, SolverStatus::exact, 0};
+  if (std::isinf(c)) return {0.0, SolverStatus::exact, 0};
+  if (q == 1.0) return {std::max(round_down(std::exp(-c), 1), 0.0), SolverStatus::exact, 0};
+
+  const double omq = 1.0 - q;
+  const double z_bracket = -(c + entropy(q)) / q * (1.0 + 8.0 * kEps);
+  const double p0 = std::max(q - std::sqrt(0.5 * c), q - std::sqrt(2.0 * q * c));
+  double z = p0 > 0.0 ? std::max(std::log(p0), z_bracket) : z_bracket;
+
+  double safe = 0.0;
+  double candidate = q;
+  SolverStatus status = SolverStatus::not_converged;
+  int it = 0;
+  while (it < kMaxNewton) {
+    ++it;
+    const double p = std::exp(z);
+    if (p >= q) {
+      candidate = q;
+      status = SolverStatus::converged;
+      break;
+    }
+    // Below ~1e-300 evaluate in z: q ln(q/p) = q (ln q - z); the dropped (1-q) p term only lowers kl.
+    const double k = p > 1e-300 ? kl_interior(q, p, 1.0 - p) - c : q * (std::log(q) - z) + omq * std::log1p(-q) - c;
+    if (k + c >= c * kCertify) safe = std::max(safe, p);
+    if (k <= 0.0) {
+      candidate = p;
+      status = SolverStatus::converged;
+      break;
+    }
+    z += k * (1.0 - p) / (q - p);
+    candidate = std::exp(z);
+    if (candidate <= p * (1.0 + 4.0 * kEps) || candidate < 1e-300) {
+      status = SolverStatus::converged;
+      break;
+    }
+  }
+  const double value = certify_outward<false>(q, c, std::min(candidate, q), safe);
+  return {value, status, it};
+}
+
+namespace {
+template <typename Solve>
+KlInverseArrayResult map_inverse(const Eigen::Ref<const Eigen::ArrayXd>& q,
+                                 const Eigen::Ref<const Eigen::ArrayXd>& c, Solve solve) {
+  if (q.size() != c.size())
+    fail("c", "must have the same length as q (" + std::to_string(q.size()) + "), got " + std::to_string(c.size()));
+  KlInverseArrayResult out{Eigen::ArrayXd(q.size()), 0};
+  for (Eigen::Index i = 0; i < q.size(); ++i) {
+    KlInverseResult r;
+    try {
+      r = solve(q[i], c[i]);
+    } catch (const InvalidArgument& e) {
+      const std::string what = e.what();
+      throw InvalidArgument(e.field() + "[" + std::to_string(i) + "]", what.substr(e.field().size() + 2));
+    }
+    out.value[i] = r.value;
+    if (r.status == SolverStatus::not_converged) ++out.not_converged;
+  }
+  return out;
+}
+}  // namespace
+
+KlInverseArrayResult kl_inverse_upper(const Eigen::Ref<const Eigen::ArrayXd>& q,
+                                      const Eigen::Ref<const Eigen::ArrayXd>& c) {
+  return map_inverse(q, c, [](double qi, double ci) { return kl_inverse_upper(qi, ci); });
+}
+
+KlInverseArrayResult kl_inverse_lower(const Eigen::Ref<const Eigen::ArrayXd>& q,
+                                      const Eigen::Ref<const Eigen::ArrayXd>& c) {
+  return map_inverse(q, c, [](double qi, double ci) { return kl_inverse_lower(qi, ci); });
+}
+
+}  // namespace itbound

@@ -1,0 +1,52 @@
+"""End-to-end: the built itbound executable on the bundled example and on bad input."""
+import json
+import pathlib
+import subprocess
+import sys
+
+exe, data = sys.argv[1], pathlib.Path(sys.argv[2])
+failures = []
+
+
+def run(*args):
+    return subprocess.run([exe, *args], capture_output=True, text=True)
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+example = json.loads((data / "examples" / "digits-heldout.json").read_text())
+r = run("test-set", "--errors", str(example["errors"]), "--trials", str(example["trials"]), "--delta", "0.05")
+check(r.returncode == 0, f"test-set exit {r.returncode}: {r.stderr}")
+out = json.loads(r.stdout)
+rate = example["errors"] / example["trials"]
+check(rate < out["value"] <= out["kl_relaxation"] < 1, f"test-set ordering: {out}")
+check(out["name"] == "test-set" and out["valid"] is True, "test-set certificate fields")
+
+r = run("kl-inverse", "--q", "0", "--c", "1")
+check(r.returncode == 0 and abs(json.loads(r.stdout)["upper"] - 0.6321205588285577) < 1e-15, "kl-inverse q=0")
+check('"upper": 0.63212055882855778' in r.stdout, "17 significant digits: " + r.stdout)
+
+for args, field in [
+    (["kl-inverse", "--q", "1.5", "--c", "1"], "q:"),
+    (["kl-inverse", "--q", "nan", "--c", "1"], "q:"),
+    (["kl-inverse", "--q", "0.5", "--c", "-1"], "c:"),
+    (["kl-inverse", "--q", "0.5"], "c:"),
+    (["test-set", "--errors", "5", "--trials", "3"], "errors:"),
+    (["test-set", "--errors", "1", "--trials", "3", "--delta", "1"], "delta:"),
+    (["test-set", "--errors", "x", "--trials", "3"], "errors:"),
+    (["no-such-command"], "no-such-command"),
+]:
+    r = run(*args)
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0],
+          f"{args}: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+
+r = run("test-set", "--help")
+check(r.returncode == 0 and "Allowed: (0, 1)" in r.stdout, "help shows ranges")
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
