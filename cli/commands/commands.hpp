@@ -6,5 +6,7 @@ namespace itbound::cli {
 
 Command kl_inverse_command();
 Command test_set_command();
+Command prior_command();
+Command self_certify_command();
 
 }  // namespace itbound::cli
