@@ -35,7 +35,7 @@ inline double gaussian_kl_isotropic_prior(const Eigen::Ref<const Eigen::ArrayXd>
     const double diff = (mu_q[i] - mu_p[i]) / sigma_p;
     const double term = (rm1 - std::log1p(rm1)) + diff * diff;
     sum += term;
-    magnitude += std::abs(rm1) + std::abs(std::log1p(rm1)) + diff * diff + 1.0;
+    magnitude += std::abs(rm1) + std::abs(std::log1p(rm1)) + diff * diff;
   }
   const double eps = std::numeric_limits<double>::epsilon();
   const double slack = 8.0 * eps * (static_cast<double>(d) + 8.0) * magnitude;
