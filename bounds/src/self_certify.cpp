@@ -216,29 +216,35 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
         g[d] = b.d_q * gq_ls + b.d_kl * dd * (r2 - 1.0);
         return b.value;
       };
-      Eigen::VectorXd v0(d + 1);
-      v0.head(d) = k > 0 ? centre : w_full;
-      v0[d] = std::log(s);
-      std::string posterior_fit;
-      const Eigen::VectorXd v = minimise(objective, v0, o.max_evaluations, &posterior_fit);
-      const Eigen::VectorXd w = v.head(d);
-      const double sigma = std::exp(v[d]);
+      // Two starts (the prior centre, and the full-data logistic fit scaled to the prior centre's norm when
+      // there is one): the objective is not convex and tiny scales flatten it around the prior centre.
+      std::vector<Eigen::VectorXd> starts = {k > 0 ? centre : w_full};
+      if (k > 0) starts.push_back(w_full * (centre.norm() / std::max(w_full.norm(), 1e-300)));
+      for (const Eigen::VectorXd& start : starts) {
+        Eigen::VectorXd v0(d + 1);
+        v0.head(d) = start;
+        v0[d] = std::log(s);
+        std::string posterior_fit;
+        const Eigen::VectorXd v = minimise(objective, v0, o.max_evaluations, &posterior_fit);
+        const Eigen::VectorXd w = v.head(d);
+        const double sigma = std::exp(v[d]);
 
-      // The certificate at this grid point: sound risk, sound KL, rounded budget, sound kl inverse.
-      const double q = risk_up(gibbs_risk(margins, w, sigma, nullptr, nullptr), m - k);
-      const double kl_div = gaussian_kl_isotropic_prior(w.array(), Eigen::ArrayXd::Constant(1, sigma), centre.array(), s);
-      const KlInverseResult cert = prior_pac_bayes_kl(q, kl_div, m - k, charge);
-      alpha_best = std::min(alpha_best, cert.value);
-      if (cert.value < best_raw) {
-        best_raw = cert.value;
-        best.mean = w;
-        best.sigma = sigma;
-        best.prior_centre = centre;
-        best.prior_scale = s;
-        best.alpha = alpha;
-        const Eigen::VectorXd wx = margins.u * w;
-        chosen = {q, kl_div, static_cast<double>((wx.array() <= 0.0).count()) / n, m - k, k, split.hash, prior_fit,
-                  posterior_fit, cert.status};
+        // The certificate at this grid point: sound risk, sound KL, rounded budget, sound kl inverse.
+        const double q = risk_up(gibbs_risk(margins, w, sigma, nullptr, nullptr), m - k);
+        const double kl_div = gaussian_kl_isotropic_prior(w.array(), Eigen::ArrayXd::Constant(1, sigma), centre.array(), s);
+        const KlInverseResult cert = prior_pac_bayes_kl(q, kl_div, m - k, charge);
+        alpha_best = std::min(alpha_best, cert.value);
+        if (cert.value < best_raw) {
+          best_raw = cert.value;
+          best.mean = w;
+          best.sigma = sigma;
+          best.prior_centre = centre;
+          best.prior_scale = s;
+          best.alpha = alpha;
+          const Eigen::VectorXd wx = margins.u * w;
+          chosen = {q, kl_div, static_cast<double>((wx.array() <= 0.0).count()) / n, m - k, k, split.hash, prior_fit,
+                    posterior_fit, cert.status};
+        }
       }
     }
     per_alpha.push_back({"best_certificate_at_alpha_" + format_number(alpha), alpha_best});
