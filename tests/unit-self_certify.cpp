@@ -11,6 +11,21 @@
 
 using namespace itbound;
 
+namespace {
+
+const std::string example_dir = std::string(ITBOUND_DATA_DIR) + "/examples/priors/";
+
+// The committed digits 4 vs 9 training split as learner options (label column first).
+SelfCertifyOptions digits_options() {
+  const Eigen::MatrixXd train = data::read_csv_matrix(example_dir + "digits-4v9-train.csv", "train");
+  SelfCertifyOptions o;
+  o.x = train.rightCols(train.cols() - 1);
+  o.y = train.col(0);
+  return o;
+}
+
+}  // namespace
+
 TEST_CASE("linear Gibbs risk: closed form agrees with Monte Carlo over the posterior") {
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal;
@@ -40,11 +55,7 @@ TEST_CASE("linear Gibbs risk: closed form agrees with Monte Carlo over the poste
 }
 
 TEST_CASE("self-certification end to end on the committed digits 4 vs 9 example") {
-  const std::string dir = std::string(ITBOUND_DATA_DIR) + "/examples/priors/";
-  const Eigen::MatrixXd train = data::read_csv_matrix(dir + "digits-4v9-train.csv", "train");
-  SelfCertifyOptions o;
-  o.x = train.rightCols(train.cols() - 1);
-  o.y = train.col(0);
+  SelfCertifyOptions o = digits_options();
   o.alphas = {0.0, 0.2, 0.5};
   o.prior_scales = geometric_grid(1.0, 1.0, 6);
   const SelfCertifyResult r = self_certify_linear(o);
@@ -65,7 +76,7 @@ TEST_CASE("self-certification end to end on the committed digits 4 vs 9 example"
   CHECK(std::find(o.alphas.begin(), o.alphas.end(), r.alpha) != o.alphas.end());
   CHECK(std::find(o.prior_scales.begin(), o.prior_scales.end(), r.prior_scale) != o.prior_scales.end());
   // The held-out comparison on the committed test split.
-  const Eigen::MatrixXd test = data::read_csv_matrix(dir + "digits-4v9-test.csv", "test");
+  const Eigen::MatrixXd test = data::read_csv_matrix(example_dir + "digits-4v9-test.csv", "test");
   const HeldOutEvaluation e = evaluate_held_out(test.rightCols(test.cols() - 1), test.col(0), r.mean, r.sigma, 0.05);
   CHECK(e.trials == test.rows());
   CHECK(e.gibbs_risk <= e.gibbs_kl_bound);
@@ -73,11 +84,7 @@ TEST_CASE("self-certification end to end on the committed digits 4 vs 9 example"
 }
 
 TEST_CASE("self-certification: a larger grid costs confidence, bad input names the field") {
-  const std::string dir = std::string(ITBOUND_DATA_DIR) + "/examples/priors/";
-  const Eigen::MatrixXd train = data::read_csv_matrix(dir + "digits-4v9-train.csv", "train");
-  SelfCertifyOptions o;
-  o.x = train.rightCols(train.cols() - 1);
-  o.y = train.col(0);
+  SelfCertifyOptions o = digits_options();
   o.alphas = {0.5};
   o.prior_scales = {0.1};
   const double one = self_certify_linear(o).certificate.value;

@@ -70,6 +70,9 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                                              : "no prior_indices given: disjointness not checked");
   cert.add_assumption("grid_declared_in_advance", "the grid was fixed before the bound set was looked at",
                       Holds::unchecked, "cannot be checked from the arrays");
+  cert.add_assumption("empirical_risk_on_bound_set",
+                      "empirical_risk is the posterior's Gibbs risk on exactly the bound_indices examples",
+                      Holds::unchecked, "computed by the caller");
   cert.add_assumption("iid_bound_set", "bound-set examples are iid from the task distribution", Holds::unchecked);
   cert.add_assumption("loss_in_unit_interval", "the Gibbs risk is of a loss in [0, 1]", Holds::yes,
                       "empirical_risk is in [0, 1]");

@@ -47,33 +47,27 @@ Command self_certify_command() {
       "self-certify",
       "Self-certified binary linear classifier N(w, sigma^2 I): prior centre fitted on a prefix S_alpha, posterior "
       "minimising the PAC-Bayes-kl bound on the rest; certificate valid over the declared alpha x scale grid.",
-      {
+      with_prior_scale_grid({
           {.name = "train", .kind = Kind::path,
            .doc = "CSV: label (-1 or +1) then features per row, rows in a fixed order; S_alpha = the first rows."},
           {.name = "test", .kind = Kind::path, .doc = "Optional held-out CSV, same layout, for comparison only.",
            .default_value = ""},
           {.name = "alphas", .kind = Kind::text, .doc = "Comma-separated prefix fractions in [0, 1) (the alpha grid).",
            .default_value = "0,0.1,0.2,0.35,0.5"},
-          {.name = "scale-top", .kind = Kind::real, .doc = "Largest prior std of the grid top * exp(-j / b).",
-           .default_value = 1.0, .range = Range{0, 1e6, true}},
-          {.name = "scale-b", .kind = Kind::real, .doc = "Grid spacing b of the prior std grid.", .default_value = 1.0,
-           .range = Range{0, 1e6, true}},
-          {.name = "scale-count", .kind = Kind::integer, .doc = "Number of prior std grid points j = 0..count-1.",
-           .default_value = 10, .range = Range{1, 1000}},
           {.name = "delta", .kind = Kind::real, .doc = "Total confidence parameter, split uniformly over the grid.",
            .default_value = 0.05, .range = Range{0, 1, true, true}},
           {.name = "ridge", .kind = Kind::real, .doc = "L2 weight of the prefix logistic regression (prior centre).",
            .default_value = 1e-3, .range = Range{0, 1e6, true}},
           {.name = "max-evaluations", .kind = Kind::integer, .doc = "Objective evaluations per posterior fit.",
            .default_value = 400, .range = Range{1, 1e7}},
-      },
+      }),
       [](const Args& a) {
         const Labelled train = read_labelled(a.text("train"), "train");
         SelfCertifyOptions o;
         o.x = train.x;
         o.y = train.y;
         o.alphas = parse_reals(a.text("alphas"), "alphas");
-        o.prior_scales = geometric_grid(a.real("scale-top"), a.real("scale-b"), static_cast<int>(a.integer("scale-count")));
+        o.prior_scales = prior_scale_grid(a);
         o.delta = a.real("delta");
         o.ridge = a.real("ridge");
         o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
