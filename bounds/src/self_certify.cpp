@@ -277,6 +277,9 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
                       Holds::yes, "prefix [0, k) and bound set [k, m) checked disjoint; n = m - k");
   cert.add_assumption("order_fixed_before_labels", "the row order (hence S_alpha) is independent of the labels",
                       Holds::unchecked, "shuffle with a fixed seed before calling");
+  cert.add_assumption("grid_declared_in_advance",
+                      "the alpha and prior-scale grids and the ridge weight were fixed before the data were looked at",
+                      Holds::unchecked, "only the points of the grids given are charged");
   cert.add_assumption("iid_examples", "examples are iid from the task distribution", Holds::unchecked);
   cert.add_assumption("zero_one_loss", "the certified loss is the 0-1 loss of the Gibbs classifier", Holds::yes);
   cert.details = {{"alpha", best.alpha},
