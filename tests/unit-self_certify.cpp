@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "itbound/bounds/prior_choice.hpp"
 #include "itbound/bounds/self_certify.hpp"
 #include "itbound/data/csv_matrix.hpp"
 #include "itbound/error.hpp"
@@ -95,4 +96,18 @@ TEST_CASE("self-certification: a larger grid costs confidence, bad input names t
   o.alphas = {0.5};
   o.prior_scales = {};
   CHECK_THROWS_WITH_AS(self_certify_linear(o), doctest::Contains("prior_scales"), InvalidArgument);
+}
+
+TEST_CASE("self-certification: the posterior search improves on posterior = prior") {
+  SelfCertifyOptions o = digits_options();
+  o.alphas = {0.2};
+  o.prior_scales = {std::exp(-3.0)};
+  const SelfCertifyResult r = self_certify_linear(o);
+  // The bound at Q = P (KL = 0), computed here from the learner's prior centre on the same bound set.
+  const Eigen::Index k = static_cast<Eigen::Index>(std::floor(0.2 * static_cast<double>(o.x.rows())));
+  const Eigen::Index n = o.x.rows() - k;
+  const double q0 = linear_gibbs_risk(o.x.bottomRows(n), o.y.tail(n), r.prior_centre, o.prior_scales[0]);
+  const double at_prior = prior_pac_bayes_kl(q0, 0.0, n, o.delta).value;
+  CHECK(r.certificate.value < at_prior);
+  CHECK(r.alpha == 0.2);
 }
