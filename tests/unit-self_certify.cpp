@@ -111,3 +111,21 @@ TEST_CASE("self-certification: the posterior search improves on posterior = prio
   CHECK(r.certificate.value < at_prior);
   CHECK(r.alpha == 0.2);
 }
+
+TEST_CASE("one-vs-rest: the certificate is the sum of the class certificates, each at delta / K") {
+  SelfCertifyOptions o = digits_options();
+  o.y = (o.y.array() > 0.0).select(Eigen::VectorXd::Ones(o.y.size()), 0.0);  // classes 0 and 1
+  o.alphas = {0.2};
+  o.prior_scales = {std::exp(-3.0)};
+  const OneVsRestResult r = self_certify_one_vs_rest(o);
+  REQUIRE(r.classes.size() == 2);
+  const double sum = r.classes[0].certificate.raw_value + r.classes[1].certificate.raw_value;
+  CHECK(r.certificate.raw_value >= sum);
+  CHECK(r.certificate.raw_value == doctest::Approx(sum).epsilon(1e-14));
+  CHECK(r.classes[0].certificate.delta_spent() <= 0.025);
+  CHECK(r.certificate.delta_spent() <= o.delta);
+  CHECK(r.certificate.delta_spent() == doctest::Approx(o.delta).epsilon(1e-12));
+  CHECK(r.certificate.value < 0.3);
+  o.y[0] = 0.5;
+  CHECK_THROWS_WITH_AS(self_certify_one_vs_rest(o), doctest::Contains("y"), InvalidArgument);
+}

@@ -1,5 +1,6 @@
 #include "itbound/bounds/self_certify.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlopt.hpp>
@@ -21,6 +22,11 @@ namespace {
 
 constexpr double inv_sqrt2 = 0.70710678118654752440;
 constexpr double inv_sqrt_2pi = 0.39894228040143267794;
+
+// Rows with margin <= 0: errors of the deterministic classifier (ties count as errors).
+std::int64_t count_nonpositive(const Eigen::VectorXd& margin) {
+  return std::count_if(margin.data(), margin.data() + margin.size(), [](double v) { return v <= 0.0; });
+}
 
 double upper_normal_tail(double z) { return 0.5 * std::erfc(z * inv_sqrt2); }  // Phi(-z)
 double normal_density(double z) { return inv_sqrt_2pi * std::exp(-0.5 * z * z); }
@@ -252,8 +258,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
           best.prior_centre = centre;
           best.prior_scale = s;
           best.alpha = alpha;
-          const Eigen::VectorXd wx = margins.u * w;
-          chosen = {q, kl_div, static_cast<double>((wx.array() <= 0.0).count()) / n, m - k, k, split.hash, prior_fit,
+          chosen = {q, kl_div, static_cast<double>(count_nonpositive(margins.u * w)) / n, m - k, k, split.hash, prior_fit,
                     posterior_fit, cert.status};
         }
       }
@@ -308,13 +313,88 @@ HeldOutEvaluation evaluate_held_out(const Eigen::Ref<const Eigen::MatrixXd>& x, 
   HeldOutEvaluation e;
   e.gibbs_risk = linear_gibbs_risk(x, y, w, sigma);
   e.trials = x.rows();
-  const Eigen::ArrayXd margin = y.array() * (x * w).array();
-  e.mean_errors = (margin <= 0.0).count();
+  e.mean_errors = count_nonpositive((y.array() * (x * w).array()).matrix());
   const double m = static_cast<double>(e.trials);
   e.gibbs_kl_bound =
       kl_inverse_upper(certified_gibbs_risk(normalised_margins(x, y), w, sigma), round_up(-std::log(delta) / m, 2)).value;
   e.mean_test_set = test_set_bound({e.mean_errors, e.trials, delta});
   return e;
+}
+
+}  // namespace itbound
+
+namespace itbound {
+namespace {
+
+Eigen::Index class_count(const Eigen::Ref<const Eigen::VectorXd>& labels, const char* field) {
+  if (labels.size() == 0) fail(field, "must not be empty");
+  for (Eigen::Index i = 0; i < labels.size(); ++i)
+    if (!(labels[i] >= 0.0 && labels[i] == std::floor(labels[i]) && labels[i] < 1e6))
+      fail(field, "class labels must be integers 0, 1, ..., got " + format_number(labels[i]));
+  const auto k = static_cast<Eigen::Index>(labels.maxCoeff()) + 1;
+  if (k < 2) fail(field, "one-vs-rest needs at least 2 classes");
+  return k;
+}
+
+}  // namespace
+
+OneVsRestResult self_certify_one_vs_rest(const SelfCertifyOptions& o) {
+  const Eigen::Index classes = class_count(o.y, "y");
+  require_delta(o.delta);
+  const double class_delta = uniform_grid_charge(o.delta, static_cast<std::size_t>(classes));
+  OneVsRestResult out;
+  double total = 0.0;
+  SolverStatus status = SolverStatus::exact;
+  Certificate& cert = out.certificate;
+  for (Eigen::Index c = 0; c < classes; ++c) {
+    SelfCertifyOptions binary = o;
+    binary.y = (o.y.array() == static_cast<double>(c)).select(Eigen::VectorXd::Ones(o.y.size()), -1.0);
+    binary.delta = class_delta;
+    out.classes.push_back(self_certify_linear(binary));
+    const Certificate& k = out.classes.back().certificate;
+    total += k.raw_value;
+    status = worst(status, k.status);
+    const std::string name = "class_" + std::to_string(c);
+    cert.details.push_back({name + "_certificate", k.raw_value});
+    cert.details.push_back({name + "_alpha", out.classes.back().alpha});
+    cert.delta_ledger.push_back({"class " + std::to_string(c) + " vs rest: its whole grid (PAC-Bayes-kl)", k.delta_spent()});
+  }
+  cert.name = "pac-bayes-kl-self-certified-one-vs-rest";
+  cert.set_value(round_up(total, 2), 1.0);
+  cert.status = status;
+  cert.inputs = {{"examples", static_cast<std::int64_t>(o.x.rows())},
+                 {"features", static_cast<std::int64_t>(o.x.cols())},
+                 {"classes", static_cast<std::int64_t>(classes)},
+                 {"delta", o.delta},
+                 {"alpha_grid_points", static_cast<std::int64_t>(o.alphas.size())},
+                 {"prior_scale_grid_points", static_cast<std::int64_t>(o.prior_scales.size())}};
+  cert.assumptions = out.classes.front().certificate.assumptions;
+  cert.add_assumption("argmax_gibbs", "the multi-class Gibbs classifier predicts argmax_k of independent draws w_k.x",
+                      Holds::yes, "its error implies an error of some class-vs-rest classifier");
+  cert.reference = {"Perez-Ortiz et al. (2021), JMLR 22; Maurer (2004); one-vs-rest reduction with a union bound",
+                    "sum over classes of PAC-Bayes-kl certificates, each at delta / K"};
+  return out;
+}
+
+Certificate one_vs_rest_test_set(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& labels,
+                                 const std::vector<SelfCertifyResult>& classes, double delta) {
+  class_count(labels, "test_labels");
+  if (classes.empty()) fail("classes", "must not be empty");
+  Eigen::MatrixXd w(x.cols(), static_cast<Eigen::Index>(classes.size()));
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    if (classes[c].mean.size() != x.cols()) fail("test", "must have as many feature columns as train");
+    w.col(static_cast<Eigen::Index>(c)) = classes[c].mean;
+  }
+  const Eigen::MatrixXd scores = x * w;
+  std::int64_t errors = 0;
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const auto truth = static_cast<Eigen::Index>(labels[i]);
+    bool right = truth < scores.cols();
+    for (Eigen::Index c = 0; right && c < scores.cols(); ++c)
+      if (c != truth && scores(i, c) >= scores(i, truth)) right = false;
+    errors += right ? 0 : 1;
+  }
+  return test_set_bound({errors, x.rows(), delta});
 }
 
 }  // namespace itbound

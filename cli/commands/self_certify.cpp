@@ -49,7 +49,10 @@ Command self_certify_command() {
       "minimising the PAC-Bayes-kl bound on the rest; certificate valid over the declared alpha x scale grid.",
       with_prior_scale_grid({
           {.name = "train", .kind = Kind::path,
-           .doc = "CSV: label (-1 or +1) then features per row, rows in a fixed order; S_alpha = the first rows."},
+           .doc = "CSV: label (-1 or +1; a class 0..K-1 with --one-vs-rest) then features per row, rows in a fixed "
+                  "order; S_alpha = the first rows."},
+          {.name = "one-vs-rest", .kind = Kind::flag,
+           .doc = "Multi-class: one binary learner per class, certificate = sum of the K class certificates at delta/K."},
           {.name = "test", .kind = Kind::path, .doc = "Optional held-out CSV, same layout, for comparison only.",
            .default_value = ""},
           {.name = "alphas", .kind = Kind::text, .doc = "Comma-separated prefix fractions in [0, 1) (the alpha grid).",
@@ -71,11 +74,19 @@ Command self_certify_command() {
         o.delta = a.real("delta");
         o.ridge = a.real("ridge");
         o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
+        const bool has_test = !a.text("test").empty();
+        const Labelled test = has_test ? read_labelled(a.text("test"), "test") : Labelled{};
+        if (has_test && test.x.cols() != train.x.cols()) fail("test", "must have as many feature columns as train");
+        if (a.flag("one-vs-rest")) {
+          const OneVsRestResult r = self_certify_one_vs_rest(o);
+          Json out = data::to_json(r.certificate);
+          if (has_test) out["held_out"] = {{"argmax_mean_classifier_test_set_bound",
+                                            data::to_json(one_vs_rest_test_set(test.x, test.y, r.classes, o.delta))}};
+          return out;
+        }
         const SelfCertifyResult r = self_certify_linear(o);
         Json out = data::to_json(r.certificate);
-        if (!a.text("test").empty()) {
-          const Labelled test = read_labelled(a.text("test"), "test");
-          if (test.x.cols() != train.x.cols()) fail("test", "must have as many feature columns as train");
+        if (has_test) {
           const HeldOutEvaluation e = evaluate_held_out(test.x, test.y, r.mean, r.sigma, o.delta);
           out["held_out"] = {{"trials", e.trials},
                              {"gibbs_risk", e.gibbs_risk},

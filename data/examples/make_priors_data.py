@@ -2,7 +2,7 @@
 """Design matrices for the self-certification examples (`itbound self-certify`), from scikit-learn's copies of
 the UCI handwritten digits and the Wisconsin breast-cancer data.
 
-Each task gets <name>-train.csv and <name>-test.csv: label (-1/+1) then features, last feature a constant 1
+Each task gets <name>-train.csv and <name>-test.csv: label (-1/+1; 0..9 for digits-10class) then features, last feature a constant 1
 (bias). Rows are shuffled once with a fixed seed before anything is fitted, so the prefix S_alpha that
 `self-certify` fits the prior on is independent of the labels. The test file is never used for fitting or
 certifying; it is only for the comparison column (held-out error, Langford's test-set bound).
@@ -48,6 +48,9 @@ def main():
     for name, (x, y) in tasks.items():
         (xt, yt), (xs, ys) = split(x, y, SEED)
         print(write(name, "train", xt, yt), len(yt), write(name, "test", xs, ys), len(ys))
+    x, y = load_digits(return_X_y=True)  # all ten classes, labels 0..9, for --one-vs-rest
+    (xt, yt), (xs, ys) = split(x / 16.0, y.astype(float), SEED)
+    print(write("digits-10class", "train", xt, yt), len(yt), write("digits-10class", "test", xs, ys), len(ys))
     x, y = load_breast_cancer(return_X_y=True)
     (xt, yt), (xs, ys) = split(x, np.where(y == 1, 1.0, -1.0), SEED)
     head = xt[: len(yt) // 10]  # the smallest prefix of the alpha grid (alpha = 0.1)

@@ -55,3 +55,22 @@ HeldOutEvaluation evaluate_held_out(const Eigen::Ref<const Eigen::MatrixXd>& x, 
                                     const Eigen::Ref<const Eigen::VectorXd>& w, double sigma, double delta);
 
 }  // namespace itbound
+
+namespace itbound {
+
+struct OneVsRestResult {
+  Certificate certificate;                 // bound on the multi-class Gibbs risk: sum of the K class certificates
+  std::vector<SelfCertifyResult> classes;  // class k against the rest, each certified at delta / K
+};
+
+// Multi-class by one-vs-rest: labels in {0, ..., K-1} (options.y holds them; K >= 2 = max label + 1). The
+// Gibbs classifier draws every class's weights from its posterior and predicts the class of largest score.
+// It can err only if some binary classifier "k vs rest" errs (if the true class scores > 0 and every other
+// < 0, the argmax is right), so its risk is at most sum_k R_k; each R_k is certified at delta / K (union bound).
+OneVsRestResult self_certify_one_vs_rest(const SelfCertifyOptions& options);
+
+// Held-out errors of the deterministic argmax_k w_k.x classifier (ties count as errors) and Langford's bound.
+Certificate one_vs_rest_test_set(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& labels,
+                                 const std::vector<SelfCertifyResult>& classes, double delta);
+
+}  // namespace itbound
