@@ -68,7 +68,7 @@ def main(exe):
         })
         print(json.dumps(rows[-1]))
     lines = [
-        "| task | m train | alpha (k = abs S_alpha) | n bound | prior N(w_alpha, s^2 I): s | posterior sigma | KL | "
+        "| task | m train | alpha (k = size of S_alpha) | n bound | prior N(w_alpha, s^2 I): s | posterior sigma | KL | "
         "Gibbs risk on bound set | **certificate** | best with data-free prior (alpha = 0) | held-out Gibbs risk | "
         "held-out error of mean w (errors / m_test) | Langford test-set bound (mean w) | time (s) |",
         "|" + "---|" * 14,
