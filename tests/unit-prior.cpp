@@ -140,6 +140,12 @@ TEST_CASE("NLopt's relaxed optimum matches the closed-form KL minimiser") {
   CHECK(detail(cert, "relaxed_mix") == doctest::Approx(1.0).epsilon(1e-4));
   CHECK(detail(cert, "relaxed_scale") == doctest::Approx(0.05).epsilon(1e-3));
   CHECK(detail(cert, "prior_mix") == 1.0);
+  // Interior optimum: mu_q is the midpoint of c0 = 0 and c1 = 2 mu_q, so t = 1/2, s = s_q.
+  o.centre1 = 2.0 * o.posterior_mean;
+  const Certificate mid = data_dependent_prior_bound(o);
+  CHECK(detail(mid, "relaxed_mix") == doctest::Approx(0.5).epsilon(1e-4));
+  CHECK(detail(mid, "prior_mix") == 0.5);
+  CHECK(detail(mid, "relaxed_scale") == doctest::Approx(0.05).epsilon(1e-3));
 }
 
 TEST_CASE("split integrity: n from the bound indices, disjointness, hash") {

@@ -40,18 +40,19 @@ def main(exe):
                            "--delta", DELTA, "--scale-count", BROAD_SCALES)
         held = out["held_out"]
         m, k = out["inputs"]["examples"], out["prior_set_size"]
+        kb = broad["prior_set_size"]  # `itbound prior` is shown on the broad-prior posterior (it moved)
         with tempfile.TemporaryDirectory() as tmp:
             tmp = pathlib.Path(tmp)
-            d = len(out["posterior_mean"])
-            (tmp / "mean.csv").write_text(",".join(map(repr, out["posterior_mean"])))
-            (tmp / "std.csv").write_text(repr(out["posterior_sigma"]))
+            d = len(broad["posterior_mean"])
+            (tmp / "mean.csv").write_text(",".join(map(repr, broad["posterior_mean"])))
+            (tmp / "std.csv").write_text(repr(broad["posterior_sigma"]))
             (tmp / "c0.csv").write_text(",".join(["0"] * d))
-            (tmp / "c1.csv").write_text(",".join(map(repr, out["prior_centre"])))
-            (tmp / "bound.txt").write_text(" ".join(map(str, range(k, m))))
-            (tmp / "prior.txt").write_text(" ".join(map(str, range(k))))
+            (tmp / "c1.csv").write_text(",".join(map(repr, broad["prior_centre"])))
+            (tmp / "bound.txt").write_text(" ".join(map(str, range(kb, m))))
+            (tmp / "prior.txt").write_text(" ".join(map(str, range(kb))))
             prior, prior_seconds = itbound(
                 exe, "prior", "--posterior-mean", tmp / "mean.csv", "--posterior-std", tmp / "std.csv", "--centre0",
-                tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", out["empirical_gibbs_risk"],
+                tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", broad["empirical_gibbs_risk"],
                 "--bound-indices", tmp / "bound.txt", "--prior-indices", tmp / "prior.txt", "--delta", DELTA)
         data_free = out.get("best_certificate_at_alpha_0")
         rows.append({
