@@ -67,6 +67,17 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(*args[:-1], tmp / "missing.txt")
     check(r.returncode == 2 and "bound-indices" in r.stderr, f"missing file: {r.returncode} {r.stderr}")
 
+ten = data / "digits-10class-train.csv"
+for args, field in [
+    (["self-certify", "--train", ten], "train:"),
+    (["self-certify", "--train", data / "digits-4v9-train.csv", "--alphas", "0.2,1.5"], "alphas:"),
+    (["self-certify", "--train", data / "digits-4v9-train.csv", "--alphas", "0.2,x"], "alphas:"),
+    (["self-certify", "--train", data / "missing.csv"], "train:"),
+    (["self-certify", "--train", data / "digits-4v9-train.csv", "--test", ten], "test:"),
+]:
+    r = run(*args)
+    check(r.returncode == 2 and field in r.stderr.splitlines()[0], f"{args}: exit {r.returncode}, stderr {r.stderr!r}")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)

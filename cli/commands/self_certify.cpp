@@ -1,3 +1,4 @@
+#include <cmath>
 #include <sstream>
 
 #include "commands.hpp"
@@ -31,10 +32,17 @@ struct Labelled {
   Eigen::VectorXd y;
 };
 
-// First column: label in {-1, +1}; the rest: features.
-Labelled read_labelled(const std::string& path, const char* field) {
+// First column: label in {-1, +1} (binary) or a class 0, 1, ... (one-vs-rest); the rest: features.
+Labelled read_labelled(const std::string& path, const char* field, bool classes) {
   const Eigen::MatrixXd m = data::read_csv_matrix(path, field);
   if (m.cols() < 2) fail(field, "needs a label column and at least one feature column");
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    const double label = m(i, 0);
+    const bool ok = classes ? label >= 0.0 && label == std::floor(label) : label == 1.0 || label == -1.0;
+    if (!ok)
+      fail(field, "row " + std::to_string(i + 1) + ": label " + format_number(label) +
+                      (classes ? " is not a class 0, 1, ..." : " is not -1 or +1 (use --one-vs-rest for classes)"));
+  }
   return {m.rightCols(m.cols() - 1), m.col(0)};
 }
 
@@ -65,7 +73,7 @@ Command self_certify_command() {
            .default_value = 400, .range = Range{1, 1e7}},
       }),
       [](const Args& a) {
-        const Labelled train = read_labelled(a.text("train"), "train");
+        const Labelled train = read_labelled(a.text("train"), "train", a.flag("one-vs-rest"));
         SelfCertifyOptions o;
         o.x = train.x;
         o.y = train.y;
@@ -75,7 +83,7 @@ Command self_certify_command() {
         o.ridge = a.real("ridge");
         o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
         const bool has_test = !a.text("test").empty();
-        const Labelled test = has_test ? read_labelled(a.text("test"), "test") : Labelled{};
+        const Labelled test = has_test ? read_labelled(a.text("test"), "test", a.flag("one-vs-rest")) : Labelled{};
         if (has_test && test.x.cols() != train.x.cols()) fail("test", "must have as many feature columns as train");
         if (a.flag("one-vs-rest")) {
           const OneVsRestResult r = self_certify_one_vs_rest(o);
