@@ -360,7 +360,7 @@ OneVsRestResult self_certify_one_vs_rest(const SelfCertifyOptions& o) {
     cert.delta_ledger.push_back({"class " + std::to_string(c) + " vs rest: its whole grid (PAC-Bayes-kl)", k.delta_spent()});
   }
   cert.name = "pac-bayes-kl-self-certified-one-vs-rest";
-  cert.set_value(round_up(total, 2), 1.0);
+  cert.set_value(round_up(total, 2 * static_cast<int>(classes)), 1.0);  // K additions: at most K ulps of rounding
   cert.status = status;
   cert.inputs = {{"examples", static_cast<std::int64_t>(o.x.rows())},
                  {"features", static_cast<std::int64_t>(o.x.cols())},
