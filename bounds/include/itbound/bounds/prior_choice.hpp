@@ -1,0 +1,40 @@
+#pragma once
+// PAC-Bayes-kl certificate for a Gaussian posterior with a data-dependent Gaussian prior chosen from a
+// declared grid (Dziugaite et al. 2021, "On the role of data in PAC-Bayes bounds", AISTATS; Dziugaite &
+// Roy 2018; Perez-Ortiz et al. 2021, JMLR 22).
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "itbound/bounds/certificate.hpp"
+#include "itbound/solvers/kl.hpp"
+#include "itbound/solvers/prior.hpp"
+
+namespace itbound {
+
+// Maurer (2004), Theorem 5 / Seeger (2002), Theorem 1 with Maurer's xi(n): with probability >= 1 - delta,
+// for every posterior Q, kl(R_hat(Q) || R(Q)) <= (KL(Q||P) + ln xi(n) + ln(1/delta)) / n, for a prior P
+// independent of the n bound examples and a loss in [0,1]. Returns kl_inverse_upper(R_hat, c) with c
+// rounded up. (A small stand-alone helper; the PAC-Bayes module may provide the same bound.)
+KlInverseResult prior_pac_bayes_kl(double empirical_risk, double kl_divergence, std::int64_t n, double delta);
+
+struct PriorChoiceOptions {
+  Eigen::ArrayXd posterior_mean;
+  Eigen::ArrayXd posterior_std;  // 1 entry (isotropic) or one per coordinate
+  Eigen::ArrayXd centre0, centre1;  // prior centre (1 - t) centre0 + t centre1
+  double empirical_risk = 0.0;   // the posterior's Gibbs risk on the bound set, in [0, 1]
+  std::vector<std::int64_t> bound_indices;  // the bound set: n is its size
+  std::vector<std::int64_t> prior_indices;  // examples the prior centres were fitted on (may be empty)
+  PriorGrid grid;
+  double delta = 0.05;
+};
+
+// Chooses t and the prior scale on the grid (NLopt on the relaxation, snapped, recomputed) and certifies
+// the Gibbs risk of the posterior. Each of the |grid| points is charged delta / |grid|.
+Certificate data_dependent_prior_bound(const PriorChoiceOptions& options);
+
+// Ledger entries for a uniform union bound over a grid: the chosen point's charge and the rest, summing
+// to at most delta.
+std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points);
+
+}  // namespace itbound

@@ -1,0 +1,112 @@
+#include <cmath>
+#include <sstream>
+
+#include "commands.hpp"
+#include "itbound/bounds/self_certify.hpp"
+#include "itbound/data/certificate_json.hpp"
+#include "itbound/data/csv_matrix.hpp"
+#include "itbound/error.hpp"
+#include "itbound/solvers/prior.hpp"
+
+namespace itbound::cli {
+namespace {
+
+std::vector<double> parse_reals(const std::string& text, const char* field) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    try {
+      std::size_t used = 0;
+      out.push_back(std::stod(part, &used));
+      if (part.find_first_not_of(' ', used) != std::string::npos) throw std::invalid_argument(part);
+    } catch (const std::exception&) {
+      fail(field, "'" + part + "' is not a number");
+    }
+  }
+  return out;
+}
+
+struct Labelled {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+};
+
+// First column: label in {-1, +1} (binary) or a class 0, 1, ... (one-vs-rest); the rest: features.
+Labelled read_labelled(const std::string& path, const char* field, bool classes) {
+  const Eigen::MatrixXd m = data::read_csv_matrix(path, field);
+  if (m.cols() < 2) fail(field, "needs a label column and at least one feature column");
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    const double label = m(i, 0);
+    const bool ok = classes ? label >= 0.0 && label == std::floor(label) : label == 1.0 || label == -1.0;
+    if (!ok)
+      fail(field, "row " + std::to_string(i + 1) + ": label " + format_number(label) +
+                      (classes ? " is not a class 0, 1, ..." : " is not -1 or +1 (use --one-vs-rest for classes)"));
+  }
+  return {m.rightCols(m.cols() - 1), m.col(0)};
+}
+
+Json vector_json(const Eigen::VectorXd& v) { return Json(std::vector<double>(v.data(), v.data() + v.size())); }
+
+}  // namespace
+
+Command self_certify_command() {
+  return {
+      "self-certify",
+      "Self-certified binary linear classifier N(w, sigma^2 I): prior centre fitted on a prefix S_alpha, posterior "
+      "minimising the PAC-Bayes-kl bound on the rest; certificate valid over the declared alpha x scale grid.",
+      with_prior_scale_grid({
+          {.name = "train", .kind = Kind::path,
+           .doc = "CSV: label (-1 or +1; a class 0..K-1 with --one-vs-rest) then features per row, rows in a fixed "
+                  "order; S_alpha = the first rows."},
+          {.name = "one-vs-rest", .kind = Kind::flag,
+           .doc = "Multi-class: one binary learner per class, certificate = sum of the K class certificates at delta/K."},
+          {.name = "test", .kind = Kind::path, .doc = "Optional held-out CSV, same layout, for comparison only.",
+           .default_value = ""},
+          {.name = "alphas", .kind = Kind::text, .doc = "Comma-separated prefix fractions in [0, 1) (the alpha grid).",
+           .default_value = "0,0.1,0.2,0.35,0.5"},
+          {.name = "delta", .kind = Kind::real, .doc = "Total confidence parameter, split uniformly over the grid.",
+           .default_value = 0.05, .range = Range{0, 1, true, true}},
+          {.name = "ridge", .kind = Kind::real, .doc = "L2 weight of the prefix logistic regression (prior centre).",
+           .default_value = 1e-3, .range = Range{0, 1e6, true}},
+          {.name = "max-evaluations", .kind = Kind::integer, .doc = "Objective evaluations per posterior fit.",
+           .default_value = 400, .range = Range{1, 1e7}},
+      }),
+      [](const Args& a) {
+        const Labelled train = read_labelled(a.text("train"), "train", a.flag("one-vs-rest"));
+        SelfCertifyOptions o;
+        o.x = train.x;
+        o.y = train.y;
+        o.alphas = parse_reals(a.text("alphas"), "alphas");
+        o.prior_scales = prior_scale_grid(a);
+        o.delta = a.real("delta");
+        o.ridge = a.real("ridge");
+        o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
+        const bool has_test = !a.text("test").empty();
+        const Labelled test = has_test ? read_labelled(a.text("test"), "test", a.flag("one-vs-rest")) : Labelled{};
+        if (has_test && test.x.cols() != train.x.cols()) fail("test", "must have as many feature columns as train");
+        if (a.flag("one-vs-rest")) {
+          const OneVsRestResult r = self_certify_one_vs_rest(o);
+          Json out = data::to_json(r.certificate);
+          if (has_test) out["held_out"] = {{"argmax_mean_classifier_test_set_bound",
+                                            data::to_json(one_vs_rest_test_set(test.x, test.y, r.classes, o.delta))}};
+          return out;
+        }
+        const SelfCertifyResult r = self_certify_linear(o);
+        Json out = data::to_json(r.certificate);
+        if (has_test) {
+          const HeldOutEvaluation e = evaluate_held_out(test.x, test.y, r.mean, r.sigma, o.delta);
+          out["held_out"] = {{"trials", e.trials},
+                             {"gibbs_risk", e.gibbs_risk},
+                             {"gibbs_kl_bound", e.gibbs_kl_bound},
+                             {"mean_classifier_errors", e.mean_errors},
+                             {"mean_classifier_test_set_bound", data::to_json(e.mean_test_set)}};
+        }
+        out["posterior_mean"] = vector_json(r.mean);
+        out["prior_centre"] = vector_json(r.prior_centre);
+        return out;
+      },
+  };
+}
+
+}  // namespace itbound::cli
