@@ -68,6 +68,7 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
   if (s.batch_size < 0) fail((at + "batch_size").c_str(), "must be >= 0");
 
   const double var = noise_variance(s);
+  if (present(var)) min_noise_var_ = std::min(min_noise_var_, var);
   const double eta2 = round_up(s.step_size * s.step_size);
   const double d = static_cast<double>(info_.dimension);
 
@@ -124,7 +125,8 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
       c.add_assumption("subgaussian", "the loss lies in [loss_min, loss_max], so it is (b-a)/2-sub-Gaussian (Hoeffding)",
                        Holds::unchecked, "loss values are not part of the trajectory");
     c.add_assumption("gaussian_noise", "each step adds isotropic Gaussian noise independent of the data and the past",
-                     Holds::unchecked, "noise draws are not part of the trajectory");
+                     Holds::unchecked, "noise draws are not part of the trajectory; smallest noise std given: " +
+                                           format_number(std::sqrt(min_noise_var_)));
     return c;
   };
 

@@ -58,6 +58,7 @@ private:
   };
   TrajectoryInfo info_;
   std::int64_t steps_ = 0;
+  double min_noise_var_ = std::numeric_limits<double>::infinity();  // echoed with the noise assumption
   Term pensia_, negrea_;
 };
 
