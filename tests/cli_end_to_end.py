@@ -44,6 +44,17 @@ for args, field in [
     check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0],
           f"{args}: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
 
+# Trajectory: the second step lacks incoherence_sq, so only Pensia applies (values by hand in unit-trajectory.cpp).
+r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.jsonl"))
+check(r.returncode == 0, f"trajectory exit {r.returncode}: {r.stderr}")
+certs = {c["name"]: c for c in json.loads(r.stdout)["certificates"]}
+check(abs(certs["pensia"]["value"] - 0.05606285131093379) < 1e-14, f"trajectory pensia: {certs['pensia']}")
+check(not certs["negrea"]["valid"] and certs["negrea"]["missing"] == "incoherence_sq", "trajectory negrea missing")
+r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.jsonl"), "--bound", "negrea")
+check(r.returncode == 0 and [c["name"] for c in json.loads(r.stdout)["certificates"]] == ["negrea"], "--bound")
+r = run("trajectory", "--file", str(data / "no-such-file.jsonl"))
+check(r.returncode == 2 and r.stderr.count("file:") == 1, f"trajectory missing file: {r.stderr!r}")
+
 r = run("test-set", "--help")
 check(r.returncode == 0 and "Allowed: (0, 1)" in r.stdout, "help shows ranges")
 
