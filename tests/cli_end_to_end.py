@@ -47,6 +47,33 @@ for args, field in [
 r = run("test-set", "--help")
 check(r.returncode == 0 and "Allowed: (0, 1)" in r.stdout, "help shows ranges")
 
+# pac-bayes: the whole family, the best valid bound, the Monte Carlo step and its ledger.
+r = run("pac-bayes", "--emp-risk", "0.1", "--kl", "5000", "--n", "30000", "--delta", "0.025", "--baseline-error", "0.9")
+check(r.returncode == 0, f"pac-bayes exit {r.returncode}: {r.stderr}")
+out = json.loads(r.stdout)
+names = [b["name"] for b in out["bounds"]]
+check(names == ["kl", "kl-2sqrtn", "kl-langford-seeger", "kl-dr17", "mcallester", "quad", "lambda", "catoni",
+                "pinsker", "bernstein-relaxation"], f"pac-bayes names {names}")
+check(out["best"] == "kl" and "mc_upper" not in out, "pac-bayes best")
+for b in out["bounds"]:
+    check(b["valid"] and b["nonvacuous"] and 0.1 <= b["value"] < 1 and abs(b["delta"] - 0.025) < 1e-15,
+          f"pac-bayes {b['name']}")
+check(0 <= out["bounds"][0]["value"] - 0.3494218934005326 < 1e-8, "pac-bayes kl vs mpmath")
+r = run("pac-bayes", "--kl", "10", "--n", "5000", "--delta", "0.025", "--mc-samples", "1000", "--mc-error", "0.05",
+        "--delta-mc", "0.01")
+out = json.loads(r.stdout)
+check(abs(out["mc_upper"] - 0.07565109632739392) < 1e-12, "pac-bayes mc_upper vs mpmath")
+check(all(abs(b["delta"] - 0.035) < 1e-15 and b["raw_value"] >= out["mc_upper"] for b in out["bounds"]),
+      "pac-bayes MC ledger")
+for args, field in [
+    (["pac-bayes", "--kl", "1", "--n", "10"], "emp-risk:"),
+    (["pac-bayes", "--emp-risk", "0.1", "--kl", "-1", "--n", "10"], "kl:"),
+    (["pac-bayes", "--emp-risk", "0.1", "--kl", "1", "--n", "0"], "n:"),
+    (["pac-bayes", "--kl", "1", "--n", "10", "--mc-samples", "5"], "mc-error:"),
+]:
+    r = run(*args)
+    check(r.returncode == 2 and field in r.stderr, f"{args}: exit {r.returncode}, stderr {r.stderr!r}")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

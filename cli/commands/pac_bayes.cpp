@@ -1,0 +1,60 @@
+#include "commands.hpp"
+#include "itbound/bounds/pac_bayes.hpp"
+#include "itbound/data/certificate_json.hpp"
+#include "itbound/error.hpp"
+
+namespace itbound::cli {
+namespace {
+
+std::optional<double> optional_real(const Args& a, const std::string& name) {
+  return a.has(name) ? std::optional<double>(a.real(name)) : std::nullopt;
+}
+
+}  // namespace
+
+Command pac_bayes_command() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const Json optional = nullptr;
+  return {
+      "pac-bayes",
+      "Every PAC-Bayes bound for losses in [0,1] side by side (kl and its variants, McAllester, quad, lambda, "
+      "Catoni, relaxations), each with its delta ledger, and the best valid one.",
+      {
+          {.name = "emp-risk", .kind = Kind::real, .doc = "Empirical Gibbs risk of the posterior on the n bound examples "
+                                                          "(omit when giving the Monte Carlo estimate).",
+           .default_value = optional, .range = Range{0, 1}},
+          {.name = "kl", .kind = Kind::real, .doc = "KL(posterior || prior) in nats.", .range = Range{0, inf, false, true}},
+          {.name = "n", .kind = Kind::integer, .doc = "Examples in the bound set only (not those that trained the prior).",
+           .range = Range{1, 4.5e15}},
+          {.name = "delta", .kind = Kind::real, .doc = "Confidence parameter of the PAC-Bayes bound.",
+           .default_value = 0.05, .range = Range{0, 1, true, true}},
+          {.name = "mc-samples", .kind = Kind::integer, .doc = "Number N of predictors sampled from the posterior.",
+           .default_value = optional, .range = Range{1, 4.5e15}},
+          {.name = "mc-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
+           .default_value = optional, .range = Range{0, 1}},
+          {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
+           .default_value = 0.01, .range = Range{0, 1, true, true}},
+          {.name = "baseline-error", .kind = Kind::real, .doc = "Error of a trivial predictor; nonvacuous means below it too.",
+           .default_value = optional, .range = Range{0, 1}},
+      },
+      [](const Args& a) {
+        PacBayesOptions o;
+        o.emp_risk = optional_real(a, "emp-risk");
+        o.kl = a.real("kl");
+        o.n = a.integer("n");
+        o.delta = a.real("delta");
+        o.baseline_error = optional_real(a, "baseline-error");
+        if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
+        if (a.has("mc-samples")) o.mc = MonteCarloOptions{a.integer("mc-samples"), a.real("mc-error"), a.real("delta-mc")};
+        const PacBayesResult r = pac_bayes_bounds(o);
+        Json out = Json::object();
+        auto& bounds = out["bounds"] = Json::array();
+        for (const auto& c : r.bounds) bounds.push_back(data::to_json(c));
+        out["best"] = r.best.empty() ? Json(nullptr) : Json(r.best);
+        if (r.mc_upper) out["mc_upper"] = *r.mc_upper;
+        return out;
+      },
+  };
+}
+
+}  // namespace itbound::cli
