@@ -74,6 +74,18 @@ for args, field in [
     r = run(*args)
     check(r.returncode == 2 and field in r.stderr, f"{args}: exit {r.returncode}, stderr {r.stderr!r}")
 
+# pac-bayes --posterior/--prior: KL from stored diagonal Gaussians (JSON), isotropic prior; mpmath reference
+# 256.2238026183378 (data/reference/kl_divergence.py, "isotropic").
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    q, p = pathlib.Path(tmp) / "q.json", pathlib.Path(tmp) / "p.json"
+    q.write_text(json.dumps({"mean": [0.1, -0.3, 2.0, 0.0], "std": [0.05, 0.2, 1.0, 0.3]}))
+    p.write_text(json.dumps({"mean": 0, "std": 0.1}))
+    r = run("pac-bayes", "--emp-risk", "0.1", "--posterior", str(q), "--prior", str(p), "--n", "1000")
+    check(r.returncode == 0 and 0 <= json.loads(r.stdout)["kl"] - 256.2238026183378 < 1e-10, f"pac-bayes KL from files {r.stderr}")
+    r = run("pac-bayes", "--emp-risk", "0.1", "--posterior", str(q), "--n", "1000")
+    check(r.returncode == 2 and "prior:" in r.stderr, "pac-bayes posterior without prior")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -1,6 +1,8 @@
 #include "commands.hpp"
 #include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/data/certificate_json.hpp"
+#include "itbound/data/gaussian_json.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::cli {
@@ -8,6 +10,18 @@ namespace {
 
 std::optional<double> optional_real(const Args& a, const std::string& name) {
   return a.has(name) ? std::optional<double>(a.real(name)) : std::nullopt;
+}
+
+// The KL term: given directly, or computed from the stored Gaussian parameters (rounded up).
+double kl_term(const Args& a) {
+  const bool files = a.has("posterior") || a.has("prior");
+  if (a.has("kl") == files) fail("kl", "give either --kl or both --posterior and --prior");
+  if (!files) return a.real("kl");
+  if (!a.has("posterior")) fail("posterior", "is required with --prior");
+  if (!a.has("prior")) fail("prior", "is required with --posterior");
+  const auto q = data::read_diag_gaussian_json(a.text("posterior"), "posterior");
+  const auto p = data::read_diag_gaussian_json(a.text("prior"), "prior", q.mean.size());
+  return kl_diag_gaussian(q.mean, q.std, p.mean, p.std);
 }
 
 }  // namespace
@@ -23,7 +37,12 @@ Command pac_bayes_command() {
           {.name = "emp-risk", .kind = Kind::real, .doc = "Empirical Gibbs risk of the posterior on the n bound examples "
                                                           "(omit when giving the Monte Carlo estimate).",
            .default_value = optional, .range = Range{0, 1}},
-          {.name = "kl", .kind = Kind::real, .doc = "KL(posterior || prior) in nats.", .range = Range{0, inf, false, true}},
+          {.name = "kl", .kind = Kind::real, .doc = "KL(posterior || prior) in nats (or give --posterior and --prior).",
+           .default_value = optional, .range = Range{0, inf, false, true}},
+          {.name = "posterior", .kind = Kind::path, .doc = "JSON file {mean, std | log_var} of a diagonal Gaussian posterior.",
+           .default_value = optional},
+          {.name = "prior", .kind = Kind::path, .doc = "JSON file {mean, std | log_var} of the Gaussian prior (numbers: isotropic).",
+           .default_value = optional},
           {.name = "n", .kind = Kind::integer, .doc = "Examples in the bound set only (not those that trained the prior).",
            .range = Range{1, 4.5e15}},
           {.name = "delta", .kind = Kind::real, .doc = "Confidence parameter of the PAC-Bayes bound.",
@@ -40,7 +59,7 @@ Command pac_bayes_command() {
       [](const Args& a) {
         PacBayesOptions o;
         o.emp_risk = optional_real(a, "emp-risk");
-        o.kl = a.real("kl");
+        o.kl = kl_term(a);
         o.n = a.integer("n");
         o.delta = a.real("delta");
         o.baseline_error = optional_real(a, "baseline-error");
@@ -52,6 +71,7 @@ Command pac_bayes_command() {
         for (const auto& c : r.bounds) bounds.push_back(data::to_json(c));
         out["best"] = r.best.empty() ? Json(nullptr) : Json(r.best);
         if (r.mc_upper) out["mc_upper"] = *r.mc_upper;
+        out["kl"] = o.kl;
         return out;
       },
   };
