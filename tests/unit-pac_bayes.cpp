@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <random>
 #include <string>
 
@@ -111,6 +112,23 @@ TEST_CASE("pac-bayes: ledger, capping, nonvacuous, invalid variants") {
   m = by_name(pac_bayes_bounds(options(0.0, 0.0, 1, 0.5)));
   CHECK_FALSE(m.at("kl-dr17").valid);
   CHECK(m.at("kl-langford-seeger").valid);
+}
+
+TEST_CASE("pac-bayes: a prior chosen on the Dziugaite-Roy grid runs every bound at delta_j") {
+  auto o = options(0.05, 30.0, 5000, 0.05);
+  o.prior_grid_index = 250;
+  const auto with_grid = by_name(pac_bayes_bounds(o));
+  // delta_j = 6 delta / (pi^2 250^2): same values as a fixed prior at that delta (up to outward rounding).
+  const double pi2 = std::numbers::pi * std::numbers::pi;
+  const auto at_dj = by_name(pac_bayes_bounds(options(0.05, 30.0, 5000, 6 * 0.05 / (pi2 * 250 * 250))));
+  for (const auto& [name, c] : with_grid) {
+    INFO(name);
+    CHECK(c.raw_value >= at_dj.at(name).raw_value * (1 - 1e-15));
+    CHECK(c.raw_value == doctest::Approx(at_dj.at(name).raw_value).epsilon(1e-12));
+    CHECK(c.delta_spent() == doctest::Approx(0.05).epsilon(1e-12));
+  }
+  o.prior_grid_index = 0;
+  CHECK_THROWS_AS(pac_bayes_bounds(o), InvalidArgument);
 }
 
 TEST_CASE("pac-bayes: bad input names the field") {

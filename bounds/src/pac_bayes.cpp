@@ -29,6 +29,9 @@ void validate(const PacBayesOptions& o) {
   if (o.n < 1) fail("n", "must be >= 1 examples in the bound set, got " + format_number(static_cast<double>(o.n)));
   require_delta(o.delta, "delta");
   if (o.baseline_error) require_probability(*o.baseline_error, "baseline-error");
+  if (o.prior_grid_index && *o.prior_grid_index < 1)
+    fail("prior-grid-index", "grid points are j = 1, 2, ... (Dziugaite & Roy 2017), got " +
+                                 format_number(static_cast<double>(*o.prior_grid_index)));
   if (o.catoni_grid.empty()) fail("catoni-grid", "needs at least one value of C");
   for (double c : o.catoni_grid)
     if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
@@ -62,6 +65,13 @@ struct Family {
       c.delta_ledger.push_back({"Monte Carlo estimate of the empirical Gibbs risk from " +
                                     std::to_string(o.mc->samples) + " sampled predictors (Langford & Caruana 2001)",
                                 o.mc->delta});
+    }
+    if (o.prior_grid_index) {
+      c.inputs.push_back({"prior_grid_index", *o.prior_grid_index});
+      c.delta_ledger.push_back({"prior-variance grid point j = " + std::to_string(*o.prior_grid_index) +
+                                    ": the bound below runs at delta_j = 6 delta / (pi^2 j^2), so the union over "
+                                    "j >= 1 (Dziugaite & Roy 2017) costs nothing beyond delta",
+                                0.0});
     }
     c.add_assumption("loss_range", "losses lie in [0, 1]", Holds::unchecked, "only the mean is given");
     c.add_assumption("prior_independent", "the prior was chosen without the n bound examples", Holds::unchecked,
@@ -127,7 +137,12 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     risk = *o.emp_risk;
   }
   const double n = static_cast<double>(o.n);
-  const double log_delta = std::log(o.delta);
+  // ln delta, or ln delta_j = ln delta - 2 ln j - ln(pi^2/6) for a prior picked from Dziugaite & Roy's grid.
+  const double log_delta =
+      o.prior_grid_index
+          ? down(std::log(o.delta) -
+                 up(2.0 * std::log(static_cast<double>(*o.prior_grid_index)) + std::log(std::numbers::pi * std::numbers::pi / 6.0)))
+          : std::log(o.delta);
   const double log_xi = log_maurer_xi(o.n);
   const double log_2sqrtn = std::numbers::ln2 + 0.5 * std::log(n);
   const Family f{o, risk, up((o.kl + log_xi - log_delta) / n), up((o.kl + log_2sqrtn - log_delta) / n),

@@ -53,6 +53,9 @@ Command pac_bayes_command() {
            .default_value = optional, .range = Range{0, 1}},
           {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
            .default_value = 0.01, .range = Range{0, 1, true, true}},
+          {.name = "prior-grid-index", .kind = Kind::integer,
+           .doc = "Index j >= 1 of a prior variance chosen on Dziugaite & Roy's grid c exp(-j/b); costs 2 ln j + ln(pi^2/6).",
+           .default_value = optional, .range = Range{1, 4.5e15}},
           {.name = "baseline-error", .kind = Kind::real, .doc = "Error of a trivial predictor; nonvacuous means below it too.",
            .default_value = optional, .range = Range{0, 1}},
       },
@@ -63,6 +66,7 @@ Command pac_bayes_command() {
         o.n = a.integer("n");
         o.delta = a.real("delta");
         o.baseline_error = optional_real(a, "baseline-error");
+        if (a.has("prior-grid-index")) o.prior_grid_index = a.integer("prior-grid-index");
         if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
         if (a.has("mc-samples")) o.mc = MonteCarloOptions{a.integer("mc-samples"), a.real("mc-error"), a.real("delta-mc")};
         const PacBayesResult r = pac_bayes_bounds(o);

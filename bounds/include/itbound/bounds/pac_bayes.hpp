@@ -24,6 +24,9 @@ struct PacBayesOptions {
   std::int64_t n = 1;                   // examples in the bound set only (not those that trained the prior)
   double delta = 0.05;
   std::optional<double> baseline_error;  // a trivial predictor's error: nonvacuous also means below it
+  // Index j of the prior variance c exp(-j/b) on Dziugaite & Roy (2017)'s grid when it was chosen after seeing
+  // the bound examples: every bound then runs at delta_j = 6 delta / (pi^2 j^2) (see estimators/kl_divergence.hpp).
+  std::optional<std::int64_t> prior_grid_index;
   // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
   std::vector<double> catoni_grid = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
 };
