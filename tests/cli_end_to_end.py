@@ -86,6 +86,14 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("pac-bayes", "--emp-risk", "0.1", "--posterior", str(q), "--n", "1000")
     check(r.returncode == 2 and "prior:" in r.stderr, "pac-bayes posterior without prior")
 
+# A prior variance picked on Dziugaite & Roy's grid: j = 250 costs 2 ln 250 + ln(pi^2/6) nats of confidence.
+r = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000", "--prior-grid-index", "250")
+plain = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000")
+check(r.returncode == 0 and json.loads(r.stdout)["bounds"][0]["value"] > json.loads(plain.stdout)["bounds"][0]["value"],
+      "pac-bayes grid charge")
+r = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000", "--prior-grid-index", "0")
+check(r.returncode == 2 and "prior-grid-index:" in r.stderr, "pac-bayes grid index 0")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -98,7 +98,7 @@ struct Family {
 
 Certificate kl_variant(const Family& f, std::string name, double c, Reference ref) {
   Certificate cert = f.start(std::move(name), std::move(ref));
-  cert.delta_ledger.push_back({"PAC-Bayes-kl bound with a fixed prior", f.o.delta});
+  cert.delta_ledger.push_back({"PAC-Bayes-kl bound, prior independent of the n bound examples", f.o.delta});
   const KlInverseResult inv = kl_inverse_upper(f.risk, c);
   cert.status = worst(cert.status, inv.status);
   cert.details.push_back({"complexity", c});
@@ -207,7 +207,7 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     Certificate c = f.start("lambda", {"Thiemann, Igel, Wintenberger & Seldin (2017), A strongly quasiconvex "
                                        "PAC-Bayesian bound, ALT",
                                        "Theorem 3 (all lambda in (0,2) simultaneously), minimiser lambda*"});
-    c.delta_ledger.push_back({"PAC-Bayes-lambda bound with a fixed prior", o.delta});
+    c.delta_ledger.push_back({"PAC-Bayes-lambda bound, prior independent of the n bound examples", o.delta});
     c.delta_ledger.push_back({"choice of lambda: free, Theorem 3 holds for every lambda in (0,2) at once", 0.0});
     c.details.push_back({"relaxation_of", std::string("kl-2sqrtn")});
     c.details.push_back({"lambda", lambda});
