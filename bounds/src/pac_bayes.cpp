@@ -237,13 +237,14 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     out.push_back(c);
   }
   // Relaxations of kl(R_hat||R) <= c: Pinsker kl >= 2(p-q)^2, and kl(q||p) >= (p-q)^2/(2p) for p >= q,
-  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c.
+  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013), Eq. (3)
+  // (there with ln(2 sqrt(n)/delta); Alquier 2021, User-friendly introduction to PAC-Bayes bounds, Theorem 3.3).
   out.push_back(relaxation(f, "pinsker", "kl", up(R + up(std::sqrt(up(f.c_kl / 2.0)))),
                            {"Pinsker's inequality applied to the kl bound", "kl(q||p) >= 2 (p - q)^2"}));
   out.push_back(relaxation(f, "bernstein-relaxation", "kl",
                            up(up(R + up(std::sqrt(up(2.0 * R * f.c_kl)))) + 2.0 * f.c_kl),
-                           {"kl(q||p) >= (p - q)^2 / (2p) applied to the kl bound",
-                            "p <= q + sqrt(2 q c) + 2 c"}));
+                           {"Tolstikhin & Seldin (2013), PAC-Bayes-Empirical-Bernstein inequality, NIPS 26",
+                            "Eq. (3): p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 / (2p), here with Maurer's c"}));
 
   // Every bound but Catoni's follows from the one event of Maurer's kl bound (plus the MC event), so the
   // smallest of them holds at the same delta. Catoni's is another event: choosing it after seeing the values
