@@ -38,7 +38,7 @@ struct PacBayesResult {
   std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
 };
 
-// Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, Theorem 2.5 (sample convergence),
+// Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound (theorem number unchecked),
 // as used by Perez-Ortiz et al. (2021), JMLR 22, Sec. 6: w.p. >= 1 - delta',
 // R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the inversion.
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
