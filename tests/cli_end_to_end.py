@@ -58,6 +58,53 @@ check(r.returncode == 2 and r.stderr.count("file:") == 1, f"trajectory missing f
 r = run("test-set", "--help")
 check(r.returncode == 0 and "Allowed: (0, 1)" in r.stdout, "help shows ranges")
 
+# pac-bayes: the whole family, the best valid bound, the Monte Carlo step and its ledger.
+r = run("pac-bayes", "--emp-risk", "0.1", "--kl", "5000", "--n", "30000", "--delta", "0.025", "--baseline-error", "0.9")
+check(r.returncode == 0, f"pac-bayes exit {r.returncode}: {r.stderr}")
+out = json.loads(r.stdout)
+names = [b["name"] for b in out["bounds"]]
+check(names == ["kl", "kl-2sqrtn", "kl-langford-seeger", "kl-dr17", "mcallester", "quad", "lambda", "catoni",
+                "pinsker", "bernstein-relaxation"], f"pac-bayes names {names}")
+check(out["best"] == "kl" and "mc_upper" not in out, "pac-bayes best")
+for b in out["bounds"]:
+    check(b["valid"] and b["nonvacuous"] and 0.1 <= b["value"] < 1 and abs(b["delta"] - 0.025) < 1e-15,
+          f"pac-bayes {b['name']}")
+check(0 <= out["bounds"][0]["value"] - 0.3494218934005326 < 1e-8, "pac-bayes kl vs mpmath")
+r = run("pac-bayes", "--kl", "10", "--n", "5000", "--delta", "0.025", "--mc-samples", "1000", "--mc-error", "0.05",
+        "--delta-mc", "0.01")
+out = json.loads(r.stdout)
+check(abs(out["mc_upper"] - 0.07565109632739392) < 1e-12, "pac-bayes mc_upper vs mpmath")
+check(all(abs(b["delta"] - 0.035) < 1e-15 and b["raw_value"] >= out["mc_upper"] for b in out["bounds"]),
+      "pac-bayes MC ledger")
+for args, field in [
+    (["pac-bayes", "--kl", "1", "--n", "10"], "emp-risk:"),
+    (["pac-bayes", "--emp-risk", "0.1", "--kl", "-1", "--n", "10"], "kl:"),
+    (["pac-bayes", "--emp-risk", "0.1", "--kl", "1", "--n", "0"], "n:"),
+    (["pac-bayes", "--kl", "1", "--n", "10", "--mc-samples", "5"], "mc-error:"),
+]:
+    r = run(*args)
+    check(r.returncode == 2 and field in r.stderr, f"{args}: exit {r.returncode}, stderr {r.stderr!r}")
+
+# pac-bayes --posterior/--prior: KL from stored diagonal Gaussians (JSON), isotropic prior; mpmath reference
+# 256.2238026183378 (data/reference/kl_divergence.py, "isotropic").
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    q, p = pathlib.Path(tmp) / "q.json", pathlib.Path(tmp) / "p.json"
+    q.write_text(json.dumps({"mean": [0.1, -0.3, 2.0, 0.0], "std": [0.05, 0.2, 1.0, 0.3]}))
+    p.write_text(json.dumps({"mean": 0, "std": 0.1}))
+    r = run("pac-bayes", "--emp-risk", "0.1", "--posterior", str(q), "--prior", str(p), "--n", "1000")
+    check(r.returncode == 0 and 0 <= json.loads(r.stdout)["kl"] - 256.2238026183378 < 1e-10, f"pac-bayes KL from files {r.stderr}")
+    r = run("pac-bayes", "--emp-risk", "0.1", "--posterior", str(q), "--n", "1000")
+    check(r.returncode == 2 and "prior:" in r.stderr, "pac-bayes posterior without prior")
+
+# A prior variance picked on Dziugaite & Roy's grid: j = 250 costs 2 ln 250 + ln(pi^2/6) nats of confidence.
+r = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000", "--prior-grid-index", "250")
+plain = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000")
+check(r.returncode == 0 and json.loads(r.stdout)["bounds"][0]["value"] > json.loads(plain.stdout)["bounds"][0]["value"],
+      "pac-bayes grid charge")
+r = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000", "--prior-grid-index", "0")
+check(r.returncode == 2 and "prior-grid-index:" in r.stderr, "pac-bayes grid index 0")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -6,12 +6,13 @@ namespace itbound::cli {
 
 Command kl_inverse_command();
 Command test_set_command();
+Command pac_bayes_command();
 Command prior_command();
 Command self_certify_command();
+Command trajectory_command();
 
 // The prior-std grid top * exp(-j / b), j = 0..count-1 (Dziugaite & Roy 2017), shared by prior and self-certify.
 std::vector<Param> with_prior_scale_grid(std::vector<Param> params);  // appends scale-top, scale-b, scale-count
 std::vector<double> prior_scale_grid(const Args& args);
-Command trajectory_command();
 
 }  // namespace itbound::cli

@@ -113,7 +113,8 @@ std::string describe(const Param& p) {
   std::string s = p.doc;
   const std::string range = describe_range(p);
   if (!range.empty()) s += " Allowed: " + range + ".";
-  if (p.default_value) s += " Default: " + shown(*p.default_value) + ".";
+  if (p.default_value && p.default_value->is_null()) s += " Optional.";
+  else if (p.default_value) s += " Default: " + shown(*p.default_value) + ".";
   else if (p.kind != Kind::flag) s += " Required.";
   return s;
 }
@@ -131,7 +132,9 @@ Args parse_args(const Command& command, const Json& raw) {
   Json values = Json::object();
   for (const Param& p : command.params) {
     if (given.contains(p.name) && !given[p.name].is_null()) values[p.name] = convert(p, given[p.name]);
-    else if (p.default_value) values[p.name] = *p.default_value;
+    else if (p.default_value) {
+      if (!p.default_value->is_null()) values[p.name] = *p.default_value;  // null default: optional, absent
+    }
     else if (p.kind == Kind::flag) values[p.name] = false;
     else throw InvalidArgument(p.name, "is required");
   }

@@ -26,7 +26,7 @@ struct Param {
   std::string name;  // --name on the command line, "name" in a batch job, name_with_underscores in Python
   Kind kind;
   std::string doc;
-  std::optional<Json> default_value = std::nullopt;  // none: required (flags default to false)
+  std::optional<Json> default_value = std::nullopt;  // none: required (flags default to false); null: optional
   std::optional<Range> range = std::nullopt;
   std::vector<std::string> choices = {};  // for text parameters with a fixed set of values
 };

@@ -1,0 +1,48 @@
+#pragma once
+// The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
+// with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "itbound/bounds/certificate.hpp"
+
+namespace itbound {
+
+// The empirical Gibbs risk estimated from N predictors drawn from the posterior Q.
+struct MonteCarloOptions {
+  std::int64_t samples = 0;  // N >= 1 predictors sampled iid from Q
+  double mean_error = 0.0;   // Q_hat: mean over the N predictors of their empirical risk on the n examples
+  double delta = 0.01;       // delta': confidence spent on the sampling step, added to every bound's ledger
+};
+
+struct PacBayesOptions {
+  std::optional<double> emp_risk;       // exact empirical Gibbs risk R_hat(Q) on the n bound examples
+  std::optional<MonteCarloOptions> mc;  // or its Monte Carlo estimate (exactly one of the two)
+  double kl = 0.0;                      // KL(Q||P) in nats, P chosen without the n bound examples
+  std::int64_t n = 1;                   // examples in the bound set only (not those that trained the prior)
+  double delta = 0.05;
+  std::optional<double> baseline_error;  // a trivial predictor's error: nonvacuous also means below it
+  // Index j of the prior variance c exp(-j/b) on Dziugaite & Roy (2017)'s grid when it was chosen after seeing
+  // the bound examples: every bound then runs at delta_j = 6 delta / (pi^2 j^2) (see estimators/kl_divergence.hpp).
+  std::optional<std::int64_t> prior_grid_index;
+  // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
+  std::vector<double> catoni_grid = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
+};
+
+struct PacBayesResult {
+  std::vector<Certificate> bounds;  // stable order: kl, kl-2sqrtn, kl-langford-seeger, kl-dr17, mcallester,
+                                    // quad, lambda, catoni, pinsker, bernstein-relaxation
+  std::string best;  // smallest valid certificate on the kl event (all but catoni): picking it costs nothing
+  std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
+};
+
+// Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound (theorem number unchecked),
+// as used by Perez-Ortiz et al. (2021), JMLR 22, Sec. 6: w.p. >= 1 - delta',
+// R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the inversion.
+double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
+
+PacBayesResult pac_bayes_bounds(const PacBayesOptions& options);
+
+}  // namespace itbound

@@ -1,0 +1,262 @@
+#include "itbound/bounds/pac_bayes.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "itbound/error.hpp"
+#include "itbound/solvers/kl.hpp"
+#include "itbound/solvers/maurer.hpp"
+#include "itbound/solvers/rounding.hpp"
+
+namespace itbound {
+namespace {
+
+// A few ulps cover the rounding of a short chain of +, *, /, sqrt, log, exp on their way to an upper bound.
+double up(double x) { return round_up(x, 4); }
+double down(double x) { return round_down(x, 4); }
+
+const Reference kPerezOrtiz{"Perez-Ortiz, Rivasplata, Shawe-Taylor & Szepesvari (2021), Tighter risk certificates "
+                            "for neural networks, JMLR 22",
+                            ""};
+
+void validate(const PacBayesOptions& o) {
+  if (o.emp_risk.has_value() == o.mc.has_value())
+    fail("emp-risk", "give either the empirical Gibbs risk or its Monte Carlo estimate (mc-error, mc-samples), "
+                     "exactly one of the two");
+  if (o.emp_risk) require_probability(*o.emp_risk, "emp-risk");
+  require_finite(o.kl, "kl");
+  if (o.kl < 0.0) fail("kl", "must be >= 0 (nats), got " + format_number(o.kl));
+  if (o.n < 1) fail("n", "must be >= 1 examples in the bound set, got " + format_number(static_cast<double>(o.n)));
+  require_delta(o.delta, "delta");
+  if (o.baseline_error) require_probability(*o.baseline_error, "baseline-error");
+  if (o.prior_grid_index && *o.prior_grid_index < 1)
+    fail("prior-grid-index", "grid points are j = 1, 2, ... (Dziugaite & Roy 2017), got " +
+                                 format_number(static_cast<double>(*o.prior_grid_index)));
+  if (o.catoni_grid.empty()) fail("catoni-grid", "needs at least one value of C");
+  for (double c : o.catoni_grid)
+    if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
+  if (o.mc) {
+    if (o.mc->samples < 1) fail("mc-samples", "must be >= 1 sampled predictors");
+    require_probability(o.mc->mean_error, "mc-error");
+    require_delta(o.mc->delta, "delta-mc");
+    if (!(o.delta + o.mc->delta < 1.0)) fail("delta-mc", "delta + delta-mc must be below 1");
+  }
+}
+
+// What every certificate of the family shares: inputs echoed, the MC charge, the data assumptions.
+struct Family {
+  const PacBayesOptions& o;
+  double risk;  // the empirical Gibbs risk fed to every bound: exact, or its MC upper limit
+  double c_kl;     // (KL + ln(xi(n)/delta)) / n, rounded up
+  double c_2sqrtn; // (KL + ln(2 sqrt(n)/delta)) / n, rounded up
+  SolverStatus mc_status = SolverStatus::exact;
+
+  Certificate start(std::string name, Reference ref) const {
+    Certificate c;
+    c.name = std::move(name);
+    c.reference = std::move(ref);
+    c.status = mc_status;
+    c.inputs = {{"kl", o.kl}, {"n", o.n}, {"delta", o.delta}};
+    if (o.emp_risk) c.inputs.push_back({"emp_risk", *o.emp_risk});
+    if (o.mc) {
+      c.inputs.push_back({"mc_samples", o.mc->samples});
+      c.inputs.push_back({"mc_error", o.mc->mean_error});
+      c.inputs.push_back({"delta_mc", o.mc->delta});
+      c.delta_ledger.push_back({"Monte Carlo estimate of the empirical Gibbs risk from " +
+                                    std::to_string(o.mc->samples) + " sampled predictors (Langford & Caruana 2001)",
+                                o.mc->delta});
+    }
+    if (o.prior_grid_index) {
+      c.inputs.push_back({"prior_grid_index", *o.prior_grid_index});
+      c.delta_ledger.push_back({"prior-variance grid point j = " + std::to_string(*o.prior_grid_index) +
+                                    ": the bound below runs at delta_j = 6 delta / (pi^2 j^2), so the union over "
+                                    "j >= 1 (Dziugaite & Roy 2017) costs nothing beyond delta",
+                                0.0});
+    }
+    c.add_assumption("loss_range", "losses lie in [0, 1]", Holds::unchecked, "only the mean is given");
+    c.add_assumption("prior_independent", "the prior was chosen without the n bound examples", Holds::unchecked,
+                     "cannot be checked from the KL value; n must count only examples the prior never saw");
+    c.add_assumption("iid", "the n bound examples are iid from the task distribution", Holds::unchecked);
+    c.details = {{"emp_risk_used", risk}};
+    return c;
+  }
+
+  // Variants of the kl bound with a larger complexity term are corollaries of Maurer's: check it here.
+  void require_implies_maurer(Certificate& c, double exponent_low, const std::string& what) const {
+    const bool ok = exponent_low >= c_kl;
+    c.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n",
+                     ok ? Holds::yes : Holds::no,
+                     what + (ok ? " >= ln xi(n) term (Maurer 2004, Theorem 1)" : " is below the ln xi(n) term for this n"));
+  }
+
+  void finish(Certificate& c, double raw) const {
+    c.set_value(std::max(raw, risk), 1.0);
+    const bool nonvacuous = c.value < 1.0 && (!o.baseline_error || c.value < *o.baseline_error);
+    c.details.push_back({"nonvacuous", nonvacuous});
+  }
+};
+
+Certificate kl_variant(const Family& f, std::string name, double c, Reference ref) {
+  Certificate cert = f.start(std::move(name), std::move(ref));
+  cert.delta_ledger.push_back({"PAC-Bayes-kl bound, prior independent of the n bound examples", f.o.delta});
+  const KlInverseResult inv = kl_inverse_upper(f.risk, c);
+  cert.status = worst(cert.status, inv.status);
+  cert.details.push_back({"complexity", c});
+  f.finish(cert, inv.value);
+  return cert;
+}
+
+Certificate relaxation(const Family& f, std::string name, std::string of, double raw, Reference ref) {
+  Certificate cert = f.start(std::move(name), std::move(ref));
+  cert.delta_ledger.push_back({"the bound it relaxes (" + of + ")", f.o.delta});
+  cert.details.push_back({"relaxation_of", std::move(of)});
+  f.finish(cert, raw);
+  return cert;
+}
+
+}  // namespace
+
+double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {
+  const double N = static_cast<double>(mc.samples);
+  // ln(2/delta') as in Perez-Ortiz et al. (2021), Sec. 6; the one-sided Chernoff bound would allow ln(1/delta'),
+  // we keep the published, larger constant so that published certificates are reproduced.
+  const KlInverseResult r = kl_inverse_upper(mc.mean_error, up(std::log(2.0 / mc.delta) / N));
+  if (status) *status = r.status;
+  return r.value;
+}
+
+PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
+  validate(o);
+  PacBayesResult result;
+  SolverStatus mc_status = SolverStatus::exact;
+  double risk = 0.0;
+  if (o.mc) {
+    result.mc_upper = monte_carlo_upper(*o.mc, &mc_status);
+    risk = *result.mc_upper;
+  } else {
+    risk = *o.emp_risk;
+  }
+  const double n = static_cast<double>(o.n);
+  // ln delta, or ln delta_j = ln delta - 2 ln j - ln(pi^2/6) for a prior picked from Dziugaite & Roy's grid.
+  const double log_delta =
+      o.prior_grid_index
+          ? down(std::log(o.delta) -
+                 up(2.0 * std::log(static_cast<double>(*o.prior_grid_index)) + std::log(std::numbers::pi * std::numbers::pi / 6.0)))
+          : std::log(o.delta);
+  const double log_xi = log_maurer_xi(o.n);
+  const double log_2sqrtn = std::numbers::ln2 + 0.5 * std::log(n);
+  const Family f{o, risk, up((o.kl + log_xi - log_delta) / n), up((o.kl + log_2sqrtn - log_delta) / n),
+                 mc_status};
+  auto& out = result.bounds;
+
+  // Maurer (2004), Theorem 1 (E exp(n kl) <= xi(n)) with Seeger (2002), Theorem 1: kl(R_hat||R) <= c.
+  out.push_back(kl_variant(f, "kl", f.c_kl,
+                           {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3",
+                            "Maurer Theorem 1 (xi(n)) in Seeger's Theorem 1: kl(R_hat||R) <= (KL + ln(xi(n)/delta))/n"}));
+  // Maurer (2004), Theorem 5 (n >= 8): the same with 2 sqrt(n) >= xi(n); the form used by most papers.
+  Certificate k2 = kl_variant(f, "kl-2sqrtn", f.c_2sqrtn,
+                              {"Maurer (2004), A note on the PAC Bayesian theorem", "Theorem 5: ln(2 sqrt(n)/delta)"});
+  const double c2_low = down((o.kl + log_2sqrtn - log_delta) / n);
+  f.require_implies_maurer(k2, c2_low, "ln(2 sqrt(n))");
+  out.push_back(k2);
+  // Langford (2005), JMLR 6, Theorem 5.1 (Langford & Seeger 2001): kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
+  Certificate ls = kl_variant(f, "kl-langford-seeger", up((o.kl + std::log1p(n) - log_delta) / n),
+                              {"Langford (2005), Tutorial on practical prediction theory, JMLR 6",
+                               "Theorem 5.1 (PAC-Bayes bound): ln((n+1)/delta)/n"});
+  ls.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n", Holds::yes,
+                    "xi(n) <= n + 1: n + 1 terms, each at most 1");
+  out.push_back(ls);
+  // Dziugaite & Roy (2017), UAI, Sec. 2 (their statement of Langford-Seeger): (KL + ln(n/delta))/(n-1).
+  {
+    const double c = o.n >= 2 ? up((o.kl + std::log(n) - log_delta) / (n - 1.0)) : HUGE_VAL;
+    Certificate dr = kl_variant(f, "kl-dr17", c,
+                                {"Dziugaite & Roy (2017), Computing nonvacuous generalization bounds for deep "
+                                 "(stochastic) neural networks, UAI",
+                                 "Sec. 2, PAC-Bayes theorem as stated there: (KL + ln(n/delta))/(n-1)"});
+    f.require_implies_maurer(dr, o.n >= 2 ? down((o.kl + std::log(n) - log_delta) / (n - 1.0)) : -HUGE_VAL,
+                             "(KL + ln(n/delta))/(n-1) * n");
+    out.push_back(dr);
+  }
+
+  const double eps = up(f.c_2sqrtn / 2.0);  // (KL + ln(2 sqrt(n)/delta)) / (2n)
+  const double R = risk;
+  // Perez-Ortiz et al. (2021), Sec. 3, f_classic (McAllester 1999 with Maurer's ln(2 sqrt(n)/delta)).
+  {
+    Reference ref = kPerezOrtiz;
+    ref.where = "Sec. 3, f_classic: R_hat + sqrt((KL + ln(2 sqrt(n)/delta))/(2n)) (McAllester 1999 / Maurer 2004)";
+    Certificate c = relaxation(f, "mcallester", "kl-2sqrtn", up(R + up(std::sqrt(eps))), ref);
+    f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
+    out.push_back(c);
+  }
+  // Perez-Ortiz et al. (2021), Sec. 3, f_quad (Rivasplata et al.): (sqrt(R_hat + eps) + sqrt(eps))^2.
+  {
+    Reference ref = kPerezOrtiz;
+    ref.where = "Sec. 3, f_quad: (sqrt(R_hat + eps) + sqrt(eps))^2, eps = (KL + ln(2 sqrt(n)/delta))/(2n)";
+    const double s = up(up(std::sqrt(up(R + eps))) + up(std::sqrt(eps)));
+    Certificate c = relaxation(f, "quad", "kl-2sqrtn", up(s * s), ref);
+    f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
+    out.push_back(c);
+  }
+  // Thiemann, Igel, Wintenberger & Seldin (2017), ALT, Theorem 3: for all lambda in (0,2) at once,
+  // R <= R_hat/(1 - lambda/2) + (KL + ln(2 sqrt(n)/delta))/(n lambda (1 - lambda/2)); lambda* from their eq. (7).
+  {
+    const double E = up(f.c_2sqrtn * n);  // KL + ln(2 sqrt(n)/delta)
+    const double lambda = 2.0 / (std::sqrt(2.0 * n * R / E + 1.0) + 1.0);
+    const double half = 1.0 - lambda / 2.0;  // exact in binary for lambda in (0,2) up to one rounding
+    const double raw = up(up(R / down(half)) + up(E / down(n * lambda * half)));
+    Certificate c = f.start("lambda", {"Thiemann, Igel, Wintenberger & Seldin (2017), A strongly quasiconvex "
+                                       "PAC-Bayesian bound, ALT",
+                                       "Theorem 3 (all lambda in (0,2) simultaneously), minimiser lambda*"});
+    c.delta_ledger.push_back({"PAC-Bayes-lambda bound, prior independent of the n bound examples", o.delta});
+    c.delta_ledger.push_back({"choice of lambda: free, Theorem 3 holds for every lambda in (0,2) at once", 0.0});
+    c.details.push_back({"relaxation_of", std::string("kl-2sqrtn")});
+    c.details.push_back({"lambda", lambda});
+    f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
+    f.finish(c, raw);
+    out.push_back(c);
+  }
+  // Catoni (2007), Statistical learning theory and stochastic optimization, Theorem 1.2.6 for a fixed C:
+  // R <= (1 - exp(-C R_hat - (KL + ln(1/delta))/n)) / (1 - exp(-C)); each of the k grid values at delta/k.
+  {
+    Certificate c = f.start("catoni", {"Catoni (2007), PAC-Bayesian supervised classification, IMS Lecture Notes 56",
+                                       "Theorem 1.2.6 at fixed C, union bound over the C grid"});
+    const double k = static_cast<double>(o.catoni_grid.size());
+    const double dk = o.delta / k;
+    double best = HUGE_VAL, best_c = o.catoni_grid.front();
+    for (double C : o.catoni_grid) {
+      c.delta_ledger.push_back({"Catoni bound at C = " + format_number(C) + " (one of " + format_number(k) +
+                                    " grid values, union bound)",
+                                dk});
+      const double x = up(up(C * R) + up((o.kl + up(std::log(k) - log_delta)) / n));
+      const double v = up(-std::expm1(-x) / down(-std::expm1(-C)));
+      if (v < best) best = v, best_c = C;
+    }
+    c.details.push_back({"catoni_c", best_c});
+    c.details.push_back({"grid_size", static_cast<std::int64_t>(o.catoni_grid.size())});
+    f.finish(c, best);
+    out.push_back(c);
+  }
+  // Relaxations of kl(R_hat||R) <= c: Pinsker kl >= 2(p-q)^2, and kl(q||p) >= (p-q)^2/(2p) for p >= q,
+  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013), Eq. (3)
+  // (there with ln(2 sqrt(n)/delta); Alquier 2021, User-friendly introduction to PAC-Bayes bounds, Theorem 3.3).
+  out.push_back(relaxation(f, "pinsker", "kl", up(R + up(std::sqrt(up(f.c_kl / 2.0)))),
+                           {"Pinsker's inequality applied to the kl bound", "kl(q||p) >= 2 (p - q)^2"}));
+  out.push_back(relaxation(f, "bernstein-relaxation", "kl",
+                           up(up(R + up(std::sqrt(up(2.0 * R * f.c_kl)))) + 2.0 * f.c_kl),
+                           {"Tolstikhin & Seldin (2013), PAC-Bayes-Empirical-Bernstein inequality, NIPS 26",
+                            "Eq. (3): p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 / (2p), here with Maurer's c"}));
+
+  // Every bound but Catoni's follows from the one event of Maurer's kl bound (plus the MC event), so the
+  // smallest of them holds at the same delta. Catoni's is another event: choosing it after seeing the values
+  // would spend delta twice, so it is shown beside them but never picked as best.
+  const Certificate* best = nullptr;
+  for (auto& c : out) {
+    const bool same_event = c.name != "catoni";
+    c.details.push_back({"same_event_as_kl", same_event});
+    if (same_event && c.valid && (!best || c.value < best->value)) best = &c;
+  }
+  if (best) result.best = best->name;
+  return result;
+}
+
+}  // namespace itbound

@@ -1,0 +1,49 @@
+#pragma once
+// KL(Q||P) in nats from stored parameters of posterior Q and prior P: the complexity term of PAC-Bayes.
+// Every value is rounded up (it only ever feeds upper bounds). Bad input throws InvalidArgument naming the field.
+#include <cstdint>
+
+#include <Eigen/Core>
+
+namespace itbound {
+
+using ArrayRef = Eigen::Ref<const Eigen::ArrayXd>;
+using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
+
+// Diagonal Gaussians, KL(N(mu_q, diag s_q^2) || N(mu_p, diag s_p^2))
+// = 1/2 sum_i [s_q^2/s_p^2 - 1 - ln(s_q^2/s_p^2) + (mu_q - mu_p)^2/s_p^2] (e.g. Perez-Ortiz et al. 2021, Sec. 5).
+double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, ArrayRef std_p);
+// Isotropic prior N(mu_p, s_p^2 I).
+double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, double std_p);
+// Standard deviations from stored log-variances: exp(log_var / 2).
+Eigen::ArrayXd std_from_log_var(ArrayRef log_var);
+
+// Full-covariance Gaussians (small d), through Cholesky factors (Eigen LLT):
+// 1/2 [tr(S_p^-1 S_q) + (mu_p - mu_q)^T S_p^-1 (mu_p - mu_q) - d + ln det S_p - ln det S_q].
+double kl_gaussian(ArrayRef mean_q, MatrixRef cov_q, ArrayRef mean_p, MatrixRef cov_p);
+
+// Independent Bernoulli coordinates (e.g. stochastic pruning masks, Hayou et al. 2021): sum_i kl(q_i||p_i).
+double kl_bernoulli(ArrayRef prob_q, ArrayRef prob_p);
+// One categorical distribution: sum_k q_k ln(q_k/p_k), each vector summing to 1 (within 1e-9).
+double kl_categorical(ArrayRef prob_q, ArrayRef prob_p);
+// Point-mass posterior under a prefix-free-code prior P(h) = 2^-bits(h) (Lotfi et al. 2022): KL = bits ln 2.
+double kl_compression(double code_length_bits);
+
+// Dziugaite & Roy (2017), Sec. 4: prior N(w0, lambda I) with lambda = c exp(-j / b), j = 1, 2, ...; choosing j after
+// seeing the data costs delta_j = 6 delta / (pi^2 j^2), i.e. 2 ln j + ln(pi^2/6) nats added to the KL.
+struct PriorVarianceGrid {
+  double c = 0.1;
+  double b = 100.0;
+  bool snap = false;  // false: a variance off the grid is an error; true: use the nearest grid point j >= 1
+};
+
+struct PriorGridPoint {
+  std::int64_t j;
+  double variance;     // c exp(-j / b): the prior the KL must be computed with
+  double charge_nats;  // 2 ln j + ln(pi^2/6), rounded up
+  double delta_j;      // 6 delta / (pi^2 j^2), rounded down
+};
+
+PriorGridPoint prior_variance_grid_point(double variance, double delta, const PriorVarianceGrid& grid = {});
+
+}  // namespace itbound

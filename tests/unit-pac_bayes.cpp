@@ -1,0 +1,214 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <random>
+#include <string>
+
+#include "itbound/bounds/pac_bayes.hpp"
+#include "itbound/error.hpp"
+#include "itbound/solvers/kl.hpp"
+#include "reference_table.hpp"
+
+using namespace itbound;
+
+namespace {
+
+PacBayesOptions options(double r, double kl, std::int64_t n, double delta) {
+  PacBayesOptions o;
+  o.emp_risk = r;
+  o.kl = kl;
+  o.n = n;
+  o.delta = delta;
+  return o;
+}
+
+std::map<std::string, Certificate> by_name(const PacBayesResult& r) {
+  std::map<std::string, Certificate> m;
+  for (const auto& c : r.bounds) m[c.name] = c;
+  return m;
+}
+
+const Certificate& best_of(const PacBayesResult& r) {
+  for (const auto& c : r.bounds)
+    if (c.name == r.best) return c;
+  throw std::runtime_error("no best");
+}
+
+}  // namespace
+
+TEST_CASE("pac-bayes: every bound matches its mpmath reference, never below it") {
+  const auto rows = test::read_reference("pac_bayes.csv");
+  REQUIRE(rows.size() >= 60);
+  for (const auto& row : rows) {
+    const auto result = pac_bayes_bounds(options(test::number(row, "emp_risk"), test::number(row, "kl"),
+                                                 static_cast<std::int64_t>(test::number(row, "n")),
+                                                 test::number(row, "delta")));
+    const auto m = by_name(result);
+    const std::string name = row.at("name");
+    REQUIRE(m.count(name) == 1);
+    const double ref = test::number(row, "value");
+    INFO(name << " n=" << row.at("n") << " kl=" << row.at("kl"));
+    CHECK(m.at(name).raw_value >= std::nextafter(ref, 0.0));  // sound: not below the exact value
+    // Tight: log_maurer_xi overstates ln xi(10000) by 1.2e-5 (measured against mpmath), hence 1e-7 here.
+    CHECK(m.at(name).raw_value <= ref + 1e-7);
+  }
+}
+
+TEST_CASE("pac-bayes: invariants") {
+  const double rs[] = {0.0, 0.01, 0.2, 0.6};
+  for (double r : rs) {
+    const auto base = by_name(pac_bayes_bounds(options(r, 20.0, 1000, 0.05)));
+    const auto more_kl = by_name(pac_bayes_bounds(options(r, 40.0, 1000, 0.05)));
+    const auto more_n = by_name(pac_bayes_bounds(options(r, 20.0, 4000, 0.05)));
+    const auto less_delta = by_name(pac_bayes_bounds(options(r, 20.0, 1000, 0.01)));
+    for (const auto& [name, c] : base) {
+      INFO(name << " r=" << r);
+      CHECK(c.valid);
+      CHECK(c.raw_value >= r);
+      CHECK(c.value <= 1.0);
+      CHECK(more_kl.at(name).raw_value >= c.raw_value);
+      CHECK(more_n.at(name).raw_value <= c.raw_value);
+      CHECK(less_delta.at(name).raw_value >= c.raw_value);
+      if (name != "catoni") CHECK(base.at("kl").raw_value <= c.raw_value);  // kl: tightest of its event
+      CHECK(c.delta_spent() == doctest::Approx(0.05).epsilon(1e-12));
+    }
+    CHECK(base.at("kl-2sqrtn").raw_value <= base.at("mcallester").raw_value);
+    CHECK(base.at("kl-2sqrtn").raw_value <= base.at("quad").raw_value);
+    CHECK(base.at("kl-2sqrtn").raw_value <= base.at("lambda").raw_value * (1 + 1e-12));
+  }
+}
+
+TEST_CASE("pac-bayes: KL = 0 gives the Occam bound of a single hypothesis") {
+  // With KL = 0 and R = 0 the kl bound is 1 - (delta/xi(n))^(1/n): mpmath, xi(100) summed exactly.
+  const auto m = by_name(pac_bayes_bounds(options(0.0, 0.0, 100, 0.05)));
+  CHECK(m.at("kl").raw_value >= 0.0542405600900133799792784);
+  CHECK(m.at("kl").raw_value == doctest::Approx(0.0542405600900133799792784).epsilon(1e-14));
+  CHECK(m.at("kl-langford-seeger").raw_value == doctest::Approx(-std::expm1(-std::log(101.0 / 0.05) / 100)).epsilon(1e-14));
+}
+
+TEST_CASE("pac-bayes: ledger, capping, nonvacuous, invalid variants") {
+  auto o = options(0.3, 500.0, 100, 0.05);
+  auto m = by_name(pac_bayes_bounds(o));
+  CHECK(m.at("mcallester").value == 1.0);
+  CHECK(m.at("mcallester").raw_value > 1.0);
+  for (const auto& d : m.at("mcallester").details)
+    if (d.name == "nonvacuous") CHECK(std::get<bool>(d.value) == false);
+  const auto& cat = m.at("catoni");
+  CHECK(cat.delta_ledger.size() == 9);
+  CHECK(cat.delta_ledger[0].delta == doctest::Approx(0.05 / 9));
+  CHECK(m.at("lambda").delta_ledger.size() == 2);
+  // Baseline: nonvacuous needs value below it.
+  o = options(0.05, 5.0, 2000, 0.05);
+  o.baseline_error = 0.06;
+  for (const auto& c : pac_bayes_bounds(o).bounds) {
+    bool nv = false;
+    for (const auto& d : c.details)
+      if (d.name == "nonvacuous") nv = std::get<bool>(d.value);
+    CHECK(nv == (c.value < 0.06));
+  }
+  // n = 1: ln(2 sqrt(1)) = ln xi(1) leaves no room for rounding, and n - 1 = 0: those variants are invalid.
+  m = by_name(pac_bayes_bounds(options(0.0, 0.0, 1, 0.5)));
+  CHECK_FALSE(m.at("kl-dr17").valid);
+  CHECK(m.at("kl-langford-seeger").valid);
+}
+
+TEST_CASE("pac-bayes: a prior chosen on the Dziugaite-Roy grid runs every bound at delta_j") {
+  auto o = options(0.05, 30.0, 5000, 0.05);
+  o.prior_grid_index = 250;
+  const auto with_grid = by_name(pac_bayes_bounds(o));
+  // delta_j = 6 delta / (pi^2 250^2): same values as a fixed prior at that delta (up to outward rounding).
+  const double pi2 = std::numbers::pi * std::numbers::pi;
+  const auto at_dj = by_name(pac_bayes_bounds(options(0.05, 30.0, 5000, 6 * 0.05 / (pi2 * 250 * 250))));
+  for (const auto& [name, c] : with_grid) {
+    INFO(name);
+    CHECK(c.raw_value >= at_dj.at(name).raw_value * (1 - 1e-15));
+    CHECK(c.raw_value == doctest::Approx(at_dj.at(name).raw_value).epsilon(1e-12));
+    CHECK(c.delta_spent() == doctest::Approx(0.05).epsilon(1e-12));
+  }
+  o.prior_grid_index = 0;
+  CHECK_THROWS_AS(pac_bayes_bounds(o), InvalidArgument);
+}
+
+TEST_CASE("pac-bayes: bad input names the field") {
+  auto expect_field = [](PacBayesOptions o, const std::string& field) {
+    try {
+      pac_bayes_bounds(o);
+      FAIL("no throw for " << field);
+    } catch (const InvalidArgument& e) {
+      CHECK(e.field() == field);
+    }
+  };
+  expect_field(options(NAN, 1, 10, 0.05), "emp-risk");
+  expect_field(options(1.5, 1, 10, 0.05), "emp-risk");
+  expect_field(options(0.1, -1, 10, 0.05), "kl");
+  expect_field(options(0.1, INFINITY, 10, 0.05), "kl");
+  expect_field(options(0.1, 1, 0, 0.05), "n");
+  expect_field(options(0.1, 1, 10, 1.0), "delta");
+  auto o = options(0.1, 1, 10, 0.05);
+  o.mc = MonteCarloOptions{10, 0.1, 0.01};
+  expect_field(o, "emp-risk");  // both given
+  o.emp_risk.reset();
+  o.mc->delta = 0.96;
+  expect_field(o, "delta-mc");
+  o.mc->delta = 0.01;
+  o.mc->samples = 0;
+  expect_field(o, "mc-samples");
+}
+
+TEST_CASE("pac-bayes: Monte Carlo step") {
+  PacBayesOptions o = options(0.0, 10.0, 5000, 0.025);
+  o.emp_risk.reset();
+  o.mc = MonteCarloOptions{1000, 0.05, 0.01};
+  const auto r = pac_bayes_bounds(o);
+  REQUIRE(r.mc_upper);
+  // mpmath, 50 digits (bisection as in data/reference/pac_bayes.py): kl_inverse_upper(0.05, ln(2/0.01)/1000).
+  CHECK(*r.mc_upper >= 0.07565109632739391703717924);
+  CHECK(*r.mc_upper == doctest::Approx(0.07565109632739391703717924).epsilon(1e-14));
+  for (const auto& c : r.bounds) {
+    CHECK(c.delta_spent() == doctest::Approx(0.035).epsilon(1e-12));
+    CHECK(c.raw_value >= *r.mc_upper);
+  }
+  // Chained: the kl certificate is kl_inverse_upper(mc_upper, c).
+  const auto exact = by_name(pac_bayes_bounds(options(*r.mc_upper, 10.0, 5000, 0.025)));
+  CHECK(by_name(r).at("kl").raw_value == exact.at("kl").raw_value);
+}
+
+TEST_CASE("pac-bayes: coverage of the true risk in 10^4 seeded trials") {
+  const double delta = 0.05;
+  std::mt19937_64 rng(20260422);
+  SUBCASE("prior = posterior (KL = 0), Bernoulli losses") {
+    const std::int64_t n = 200;
+    int miss_best = 0, miss_catoni = 0;
+    for (int t = 0; t < 10000; ++t) {
+      const double p = 0.02 + 0.5 * static_cast<double>(t % 50) / 50.0;
+      std::binomial_distribution<std::int64_t> bin(n, p);
+      const auto r = pac_bayes_bounds(options(static_cast<double>(bin(rng)) / static_cast<double>(n), 0.0, n, delta));
+      miss_best += best_of(r).value < p;
+      miss_catoni += by_name(r).at("catoni").value < p;
+    }
+    MESSAGE("KL=0 misses: best " << miss_best << ", catoni " << miss_catoni << " of 10000");
+    CHECK(miss_best <= 500);
+    CHECK(miss_catoni <= 500);
+  }
+  SUBCASE("finite class, uniform prior, posterior on the empirical risk minimiser (KL = ln m)") {
+    const std::int64_t n = 100;
+    const double true_risk[] = {0.30, 0.32, 0.34, 0.35, 0.36, 0.38, 0.40, 0.42};
+    const double m = 8;
+    int miss = 0;
+    for (int t = 0; t < 10000; ++t) {
+      std::int64_t best_k = n + 1;
+      double best_p = 1;
+      for (double p : true_risk) {
+        std::binomial_distribution<std::int64_t> bin(n, p);
+        const std::int64_t k = bin(rng);
+        if (k < best_k) best_k = k, best_p = p;
+      }
+      const auto r = pac_bayes_bounds(options(static_cast<double>(best_k) / static_cast<double>(n), std::log(m), n, delta));
+      miss += best_of(r).value < best_p;
+    }
+    MESSAGE("finite class misses: " << miss << " of 10000");
+    CHECK(miss <= 500);
+  }
+}
