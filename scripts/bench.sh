@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the benchmark binaries and runs the kl-inverse benchmark against its NumPy/SciPy peers on one core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -DPython3_EXECUTABLE=/usr/bin/python3 >&2
+cmake --build "$build" -j "$(nproc)" --target bench_kl_inverse >&2
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 taskset -c 0 /usr/bin/python3 bench/kl_inverse_peers.py "$build/bin/bench_kl_inverse" "$@"
