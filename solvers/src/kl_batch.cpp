@@ -27,6 +27,7 @@ constexpr double kCertify = 1.0 + 64.0 * kEps;
 // and kl error (a few tens of eps): the tight move certifies most elements, the loose one nearly all
 // the rest, and the scalar solver takes what remains.
 constexpr double kNudge[] = {96.0 * kEps, 256.0 * kEps};
+constexpr double kBelowOne = 1.0 - 0x1p-53;
 // The direct phase's steps; a lane counts as converged when its last accurate step is below this
 // fraction of its distance to u(q) (Halley's next error is of the order of that step cubed).
 constexpr int kMaxDirect = 3;
@@ -223,8 +224,8 @@ KlInverseArrayResult solve_array(const Eigen::Ref<const Eigen::ArrayXd>& q, cons
         bool done = false;
         for (const double nudge : kNudge) {
           const double move = nudge * ci * p[j] * omp[j] / dist + 2.0 * kEps * p[j];
-          const double cand = Up ? p[j] + move : p[j] - move;
-          const bool inside = Up ? (cand > qi && cand < 1.0) : (cand < qi && cand > 1e-300);
+          const double cand = Up ? std::min(p[j] + move, kBelowOne) : p[j] - move;
+          const bool inside = Up ? cand > qi : (cand < qi && cand > 1e-300);
           if (dist > 0.0 && inside && kl(qi, cand) >= ci * kCertify) {
             out.value[i] = cand;
             done = true;
@@ -232,6 +233,11 @@ KlInverseArrayResult solve_array(const Eigen::Ref<const Eigen::ArrayXd>& q, cons
           }
         }
         if (done) continue;
+        // A root within 8 ulps of 1 that the largest double below 1 does not certify: 1 is the bound.
+        if (Up && dist > 0.0 && p[j] >= 1.0 - 0x1p-50) {
+          out.value[i] = 1.0;
+          continue;
+        }
       }
       const KlInverseResult r = scalar(qi, ci);
       out.value[i] = r.value;
