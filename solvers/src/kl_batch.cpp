@@ -104,9 +104,10 @@ ITBOUND_LANE double lane_difference(double q, double omq, double p, double omp) 
 }
 
 // kl(q||p) = q phi(d/q) + (1-q) phi(-d/(1-q)), d = p - q: two non-negative terms (kl.cpp, kl_interior).
-ITBOUND_LANE double lane_kl(double q, double omq, double p, double omp) {
+// rq, romq = 1/q, 1/(1-q): products instead of quotients (divisions dominate the lane code's cost).
+ITBOUND_LANE double lane_kl(double q, double omq, double rq, double romq, double p, double omp) {
   const double d = lane_difference(q, omq, p, omp);
-  return q * lane_phi(d / q, p / q) + omq * lane_phi(-d / omq, omp / omq);
+  return q * lane_phi(d * rq, p * rq) + omq * lane_phi(-d * romq, omp * romq);
 }
 
 // Both sides solve h(u) = kl(q||p(u)) - c = 0 in the logit u = ln(p/(1-p)): there h'(u) = p - q and
@@ -122,7 +123,7 @@ ITBOUND_LANE double lane_kl(double q, double omq, double p, double omp) {
 // Sets the candidate p, 1-p and whether the last step was small (else the candidate may be loose).
 template <bool Up>
 ITBOUND_LANE void solve_lane(double q, double c, double& p, double& omp, double& converged) {
-  const double omq = 1.0 - q;
+  const double omq = 1.0 - q, rq = 1.0 / q, romq = 1.0 / omq;
   const double lq = lane_log(q), lomq = lane_log(omq);
   const double uq = lq - lomq;
   const double entropy = -(q * lq + omq * lomq);
@@ -131,10 +132,10 @@ ITBOUND_LANE void solve_lane(double q, double c, double& p, double& omp, double&
   const double logit = lane_log(p0 / (1.0 - p0));
   double u;
   if constexpr (Up) {
-    const double bracket = (c + entropy) / omq;  // logit(p) <= ln(1/(1-p)) <= (c + H)/(1-q)
+    const double bracket = (c + entropy) * romq;  // logit(p) <= ln(1/(1-p)) <= (c + H)/(1-q)
     u = (p0 > q) & (p0 < 1.0) ? std::min(logit, bracket) : bracket;
   } else {
-    const double bracket = -(c + entropy) / q;  // logit(p) >= ln p >= -(c + H)/q
+    const double bracket = -(c + entropy) * rq;  // logit(p) >= ln p >= -(c + H)/q
     u = (p0 > 0.0) & (p0 < q) ? std::max(logit, bracket) : bracket;
   }
   double e = 0.0, step = 0.0;
@@ -146,8 +147,8 @@ ITBOUND_LANE void solve_lane(double q, double c, double& p, double& omp, double&
   const auto advance = [&](double h) {
     const double d = lane_difference(q, omq, p, omp);
     const double den = 2.0 * d * d - h * p * omp;
-    const double halley = 2.0 * h * d / den, newton = h / d;
-    step = den > d * d ? halley : newton;
+    const bool halley = den > d * d;  // Halley's step is 2 h d / den, Newton's h / d: one division
+    step = h * (halley ? 2.0 * d : 1.0) / (halley ? den : d);
     // Never cross the point p = q: go at most halfway to it.
     const double next = u - step, half = 0.5 * (u + uq);
     u = Up ? std::max(next, half) : std::min(next, half);
@@ -161,7 +162,7 @@ ITBOUND_LANE void solve_lane(double q, double c, double& p, double& omp, double&
   ITBOUND_UNROLL
   for (int it = 0; it < kMaxAccurate; ++it) {
     to_p();
-    advance(lane_kl(q, omq, p, omp) - c);
+    advance(lane_kl(q, omq, rq, romq, p, omp) - c);
   }
   converged = std::abs(step) <= kSmallStep * std::abs(u - uq) ? 1.0 : 0.0;  // 0 for NaN lanes
   to_p();
