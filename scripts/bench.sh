@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DPython3_EXECUTABLE=/usr/bin/python3 >&2
 cmake --build "$build" -j "$(nproc)" --target bench_kl_inverse >&2
-OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 taskset -c 0 /usr/bin/python3 bench/kl_inverse_peers.py "$build/bin/bench_kl_inverse" "$@"
+pin=()
+command -v taskset >/dev/null && pin=(taskset -c 0)  # one core for every method
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "${pin[@]}" /usr/bin/python3 bench/kl_inverse_peers.py "$build/bin/bench_kl_inverse" "$@"
