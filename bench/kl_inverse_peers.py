@@ -2,7 +2,7 @@
 
 Pairs: N seeded draws, q ~ Uniform[0, 1], c log-uniform on [1e-6, 10] (numpy default_rng(seed)).
 Methods: itbound's array kl_inverse_upper (the C++ binary, best of 3 runs), a vectorised NumPy
-bisection to 1e-12 relative width, and scipy.optimize.brentq per pair (timed on a subsample and
+bisection to 1e-12 relative width (best of 2), and scipy.optimize.brentq per pair (timed on a subsample and
 extrapolated). Accuracy: every method on the same seeded subsample, against mpmath at 40 digits;
 UNSOUND counts values below the exact inverse (a bound reported smaller than the truth).
 Usage: kl_inverse_peers.py <bench_kl_inverse binary> [--n N] [--brentq N] [--check N] [--seed S]
@@ -118,9 +118,11 @@ def main():
                                         text=True, env=env).stdout)
         itb = np.fromfile(results, dtype=np.float64)
 
-    t0 = time.perf_counter()
-    bis = numpy_bisection(q, c)
-    t_bis = time.perf_counter() - t0
+    t_bis = float("inf")
+    for _ in range(2):  # best of 2, like the C++ side's best of 3: the machine may be shared
+        t0 = time.perf_counter()
+        bis = numpy_bisection(q, c)
+        t_bis = min(t_bis, time.perf_counter() - t0)
 
     t0 = time.perf_counter()
     for i in sub:
