@@ -183,36 +183,4 @@ KlInverseResult kl_inverse_lower(double q, double c) {
   return {value, status, it};
 }
 
-namespace {
-template <typename Solve>
-KlInverseArrayResult map_inverse(const Eigen::Ref<const Eigen::ArrayXd>& q,
-                                 const Eigen::Ref<const Eigen::ArrayXd>& c, Solve solve) {
-  if (q.size() != c.size())
-    fail("c", "must have the same length as q (" + std::to_string(q.size()) + "), got " + std::to_string(c.size()));
-  KlInverseArrayResult out{Eigen::ArrayXd(q.size()), 0};
-  for (Eigen::Index i = 0; i < q.size(); ++i) {
-    KlInverseResult r;
-    try {
-      r = solve(q[i], c[i]);
-    } catch (const InvalidArgument& e) {
-      const std::string what = e.what();
-      throw InvalidArgument(e.field() + "[" + std::to_string(i) + "]", what.substr(e.field().size() + 2));
-    }
-    out.value[i] = r.value;
-    if (r.status == SolverStatus::not_converged) ++out.not_converged;
-  }
-  return out;
-}
-}  // namespace
-
-KlInverseArrayResult kl_inverse_upper(const Eigen::Ref<const Eigen::ArrayXd>& q,
-                                      const Eigen::Ref<const Eigen::ArrayXd>& c) {
-  return map_inverse(q, c, [](double qi, double ci) { return kl_inverse_upper(qi, ci); });
-}
-
-KlInverseArrayResult kl_inverse_lower(const Eigen::Ref<const Eigen::ArrayXd>& q,
-                                      const Eigen::Ref<const Eigen::ArrayXd>& c) {
-  return map_inverse(q, c, [](double qi, double ci) { return kl_inverse_lower(qi, ci); });
-}
-
 }  // namespace itbound
