@@ -44,9 +44,6 @@ BinomialLimit certify(double p, double delta, double limit, Tail tail) {
 BinomialLimit binomial_upper_limit(std::int64_t k, std::int64_t m, double delta) {
   check(k, m, delta);
   if (k == m) return {1.0, SolverStatus::exact};
-  const double md = static_cast<double>(m);
-  // k = 0: (1-p)^m = delta in closed form; three correctly-rounded-ish steps, so 4 ulps outward.
-  if (k == 0) return {std::min(round_up(-std::expm1(std::log(delta) / md), 4), 1.0), SolverStatus::exact};
   const double a = static_cast<double>(k + 1), b = static_cast<double>(m - k);
   double p;
   try {
@@ -60,8 +57,6 @@ BinomialLimit binomial_upper_limit(std::int64_t k, std::int64_t m, double delta)
 BinomialLimit binomial_lower_limit(std::int64_t k, std::int64_t m, double delta) {
   check(k, m, delta);
   if (k == 0) return {0.0, SolverStatus::exact};
-  const double md = static_cast<double>(m);
-  if (k == m) return {round_down(std::exp(std::log(delta) / md), 4), SolverStatus::exact};
   const double a = static_cast<double>(k), b = static_cast<double>(m - k + 1);
   double p;
   try {

@@ -7,7 +7,7 @@
 namespace itbound {
 
 // kl(q||p) = q ln(q/p) + (1-q) ln((1-q)/(1-p)), 0 ln 0 = 0; +inf when p is 0 or 1 and q is not.
-// Evaluated without cancellation (relative error below 16 eps on [0,1]^2), so it can certify roots.
+// Evaluated without cancellation (relative error below 32 eps on [0,1]^2; 19.3 eps measured).
 double kl(double q, double p);
 
 struct KlInverseResult {
