@@ -1,7 +1,5 @@
 #include "itbound/cli/docs.hpp"
 
-#include <algorithm>
-
 #include "itbound/cli/command.hpp"
 
 namespace itbound::cli {
@@ -21,11 +19,6 @@ const char* kind_name(Kind k) {
 // Table cells cannot hold a bare '|'.
 std::string cell(std::string s) {
   for (std::size_t at = s.find('|'); at != std::string::npos; at = s.find('|', at + 2)) s.replace(at, 1, "\\|");
-  return s;
-}
-
-std::string python_name(std::string s) {
-  std::replace(s.begin(), s.end(), '-', '_');
   return s;
 }
 
