@@ -27,6 +27,8 @@ constexpr std::size_t kProgressMinJobs = 200;
 void draw_progress(std::size_t done, std::size_t total) {
   constexpr std::size_t width = 40;
   const std::size_t filled = done * width / total;
+  // Redraw only when the bar grows: at most width + 1 lines of output however long the batch.
+  if (done > 1 && done < total && filled == (done - 1) * width / total) return;
   std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << '/' << total
             << (done == total ? "\n" : "") << std::flush;
 }
@@ -72,7 +74,9 @@ int main(int argc, char** argv) {
                                                 "one JSON line per job on stdout, in input order.");
   batch->add_option("FILE", batch_file, "Jobs file, or - for stdin.")->required();
   batch->add_option("--threads", threads, "Worker threads; output order is kept.")->check(CLI::Range(1u, 1024u));
+  std::string docs_file;
   CLI::App* docs = app.add_subcommand("docs", "Print every command's parameters as Markdown (the reference in README).");
+  docs->add_option("--output", docs_file, "Write to this file instead of stdout.");
   const auto is_builtin = [&](const std::string& name) { return name == "batch" || name == "docs"; };
   if (argc > 1 && argv[1][0] != '-' && !find_command(argv[1]) && !is_builtin(argv[1])) {
     std::string known;
@@ -90,8 +94,13 @@ int main(int argc, char** argv) {
   }
   if (batch->parsed()) return run_batch_file(batch_file, threads);
   if (docs->parsed()) {
-    std::cout << markdown_reference();
-    return 0;
+    if (docs_file.empty()) {
+      std::cout << markdown_reference();
+      return 0;
+    }
+    std::ofstream out(docs_file, std::ios::binary);
+    out << markdown_reference();
+    return out ? 0 : fail("--output: cannot write '" + docs_file + "'");
   }
   for (const Command& command : commands()) {
     if (!app.got_subcommand(command.name)) continue;

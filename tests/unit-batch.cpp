@@ -87,6 +87,19 @@ TEST_CASE("threads keep input order and give the same records") {
   CHECK(records("", 4).empty());
 }
 
+TEST_CASE("progress is reported once per record, in order") {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "{\"id\": " + std::to_string(i) + ", \"command\": \"kl-inverse\", \"args\": {\"q\": 0.5, \"c\": 1}}\n";
+  std::vector<std::size_t> seen;
+  std::ostringstream out;
+  run_batch(read_batch(text), out, {.threads = 3, .progress = [&](std::size_t done, std::size_t total) {
+                                      CHECK(total == 20);
+                                      seen.push_back(done);
+                                    }});
+  REQUIRE(seen.size() == 20);
+  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i + 1);
+}
+
 TEST_CASE("the Markdown reference lists every parameter of every command") {
   const std::string md = markdown_reference();
   for (const Command& c : commands()) {
