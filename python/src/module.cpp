@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "itbound/bounds/test_set.hpp"
@@ -222,16 +223,6 @@ PYBIND11_MODULE(_itbound, m) {
                ", valid=" + (c.valid ? "True" : "False") + ")";
       });
 
-  // Every command of the CLI, generated from its Param list.
-  {
-    py::options options;
-    options.disable_function_signatures();  // the docstring carries the keyword signature
-    for (const auto& command : itbound::cli::commands()) {
-      const itbound::cli::Command* c = &command;  // the registry is static: the pointer stays valid
-      m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },
-            command_doc(*c).c_str());
-    }
-  }
   m.def("commands", [] {
     py::list out;
     for (const auto& c : itbound::cli::commands()) {
@@ -294,4 +285,17 @@ PYBIND11_MODULE(_itbound, m) {
     return itbound::test_set_bound({errors, trials, delta});
   }, py::arg("errors"), py::arg("trials"), py::arg("delta") = 0.05,
      "Langford's test-set bound (JMLR 2005, Theorem 3.3) as a Certificate.");
+  // Every command of the CLI, generated from its Param list (after the direct functions, to detect clashes).
+  {
+    py::options options;
+    options.disable_function_signatures();  // the docstring carries the keyword signature
+    for (const auto& command : itbound::cli::commands()) {
+      const itbound::cli::Command* c = &command;  // the registry is static: the pointer stays valid
+      // A command named like a direct function would silently become an overload of it.
+      if (py::hasattr(m, itbound::cli::python_name(c->name).c_str()))
+        throw std::logic_error("command '" + c->name + "' collides with the Python function of the same name");
+      m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },
+            command_doc(*c).c_str());
+    }
+  }
 }
