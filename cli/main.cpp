@@ -1,10 +1,15 @@
 // itbound: parse flags declared by the command table, run the command, print JSON.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
 #include <map>
-#include <memory>
+#include <sstream>
 
+#include "itbound/cli/batch.hpp"
 #include "itbound/cli/command.hpp"
+#include "itbound/cli/docs.hpp"
 #include "itbound/error.hpp"
 
 namespace {
@@ -14,6 +19,34 @@ using itbound::cli::Json;
 int fail(const std::string& message) {
   std::cerr << "itbound: error: " << message << '\n';
   return 2;
+}
+
+// A progress bar is worth drawing only for a person watching a long batch.
+constexpr std::size_t kProgressMinJobs = 200;
+
+void draw_progress(std::size_t done, std::size_t total) {
+  constexpr std::size_t width = 40;
+  const std::size_t filled = done * width / total;
+  // Redraw only when the bar grows: at most width + 1 lines of output however long the batch.
+  if (done > 1 && done < total && filled == (done - 1) * width / total) return;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << '/' << total
+            << (done == total ? "\n" : "") << std::flush;
+}
+
+int run_batch_file(const std::string& file, unsigned threads) {
+  std::ostringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail("FILE: cannot read '" + file + "'");
+    text << in.rdbuf();
+  }
+  const auto inputs = itbound::cli::read_batch(text.str());
+  itbound::cli::BatchOptions options{.threads = threads};
+  if (isatty(STDERR_FILENO) && inputs.size() >= kProgressMinJobs) options.progress = draw_progress;
+  itbound::cli::run_batch(inputs, std::cout, options);
+  return 0;
 }
 
 }  // namespace
@@ -35,7 +68,17 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (argc > 1 && argv[1][0] != '-' && !find_command(argv[1])) {
+  std::string batch_file;
+  unsigned threads = 1;
+  CLI::App* batch = app.add_subcommand("batch", "Run JSON jobs {id, command, args} (a JSON array or JSON lines); "
+                                                "one JSON line per job on stdout, in input order.");
+  batch->add_option("FILE", batch_file, "Jobs file, or - for stdin.")->required();
+  batch->add_option("--threads", threads, "Worker threads; output order is kept.")->check(CLI::Range(1u, 1024u));
+  std::string docs_file;
+  CLI::App* docs = app.add_subcommand("docs", "Print every command's parameters as Markdown (the reference in README).");
+  docs->add_option("--output", docs_file, "Write to this file instead of stdout.");
+  const auto is_builtin = [&](const std::string& name) { return name == "batch" || name == "docs"; };
+  if (argc > 1 && argv[1][0] != '-' && !find_command(argv[1]) && !is_builtin(argv[1])) {
     std::string known;
     for (const Command& c : commands()) known += (known.empty() ? "" : ", ") + c.name;
     return fail(std::string("unknown command '") + argv[1] + "'; commands: " + known);
@@ -48,6 +91,16 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(e.what());
+  }
+  if (batch->parsed()) return run_batch_file(batch_file, threads);
+  if (docs->parsed()) {
+    if (docs_file.empty()) {
+      std::cout << markdown_reference();
+      return 0;
+    }
+    std::ofstream out(docs_file, std::ios::binary);
+    out << markdown_reference();
+    return out ? 0 : fail("--output: cannot write '" + docs_file + "'");
   }
   for (const Command& command : commands()) {
     if (!app.got_subcommand(command.name)) continue;

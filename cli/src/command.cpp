@@ -141,6 +141,12 @@ Args parse_args(const Command& command, const Json& raw) {
   return Args(std::move(values));
 }
 
+std::string python_name(std::string_view name) {
+  std::string s(name);
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
 Json run_command(const Command& command, const Json& raw) { return command.run(parse_args(command, raw)); }
 
 const Command* find_command(std::string_view name) {

@@ -66,6 +66,9 @@ std::string describe_range(const Param& p);
 // The parameter's full help line: doc, allowed range and default.
 std::string describe(const Param& p);
 
+// The Python spelling of a command or parameter name: dashes become underscores.
+std::string python_name(std::string_view name);
+
 // Runs a command from raw arguments: parse_args then run.
 Json run_command(const Command& command, const Json& raw);
 

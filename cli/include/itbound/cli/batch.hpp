@@ -1,0 +1,43 @@
+#pragma once
+// JSON-in/JSON-out batch jobs: each job {id, command, args} runs through the same Param validation as
+// the command line, and yields one record {id, ok: true, result} or {id, ok: false, error: {code, message}}.
+// A bad job becomes an error record; it never stops the batch.
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "itbound/cli/command.hpp"
+
+namespace itbound::cli {
+
+// Error codes in batch records.
+inline constexpr const char* kInvalidArgument = "invalid_argument";  // args failed validation
+inline constexpr const char* kUnknownCommand = "unknown_command";
+inline constexpr const char* kMalformedJob = "malformed_job";        // not JSON, not an object, no command
+inline constexpr const char* kInternalError = "internal_error";
+
+// One input job: the parsed value, or why the text could not be parsed (then `job` is null).
+struct BatchInput {
+  Json job;
+  std::string parse_error;
+};
+
+// A JSON array of jobs, or JSON lines (one job per non-blank line). A malformed line becomes one
+// input with a parse error; a malformed array becomes a single such input.
+std::vector<BatchInput> read_batch(const std::string& text);
+
+// The record for one job; never throws.
+Json run_job(const BatchInput& input);
+
+struct BatchOptions {
+  unsigned threads = 1;
+  std::function<void(std::size_t done, std::size_t total)> progress = nullptr;  // called from the writer thread
+};
+
+// Runs every job on `threads` workers and writes one compact JSON line per job to `out` in input
+// order, as soon as all earlier records are ready.
+void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options = {});
+
+}  // namespace itbound::cli

@@ -1,0 +1,81 @@
+"""The generated command functions: same parameters, results and messages as the CLI."""
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+import itbound
+
+
+def cli(exe, command, **args):
+    argv = [exe, command] + [x for k, v in args.items() for x in (f"--{k.replace('_', '-')}", str(v))]
+    return subprocess.run(argv, capture_output=True, text=True)
+
+
+def test_every_command_is_a_function_with_generated_docs():
+    described = itbound.commands()
+    assert {c["command"] for c in described} >= {"test-set", "kl-inverse"}
+    for c in described:
+        fn = getattr(itbound, c["name"])
+        assert fn.__doc__.startswith(c["name"] + "(*")
+        assert c["summary"] in fn.__doc__
+        for p in c["params"]:
+            assert p["flag"] == "--" + p["name"].replace("_", "-")
+            assert f"{p['name']} : {p['type']}" in fn.__doc__
+            assert p["doc"] in fn.__doc__
+
+
+def test_result_matches_the_cli(exe):
+    r = itbound.test_set(errors=7, trials=250, delta=0.01)
+    out = cli(exe, "test-set", errors=7, trials=250, delta=0.01)
+    assert out.returncode == 0
+    assert r.to_dict() == json.loads(out.stdout)
+    assert r.value == r["value"] == r.to_dict()["value"]
+    assert r.kl_relaxation >= r.value > 7 / 250
+    assert "value" in r.keys() and "kl_relaxation" in dir(r)
+    with pytest.raises(AttributeError):
+        r.no_such_field
+    assert itbound.run("test-set", errors=7, trials=250, delta=0.01) == r
+
+
+@pytest.mark.parametrize("command,args", [
+    ("kl-inverse", {"q": 1.5, "c": 1}),
+    ("kl-inverse", {"q": float("nan"), "c": 1}),
+    ("kl-inverse", {"q": 0.5}),
+    ("test-set", {"errors": 5, "trials": 3}),
+    ("test-set", {"errors": 1, "trials": 3, "delta": 1}),
+    ("test-set", {"errors": "x", "trials": 3}),
+])
+def test_errors_raise_value_error_with_the_cli_message(exe, command, args):
+    with pytest.raises(ValueError) as err:
+        getattr(itbound, command.replace("-", "_"))(**args)
+    assert isinstance(err.value, itbound.InvalidArgument)
+    out = cli(exe, command, **args)
+    assert out.returncode == 2
+    assert out.stderr.strip() == "itbound: error: " + str(err.value)
+
+
+def test_unknown_keyword_and_python_types():
+    with pytest.raises(ValueError, match="^bogus: is not an argument of 'test-set'"):
+        itbound.test_set(errors=1, trials=3, bogus=2)
+    # NumPy scalars and integral floats are accepted as the CLI would accept "5" or "1e2".
+    a = itbound.test_set(errors=np.int64(5), trials=np.float64(100.0), delta=np.float32(0.25))
+    b = itbound.test_set(errors=5, trials=100, delta=float(np.float32(0.25)))
+    assert a == b
+    with pytest.raises(ValueError, match="^trials: must be an integer"):
+        itbound.test_set(errors=1, trials=2.5)
+    with pytest.raises(ValueError, match="^errors: unsupported Python type"):
+        itbound.test_set(errors=object(), trials=2)
+
+
+def test_batch_from_python_keeps_order_and_equals_single_calls():
+    jobs = [{"id": i, "command": "test-set", "args": {"errors": i % 17, "trials": 60}} for i in range(80)]
+    jobs[10] = {"id": 10, "command": "test-set", "args": {"errors": 99, "trials": 60}}
+    records = itbound.batch(jobs, threads=3)
+    assert [r["id"] for r in records] == list(range(80))
+    assert records[10]["ok"] is False and records[10]["error"]["code"] == "invalid_argument"
+    assert records[10]["error"]["message"].startswith("errors:")
+    for job, rec in zip(jobs, records):
+        if rec["ok"]:
+            assert rec["result"] == itbound.test_set(**job["args"]).to_dict()
