@@ -5,7 +5,7 @@
 
 #include "itbound/bounds/split.hpp"
 #include "itbound/error.hpp"
-#include "itbound/estimators/gaussian_kl.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/maurer.hpp"
 #include "itbound/solvers/rounding.hpp"
 
@@ -40,9 +40,15 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   const double charge = uniform_grid_charge(o.delta, o.grid.size());
 
   KlInverseResult last{};
+  if (o.posterior_std.size() != 1 && o.posterior_std.size() != d)
+    fail("posterior_std", "must have 1 entry or one per coordinate (" + std::to_string(d) + ")");
+  for (Eigen::Index i = 0; i < o.posterior_std.size(); ++i)
+    if (!(o.posterior_std[i] > 0.0 && std::isfinite(o.posterior_std[i]))) fail("posterior_std", "must be positive and finite");
+  const Eigen::ArrayXd posterior_std =
+      o.posterior_std.size() == 1 ? Eigen::ArrayXd::Constant(d, o.posterior_std[0]) : Eigen::ArrayXd(o.posterior_std);
   double last_kl = 0.0;
   const auto bound_at = [&](double t, double s) {
-    last_kl = gaussian_kl_isotropic_prior(o.posterior_mean, o.posterior_std, (1.0 - t) * o.centre0 + t * o.centre1, s);
+    last_kl = kl_diag_gaussian(o.posterior_mean, posterior_std, (1.0 - t) * o.centre0 + t * o.centre1, s);
     last = prior_pac_bayes_kl(o.empirical_risk, last_kl, split.bound_size, charge);
     return last.value;
   };

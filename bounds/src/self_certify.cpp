@@ -11,7 +11,7 @@
 #include "itbound/bounds/split.hpp"
 #include "itbound/bounds/test_set.hpp"
 #include "itbound/error.hpp"
-#include "itbound/estimators/gaussian_kl.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/maurer.hpp"
 #include "itbound/solvers/prior.hpp"
@@ -225,7 +225,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
         double gq_ls = 0.0;
         const double q = gibbs_risk(margins, w, sigma, &gq_w, &gq_ls);
         const double r2 = (sigma / s) * (sigma / s);
-        // Isotropic case of gaussian_kl_isotropic_prior, with its gradient (used only to steer the search).
+        // Isotropic case of kl_diag_gaussian (estimators/kl_divergence.hpp), with its gradient (used only to steer the search).
         const double kl_div = 0.5 * (dd * (r2 - 1.0 - 2.0 * (log_sigma - std::log(s))) + (w - centre).squaredNorm() / (s * s));
         const BoundValue b = kl_bound_with_gradient(q, std::max(kl_div, 0.0), n, fixed_cost);
         g.resize(d + 1);
@@ -248,7 +248,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
 
         // The certificate at this grid point: sound risk, sound KL, rounded budget, sound kl inverse.
         const double q = certified_gibbs_risk(margins, w, sigma);
-        const double kl_div = gaussian_kl_isotropic_prior(w.array(), Eigen::ArrayXd::Constant(1, sigma), centre.array(), s);
+        const double kl_div = kl_diag_gaussian(w.array(), Eigen::ArrayXd::Constant(d, sigma), centre.array(), s);
         const KlInverseResult cert = prior_pac_bayes_kl(q, kl_div, m - k, charge);
         alpha_best = std::min(alpha_best, cert.value);
         if (cert.value < best_raw) {

@@ -54,13 +54,18 @@ double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, ArrayR
   require_finite_all(mean_p, "mean_p");
   require_positive_all(std_q, "std_q");
   require_positive_all(std_p, "std_p");
-  double sum = 0.0;
+  // x - ln(1+x) cancels near x = 0, so a relative pad is not enough: bound the rounding error
+  // absolutely, by a few eps per term times the magnitudes that were subtracted.
+  double sum = 0.0, magnitude = 0.0;
   for (Eigen::Index i = 0; i < mean_q.size(); ++i) {
     const double r = std_q[i] / std_p[i];
     const double m = (mean_q[i] - mean_p[i]) / std_p[i];
-    sum += gauss_term((r - 1.0) * (r + 1.0)) + m * m;  // r^2 - 1 computed as (r-1)(r+1)
+    const double x = (r - 1.0) * (r + 1.0);  // r^2 - 1
+    sum += gauss_term(x) + m * m;
+    magnitude += std::abs(x) + std::abs(std::log1p(x)) + m * m;
   }
-  return padded(0.5 * sum, mean_q.size());
+  const double eps = std::numeric_limits<double>::epsilon();
+  return round_up(0.5 * (sum + 8.0 * eps * (static_cast<double>(mean_q.size()) + 8.0) * magnitude), 2);
 }
 
 double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, double std_p) {
