@@ -43,19 +43,57 @@ void check_pair(std::span<const double> x, std::span<const double> y, int k) {
   check_sample(y, "y");
 }
 
-// Number of entries s of `sorted` with |s - v| <= r, computed as the float differences themselves
-// (fl(v - s) is monotone in s), so the count matches a tree that compares fabs(s - v) <= r.
-std::int64_t count_within(const std::vector<double>& sorted, double v, double r) {
-  const auto lo = std::partition_point(sorted.begin(), sorted.end(), [&](double s) { return v - s > r; });
-  const auto hi = std::partition_point(lo, sorted.end(), [&](double s) { return s - v <= r; });
-  return hi - lo;
+// First index in [begin, end) where `pred` (true, then false along the sorted range) turns false,
+// found by galloping from `hint`: O(log distance) when consecutive searches land close together.
+template <class Pred>
+std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t end, std::size_t hint, Pred pred) {
+  hint = std::clamp(hint, begin, end);
+  const auto at = [&](std::size_t i) { return s.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::size_t step = 1;
+  if (hint < end && pred(s[hint])) {
+    std::size_t true_end = hint + 1, probe = hint + 1;  // every index below true_end is true
+    while (probe < end && pred(s[probe])) {
+      true_end = probe + 1;
+      step *= 2;
+      probe = true_end + step - 1;
+    }
+    return static_cast<std::size_t>(std::partition_point(at(true_end), at(std::min(probe, end)), pred) - s.begin());
+  }
+  std::size_t false_begin = hint;  // every index from false_begin on is false
+  while (false_begin > begin) {
+    const std::size_t probe = false_begin - begin > step ? false_begin - step : begin;
+    if (pred(s[probe]))
+      return static_cast<std::size_t>(std::partition_point(at(probe + 1), at(false_begin), pred) - s.begin());
+    false_begin = probe;
+    step *= 2;
+  }
+  return begin;
 }
 
-std::vector<double> sorted_copy(std::span<const double> v) {
-  std::vector<double> s(v.begin(), v.end());
-  std::sort(s.begin(), s.end());
-  return s;
+// sum_i f(#{j : |v_j - v_i| <= r_i}) over the pairs (v_i, r_i); the count includes i itself. The float
+// differences themselves are compared (fl(v - s) is monotone in s), so the count matches a tree that
+// tests fabs(s - v) <= r. Points are visited in sorted order, each window edge galloped from the last.
+template <class F>
+double window_sum(std::vector<std::pair<double, double>> vr, F f) {
+  std::sort(vr.begin(), vr.end());
+  const std::size_t n = vr.size();
+  std::vector<double> s(n);
+  for (std::size_t p = 0; p < n; ++p) s[p] = vr[p].first;
+  double sum = 0.0;
+  std::size_t lo = 0, hi = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    const auto [vp, rp] = vr[p];
+    lo = gallop(s, 0, p + 1, lo, [=](double t) { return vp - t > rp; });
+    hi = gallop(s, p + 1, n, hi, [=](double t) { return t - vp <= rp; });
+    sum += f(static_cast<std::int64_t>(hi - lo));
+  }
+  return sum;
 }
+
+struct JointSample {
+  double x, y;
+  double r;  // max-norm distance to the k-th nearest other point
+};
 
 // Static 2-d tree (implicit: median splits of index ranges, x and y alternating) for the max-norm
 // distance of every point to its k-th nearest other point. Exact: a subtree is skipped only when the
@@ -65,26 +103,26 @@ class JointKnn {
 public:
   JointKnn(std::span<const double> x, std::span<const double> y, int k)
       : pts_(x.size()), k_(static_cast<std::size_t>(k)), best_(k_) {
-    for (std::size_t i = 0; i < x.size(); ++i) pts_[i] = {x[i], y[i], i};
+    for (std::size_t i = 0; i < x.size(); ++i) pts_[i] = {x[i], y[i]};
     build(0, pts_.size(), 0, 0);
   }
 
-  // eps[i]: max-norm distance from point i to its k-th nearest other point (ties at distance 0 count).
-  std::vector<double> kth_distances() {
-    std::vector<double> eps(pts_.size());
-    for (std::size_t q = 0; q < pts_.size(); ++q) {  // tree order: neighbouring queries share cache lines
+  // Every point with its distance to the k-th nearest other point (ties at distance 0 count), in tree
+  // order: neighbouring queries share cache lines, and the callers only sum over points.
+  std::vector<JointSample> kth_distances() {
+    std::vector<JointSample> out(pts_.size());
+    for (std::size_t q = 0; q < pts_.size(); ++q) {
       std::fill(best_.begin(), best_.end(), std::numeric_limits<double>::infinity());
       self_ = q;
       search(0, pts_.size(), 0, 0, pts_[q].x, pts_[q].y);
-      eps[pts_[q].index] = best_.back();
+      out[q] = {pts_[q].x, pts_[q].y, best_.back()};
     }
-    return eps;
+    return out;
   }
 
 private:
   struct Point {
     double x, y;
-    std::size_t index;
   };
   static constexpr std::size_t leaf_size = 12;
 
@@ -145,15 +183,15 @@ private:
 
 double ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
-  const std::vector<double> eps = JointKnn(x, y, k).kth_distances();
-  const std::vector<double> sx = sorted_copy(x), sy = sorted_copy(y);
   const std::size_t n = x.size();
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double r = std::nextafter(eps[i], 0.0);  // strictly inside eps_i (KSG eq. 8)
-    // count_within includes the point itself: n_x + 1.
-    sum += digamma_int(count_within(sx, x[i], r)) + digamma_int(count_within(sy, y[i], r));
+  std::vector<std::pair<double, double>> xr(n), yr(n);
+  for (std::size_t p = 0; const JointSample& s : JointKnn(x, y, k).kth_distances()) {
+    const double r = std::nextafter(s.r, 0.0);  // strictly inside eps_i (KSG eq. 8)
+    xr[p] = {s.x, r};
+    yr[p++] = {s.y, r};
   }
+  // The window counts include the point itself: n_x + 1 and n_y + 1.
+  const double sum = window_sum(std::move(xr), digamma_int) + window_sum(std::move(yr), digamma_int);
   return digamma_int(k) + digamma_int(static_cast<std::int64_t>(n)) - sum / static_cast<double>(n);
 }
 
@@ -168,8 +206,7 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return d[a] != d[b] ? d[a] < d[b] : c[a] < c[b]; });
 
-  std::vector<double> kept;          // values of points whose label occurs more than once
-  std::vector<double> radius;        // parallel to kept
+  std::vector<std::pair<double, double>> kept;  // (value, radius) of points whose label occurs more than once
   double sum_k = 0.0, sum_label = 0.0;
   for (std::size_t g = 0; g < order.size();) {
     std::size_t e = g;
@@ -192,8 +229,7 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
             ++right;
           }
         }
-        kept.push_back(c[order[p]]);
-        radius.push_back(std::nextafter(dist, 0.0));
+        kept.emplace_back(c[order[p]], std::nextafter(dist, 0.0));
       }
       sum_k += static_cast<double>(count) * digamma_int(static_cast<std::int64_t>(kk));
       sum_label += static_cast<double>(count) * digamma_int(static_cast<std::int64_t>(count));
@@ -201,35 +237,36 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
     g = e;
   }
   if (kept.empty()) fail("d", "every label occurs only once: no neighbours with the same label");
-  const std::vector<double> sorted = sorted_copy(kept);
-  double sum_m = 0.0;
-  for (std::size_t i = 0; i < kept.size(); ++i) sum_m += digamma_int(count_within(sorted, kept[i], radius[i]));
-  const double n = static_cast<double>(kept.size());
-  return digamma_int(static_cast<std::int64_t>(kept.size())) + (sum_k - sum_label - sum_m) / n;
+  const std::int64_t n = static_cast<std::int64_t>(kept.size());
+  const double sum_m = window_sum(std::move(kept), digamma_int);  // m_i counts the point itself
+  return digamma_int(n) + (sum_k - sum_label - sum_m) / static_cast<double>(n);
 }
 
 double mixed_ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
   const std::size_t n = x.size();
-  const std::vector<double> rho = JointKnn(x, y, k).kth_distances();
-  const std::vector<double> sx = sorted_copy(x), sy = sorted_copy(y);
+  const std::vector<JointSample> pts = JointKnn(x, y, k).kth_distances();
   // Exact ties in the joint space: sort the pairs and count equal runs.
   std::vector<std::pair<double, double>> pairs(n);
   for (std::size_t i = 0; i < n; ++i) pairs[i] = {x[i], y[i]};
   std::sort(pairs.begin(), pairs.end());
-  const double log_n = std::log(static_cast<double>(n));
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  std::vector<std::pair<double, double>> xr(n), yr(n);
+  double sum_k = 0.0;
+  for (std::size_t p = 0; p < n; ++p) {
+    const JointSample& s = pts[p];
     std::int64_t ki = k;
-    if (rho[i] == 0.0) {
-      const auto run = std::equal_range(pairs.begin(), pairs.end(), std::pair{x[i], y[i]});
-      ki = (run.second - run.first) - 1;  // other points tied with i; at least k since rho_i = 0
+    if (s.r == 0.0) {
+      const auto run = std::equal_range(pairs.begin(), pairs.end(), std::pair{s.x, s.y});
+      ki = (run.second - run.first) - 1;  // other points tied with this one; at least k since rho_i = 0
     }
-    // count_within includes the point itself: n_x + 1.
-    sum += digamma_int(ki) - std::log(static_cast<double>(count_within(sx, x[i], rho[i]))) -
-           std::log(static_cast<double>(count_within(sy, y[i], rho[i])));
+    sum_k += digamma_int(ki);
+    xr[p] = {s.x, s.r};
+    yr[p] = {s.y, s.r};
   }
-  return log_n + sum / static_cast<double>(n);
+  const auto log_count = [](std::int64_t c) { return std::log(static_cast<double>(c)); };
+  // The window counts include the point itself: n_x + 1 and n_y + 1.
+  const double sum = sum_k - window_sum(std::move(xr), log_count) - window_sum(std::move(yr), log_count);
+  return std::log(static_cast<double>(n)) + sum / static_cast<double>(n);
 }
 
 BinnedMi binned_mi(std::span<const double> x, std::span<const double> y, int bins_x, int bins_y) {
