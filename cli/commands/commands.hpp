@@ -13,5 +13,6 @@ Command self_certify_command();
 std::vector<Param> with_prior_scale_grid(std::vector<Param> params);  // appends scale-top, scale-b, scale-count
 std::vector<double> prior_scale_grid(const Args& args);
 Command trajectory_command();
+Command mi_bound_command();
 
 }  // namespace itbound::cli
