@@ -72,7 +72,8 @@ std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t 
 
 // sum_i f(#{j : |v_j - v_i| <= r_i}) over the pairs (v_i, r_i); the count includes i itself. The float
 // differences themselves are compared (fl(v - s) is monotone in s), so the count matches a tree that
-// tests fabs(s - v) <= r. Points are visited in sorted order, each window edge galloped from the last.
+// tests fabs(s - v) <= r. Points are visited in sorted order; each window edge is galloped from a guess
+// made with the local density of the previous window (the answer does not depend on the guess).
 template <class F>
 double window_sum(std::vector<std::pair<double, double>> vr, F f) {
   std::sort(vr.begin(), vr.end());
@@ -81,10 +82,13 @@ double window_sum(std::vector<std::pair<double, double>> vr, F f) {
   for (std::size_t p = 0; p < n; ++p) s[p] = vr[p].first;
   double sum = 0.0;
   std::size_t lo = 0, hi = 0;
+  double density = 0.0;  // points per unit length near the previous point: predicts the next window edges
   for (std::size_t p = 0; p < n; ++p) {
     const auto [vp, rp] = vr[p];
-    lo = gallop(s, 0, p + 1, lo, [=](double t) { return vp - t > rp; });
-    hi = gallop(s, p + 1, n, hi, [=](double t) { return t - vp <= rp; });
+    const auto reach = static_cast<std::size_t>(std::min(density * rp, static_cast<double>(n)));
+    lo = gallop(s, 0, p + 1, p > reach ? p - reach : 0, [=](double t) { return vp - t > rp; });
+    hi = gallop(s, p + 1, n, p + 1 + reach, [=](double t) { return t - vp <= rp; });
+    if (rp > 0.0) density = static_cast<double>(hi - lo) / (2.0 * rp);
     sum += f(static_cast<std::int64_t>(hi - lo));
   }
   return sum;
@@ -111,12 +115,7 @@ public:
   // order: neighbouring queries share cache lines, and the callers only sum over points.
   std::vector<JointSample> kth_distances() {
     std::vector<JointSample> out(pts_.size());
-    for (std::size_t q = 0; q < pts_.size(); ++q) {
-      std::fill(best_.begin(), best_.end(), std::numeric_limits<double>::infinity());
-      self_ = q;
-      search(0, pts_.size(), 0, 0, pts_[q].x, pts_[q].y);
-      out[q] = {pts_[q].x, pts_[q].y, best_.back()};
-    }
+    solve_leaves(0, pts_.size(), out);
     return out;
   }
 
@@ -143,6 +142,26 @@ private:
     build(mid, hi, 2 * node + 2, 1 - dim);
   }
 
+  // Each query starts from the points of its own leaf, which gives a tight first k-th distance, then
+  // searches the tree from the root skipping that leaf (every other point is offered exactly once).
+  void solve_leaves(std::size_t lo, std::size_t hi, std::vector<JointSample>& out) {
+    if (hi - lo > leaf_size) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      solve_leaves(lo, mid, out);
+      solve_leaves(mid, hi, out);
+      return;
+    }
+    leaf_lo_ = lo;
+    for (std::size_t q = lo; q < hi; ++q) {
+      std::fill(best_.begin(), best_.end(), std::numeric_limits<double>::infinity());
+      const double qx = pts_[q].x, qy = pts_[q].y;
+      for (std::size_t j = lo; j < hi; ++j)
+        if (j != q) offer(std::max(std::fabs(pts_[j].x - qx), std::fabs(pts_[j].y - qy)));
+      search(0, pts_.size(), 0, 0, qx, qy);
+      out[q] = {qx, qy, best_.back()};
+    }
+  }
+
   void offer(double d) {
     if (d >= best_.back()) return;
     std::size_t j = k_ - 1;
@@ -156,8 +175,8 @@ private:
   // Left subtree [lo, mid) has coordinates <= the split, right [mid, hi) >= it.
   void search(std::size_t lo, std::size_t hi, std::size_t node, int dim, double qx, double qy) {
     if (hi - lo <= leaf_size) {
-      for (std::size_t j = lo; j < hi; ++j)
-        if (j != self_) offer(std::max(std::fabs(pts_[j].x - qx), std::fabs(pts_[j].y - qy)));
+      if (lo != leaf_lo_)
+        for (std::size_t j = lo; j < hi; ++j) offer(std::max(std::fabs(pts_[j].x - qx), std::fabs(pts_[j].y - qy)));
       return;
     }
     const std::size_t mid = lo + (hi - lo) / 2;
@@ -176,7 +195,7 @@ private:
   std::vector<double> split_;
   std::size_t k_;
   std::vector<double> best_;  // the k smallest distances so far, ascending
-  std::size_t self_ = 0;
+  std::size_t leaf_lo_ = 0;  // first index of the query's own leaf
 };
 
 }  // namespace
