@@ -133,9 +133,10 @@ private:
     if (hi - lo <= leaf_size) return;
     const std::size_t mid = lo + (hi - lo) / 2;
     const auto first = pts_.begin();
-    std::nth_element(first + static_cast<std::ptrdiff_t>(lo), first + static_cast<std::ptrdiff_t>(mid),
-                     first + static_cast<std::ptrdiff_t>(hi),
-                     [dim](const Point& a, const Point& b) { return coord(a, dim) < coord(b, dim); });
+    const auto b = first + static_cast<std::ptrdiff_t>(lo), m = first + static_cast<std::ptrdiff_t>(mid),
+               e = first + static_cast<std::ptrdiff_t>(hi);
+    if (dim == 0) std::nth_element(b, m, e, [](const Point& p, const Point& q) { return p.x < q.x; });
+    else std::nth_element(b, m, e, [](const Point& p, const Point& q) { return p.y < q.y; });
     if (node >= split_.size()) split_.resize(2 * node + 1);
     split_[node] = coord(pts_[mid], dim);
     build(lo, mid, 2 * node + 1, 1 - dim);
