@@ -55,6 +55,14 @@ check(r.returncode == 0 and [c["name"] for c in json.loads(r.stdout)["certificat
 r = run("trajectory", "--file", str(data / "no-such-file.jsonl"))
 check(r.returncode == 2 and r.stderr.count("file:") == 1, f"trajectory missing file: {r.stderr!r}")
 
+# mi-bound: Xu-Raginsky sqrt(2 (1/2)^2 5 / 1000) = 0.05; individual (1/4)(0.1 + 3 * 0.2) = 0.175.
+r = run("mi-bound", "--mi", "5", "--n", "1000")
+check(r.returncode == 0 and abs(json.loads(r.stdout)["value"] - 0.05) < 1e-14, f"mi-bound: {r.stdout}{r.stderr}")
+r = run("mi-bound", "--mi", "0.02, 0.08,0.08,0.08", "--n", "4", "--bound", "individual")
+check(r.returncode == 0 and abs(json.loads(r.stdout)["value"] - 0.175) < 1e-14, f"mi-bound individual: {r.stderr}")
+r = run("mi-bound", "--mi", "-0.01", "--n", "4")
+check(r.returncode == 2 and r.stderr.count("mi:") == 1, f"mi-bound negative mi: {r.stderr!r}")
+
 r = run("test-set", "--help")
 check(r.returncode == 0 and "Allowed: (0, 1)" in r.stdout, "help shows ranges")
 
