@@ -6,5 +6,6 @@ namespace itbound::cli {
 
 Command kl_inverse_command();
 Command test_set_command();
+Command cmi_command();
 
 }  // namespace itbound::cli

@@ -1,0 +1,14 @@
+#pragma once
+// Readers for supersample runs (format: data/SCHEMA.md). The file type is chosen by extension:
+// .npz (arrays mask, loss, optional pred), .json (the same names as nested arrays), .csv (long form).
+#include <filesystem>
+
+#include "itbound/estimators/supersample.hpp"
+
+namespace itbound::data {
+
+// Reads and validates; loss_min/loss_max declare the loss range the checks and bounds use.
+estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min = 0.0,
+                                                  double loss_max = 1.0);
+
+}  // namespace itbound::data
