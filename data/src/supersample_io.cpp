@@ -1,7 +1,6 @@
 #include "itbound/data/supersample_io.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "itbound/data/json_text.hpp"
@@ -48,10 +47,9 @@ SupersampleRuns from_arrays(NdArray mask, NdArray loss, const NdArray* pred) {
   return r;
 }
 
-SupersampleRuns read_npz_runs(const std::filesystem::path& path) {
-  auto arrays = read_npz(path);
+SupersampleRuns npz_runs(std::map<std::string, NdArray> arrays, const std::string& what) {
   for (const char* key : {"mask", "loss"})
-    if (!arrays.count(key)) fail(key, "missing from " + path.string());
+    if (!arrays.count(key)) fail(key, "missing from " + what);
   const auto p = arrays.find("pred");
   return from_arrays(std::move(arrays.at("mask")), std::move(arrays.at("loss")), p == arrays.end() ? nullptr : &p->second);
 }
@@ -81,18 +79,16 @@ NdArray json_array(const Json& doc, const char* field) {
   return a;
 }
 
-SupersampleRuns read_json_runs(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) fail("path", "cannot open '" + path.string() + "'");
+SupersampleRuns parse_json_runs(const std::string& text, const std::string& what) {
   Json doc;
   try {
-    doc = Json::parse(in);
+    doc = Json::parse(text);
   } catch (const Json::exception& e) {
-    fail("path", "malformed JSON in '" + path.string() + "': " + e.what());
+    fail("path", "malformed JSON in '" + what + "': " + e.what());
   }
   if (!doc.is_object()) fail("path", "JSON runs must be an object with 'mask' and 'loss'");
   for (const char* key : {"mask", "loss"})
-    if (!doc.contains(key)) fail(key, "missing from " + path.string());
+    if (!doc.contains(key)) fail(key, "missing from " + what);
   NdArray pred;
   if (doc.contains("pred")) pred = json_array(doc, "pred");
   return from_arrays(json_array(doc, "mask"), json_array(doc, "loss"), doc.contains("pred") ? &pred : nullptr);
@@ -118,9 +114,8 @@ std::int64_t parse_index(const std::string& cell, const char* field, std::size_t
   return static_cast<std::int64_t>(v);
 }
 
-SupersampleRuns read_csv_runs(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) fail("path", "cannot open '" + path.string() + "'");
+SupersampleRuns parse_csv_runs(const std::string& text) {
+  std::istringstream in(text);
   std::string line;
   if (!std::getline(in, line)) fail("path", "empty CSV file");
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -180,17 +175,28 @@ SupersampleRuns read_csv_runs(const std::filesystem::path& path) {
 
 }  // namespace
 
-estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min, double loss_max) {
-  const auto ext = path.extension().string();
+estimators::SupersampleRuns parse_supersample_runs(std::span<const unsigned char> bytes, RunsFormat format,
+                                                   const std::string& what, double loss_min, double loss_max) {
   SupersampleRuns r;
-  if (ext == ".npz") r = read_npz_runs(path);
-  else if (ext == ".json") r = read_json_runs(path);
-  else if (ext == ".csv") r = read_csv_runs(path);
-  else fail("path", "unknown runs file type '" + ext + "' (expected .npz, .json or .csv)");
+  const std::string text(bytes.begin(), bytes.end());
+  switch (format) {
+    case RunsFormat::npz: r = npz_runs(parse_npz(bytes, what), what); break;
+    case RunsFormat::json: r = parse_json_runs(text, what); break;
+    case RunsFormat::csv: r = parse_csv_runs(text); break;
+  }
   r.loss_min = loss_min;
   r.loss_max = loss_max;
   estimators::validate(r);
   return r;
+}
+
+estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min, double loss_max) {
+  const auto ext = path.extension().string();
+  RunsFormat format = RunsFormat::npz;
+  if (ext == ".json") format = RunsFormat::json;
+  else if (ext == ".csv") format = RunsFormat::csv;
+  else if (ext != ".npz") fail("path", "unknown runs file type '" + ext + "' (expected .npz, .json or .csv)");
+  return parse_supersample_runs(read_file_bytes(path), format, path.string(), loss_min, loss_max);
 }
 
 }  // namespace itbound::data
