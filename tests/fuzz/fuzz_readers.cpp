@@ -1,0 +1,26 @@
+// libFuzzer harness for every array/runs reader: the first byte picks NPY, NPZ, runs-NPZ, JSON or CSV;
+// the rest is the file. Any exception other than InvalidArgument, any crash or sanitizer report is a bug.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "itbound/data/ndarray.hpp"
+#include "itbound/data/supersample_io.hpp"
+#include "itbound/error.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const std::span<const unsigned char> bytes(data + 1, size - 1);
+  using itbound::data::RunsFormat;
+  try {
+    switch (data[0] % 5) {
+      case 0: itbound::data::parse_npy(bytes, "fuzz"); break;
+      case 1: itbound::data::parse_npz(bytes, "fuzz"); break;
+      case 2: itbound::data::parse_supersample_runs(bytes, RunsFormat::npz, "fuzz"); break;
+      case 3: itbound::data::parse_supersample_runs(bytes, RunsFormat::json, "fuzz"); break;
+      default: itbound::data::parse_supersample_runs(bytes, RunsFormat::csv, "fuzz"); break;
+    }
+  } catch (const itbound::InvalidArgument&) {
+  }
+  return 0;
+}
