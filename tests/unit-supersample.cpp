@@ -128,3 +128,18 @@ TEST_CASE("run validation names the field") {
   bad_shape.loss.pop_back();
   CHECK_THROWS_WITH_AS(validate(bad_shape), doctest::Contains("loss: shape mismatch"), itbound::InvalidArgument);
 }
+
+TEST_CASE("bootstrap interval over runs covers the estimate and narrows with more runs") {
+  const double p = 0.3;
+  const auto small = memoriser(2, 20, 30, p, 3);
+  const auto large = memoriser(2, 200, 30, p, 3);
+  const auto bs = bootstrap_cmi(small, Correction::none, 200, 0.9, 1);
+  const auto bl = bootstrap_cmi(large, Correction::none, 50, 0.9, 1);
+  const double est = mean(estimate_cmi(small, Correction::none).ecmi);
+  CHECK(bs.ecmi.lo <= est);
+  CHECK(est <= bs.ecmi.hi);
+  CHECK(bl.ldmi.hi - bl.ldmi.lo < bs.ldmi.hi - bs.ldmi.lo);
+  CHECK(bl.ldmi.lo < p * std::numbers::ln2);
+  CHECK(p * std::numbers::ln2 < bl.ldmi.hi + 0.02);
+  CHECK_THROWS_AS(bootstrap_cmi(small, Correction::none, 1, 0.9, 1), itbound::InvalidArgument);
+}

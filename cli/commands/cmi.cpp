@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -28,7 +29,10 @@ std::string table(const Json& j) {
   std::string out = "train error " + fixed(j["train_error"].get<double>()) + "   held-out error " +
                     fixed(j["heldout_error"].get<double>()) + "   gap " + fixed(j["gap"].get<double>()) + "\n";
   out += "mean per-pair MI (nats):";
-  for (const auto& [k, v] : j["estimates"].items()) out += " " + k + "=" + (v.is_null() ? "n/a" : fixed(v.get<double>()));
+  for (const auto& [k, v] : j["estimates"].items()) {
+    if (v.is_number()) out += " " + k + "=" + fixed(v.get<double>());
+    else if (v.is_array()) out += " " + k + "=[" + fixed(v[0].get<double>()) + ", " + fixed(v[1].get<double>()) + "]";
+  }
   out += "\n\nbound (on held-out error)   value    valid  spread   reference\n";
   for (const auto& b : j["bounds"]) {
     std::string name = b["name"].get<std::string>();
@@ -52,6 +56,9 @@ Command cmi_command() {
           {.name = "loss-max", .kind = Kind::real, .doc = "Upper end of the declared loss range.", .default_value = 1.0},
           {.name = "correction", .kind = Kind::text, .doc = "Bias correction of the plug-in MI estimates.",
            .default_value = "none", .choices = {"none", "miller-madow", "jackknife"}},
+          {.name = "bootstrap", .kind = Kind::integer,
+           .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none).",
+           .default_value = 200, .range = Range{0, 100000}},
           {.name = "format", .kind = Kind::text, .doc = "Output: JSON object or a text table.", .default_value = "json",
            .choices = {"json", "table"}},
       },
@@ -71,6 +78,16 @@ Command cmi_command() {
                             {"ecmi_mean", mean(est.ecmi)},
                             {"ldcmi_mean", mean(est.ldcmi)},
                             {"ldmi_mean", mean(est.ldmi)}};
+        if (const auto reps = a.integer("bootstrap"); reps > 0) {
+          // Fixed seed: the same file always gives the same intervals.
+          const auto b = estimators::bootstrap_cmi(runs, correction, static_cast<int>(reps), 0.9, 20240601);
+          const auto pair = [](estimators::Interval i) { return Json::array({i.lo, i.hi}); };
+          if (!est.fcmi.empty()) out["estimates"]["fcmi_interval"] = pair(b.fcmi);
+          out["estimates"]["ecmi_interval"] = pair(b.ecmi);
+          out["estimates"]["ldcmi_interval"] = pair(b.ldcmi);
+          out["estimates"]["ldmi_interval"] = pair(b.ldmi);
+          out["estimates"]["interval"] = {{"method", "percentile bootstrap over runs"}, {"level", 0.9}, {"replicates", b.replicates}};
+        }
         out["bounds"] = Json::array();
         for (const auto& cert : cmi_bounds({&runs, &est, correction})) out["bounds"].push_back(data::to_json(cert));
         if (a.text("format") == "table") return Json(table(out));

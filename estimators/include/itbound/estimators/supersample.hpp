@@ -44,4 +44,18 @@ struct CmiEstimates {
 
 CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
 
+// Percentile bootstrap over runs: each replicate redraws the k2 runs of every supersample with
+// replacement and recomputes the mean per-pair estimates. Describes the run-to-run variability of
+// the estimates (not their bias). Deterministic for a given seed.
+struct Interval {
+  double lo = 0, hi = 0;
+};
+struct CmiBootstrap {
+  Interval fcmi, ecmi, ldcmi, ldmi;  // fcmi is {0, 0} without predictions
+  int replicates = 0;
+  double level = 0;
+};
+CmiBootstrap bootstrap_cmi(const SupersampleRuns& runs, Correction correction, int replicates, double level,
+                           std::uint64_t seed);
+
 }  // namespace itbound::estimators
