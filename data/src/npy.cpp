@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <limits>
 
 #include "itbound/error.hpp"
@@ -257,10 +256,14 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
 }
 
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InvalidArgument("path", "cannot open '" + path.string() + "'");
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InvalidArgument("path", "cannot read '" + path.string() + "'");
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw InvalidArgument("path", "cannot read '" + path.string() + "'");
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+  in.seekg(0);
+  // One bulk read: a per-character stream iterator is several times slower on large runs files.
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw InvalidArgument("path", "cannot read '" + path.string() + "'");
   return bytes;
 }
 

@@ -178,11 +178,10 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
 estimators::SupersampleRuns parse_supersample_runs(std::span<const unsigned char> bytes, RunsFormat format,
                                                    const std::string& what, double loss_min, double loss_max) {
   SupersampleRuns r;
-  const std::string text(bytes.begin(), bytes.end());
   switch (format) {
     case RunsFormat::npz: r = npz_runs(parse_npz(bytes, what), what); break;
-    case RunsFormat::json: r = parse_json_runs(text, what); break;
-    case RunsFormat::csv: r = parse_csv_runs(text); break;
+    case RunsFormat::json: r = parse_json_runs(std::string(bytes.begin(), bytes.end()), what); break;
+    case RunsFormat::csv: r = parse_csv_runs(std::string(bytes.begin(), bytes.end())); break;
   }
   r.loss_min = loss_min;
   r.loss_max = loss_max;

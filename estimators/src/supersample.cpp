@@ -1,6 +1,7 @@
 #include "itbound/estimators/supersample.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -14,14 +15,37 @@ namespace {
 
 double xlogx(double c) { return c > 0 ? c * std::log(c) : 0.0; }
 
-// Visits each X value (a run of equal (a, b) in the sorted keys) with its counts for U = 0 and U = 1.
-template <class F>
-void for_each_x(const std::vector<KeyedSample>& k, F&& f) {
+// Counts (U = 0, U = 1) of each distinct X value. Few distinct values (the usual case: 0-1 losses,
+// a handful of classes) are found by a linear scan; many fall back to sorting.
+using Counts = std::vector<std::array<double, 2>>;
+
+void count_cells(std::vector<KeyedSample>& k, Counts& cells) {
+  cells.clear();
+  constexpr std::size_t kLinear = 16;
+  double a[kLinear], b[kLinear];
+  bool linear = true;
+  for (const auto& x : k) {
+    std::size_t c = 0;
+    while (c < cells.size() && !(a[c] == x.a && b[c] == x.b)) ++c;
+    if (c == cells.size()) {
+      if (c == kLinear) {
+        linear = false;
+        break;
+      }
+      a[c] = x.a;
+      b[c] = x.b;
+      cells.push_back({0, 0});
+    }
+    cells[c][x.u] += 1;
+  }
+  if (linear) return;
+  cells.clear();
+  std::sort(k.begin(), k.end(), [](const KeyedSample& p, const KeyedSample& q) { return p.a != q.a ? p.a < q.a : p.b < q.b; });
   for (std::size_t g = 0; g < k.size();) {
-    double c[2] = {0, 0};
+    std::array<double, 2> c{0, 0};
     std::size_t e = g;
-    while (e < k.size() && k[e].a == k[g].a && k[e].b == k[g].b) ++c[k[e++].u];
-    f(c[0], c[1]);
+    while (e < k.size() && k[e].a == k[g].a && k[e].b == k[g].b) c[k[e++].u] += 1;
+    cells.push_back(c);
     g = e;
   }
 }
@@ -55,17 +79,17 @@ void validate(const SupersampleRuns& r) {
 double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction) {
   const double m = static_cast<double>(keys.size());
   if (keys.size() < 2) return 0.0;
-  std::sort(keys.begin(), keys.end(),
-            [](const KeyedSample& p, const KeyedSample& q) { return p.a != q.a ? p.a < q.a : p.b != q.b ? p.b < q.b : p.u < q.u; });
+  thread_local Counts cells;  // one allocation per thread, reused for every pair
+  count_cells(keys, cells);
   double s_xu = 0, s_x = 0, cu[2] = {0, 0}, kx = 0, kxu = 0;
-  for_each_x(keys, [&](double c0, double c1) {
+  for (const auto& [c0, c1] : cells) {
     s_xu += xlogx(c0) + xlogx(c1);
     s_x += xlogx(c0 + c1);
     cu[0] += c0;
     cu[1] += c1;
     kx += 1;
     kxu += (c0 > 0) + (c1 > 0);
-  });
+  }
   const double s_u = xlogx(cu[0]) + xlogx(cu[1]);
   double mi = m_times_mi(s_xu, s_x, s_u, m) / m;
   if (correction == Correction::miller_madow) {
@@ -75,7 +99,7 @@ double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction)
   } else if (correction == Correction::jackknife) {
     // Efron & Stein (1981) / Quenouille: I_J = m I - (m - 1)/m sum_j I_{-j}; samples in one cell share I_{-j}.
     double loo_sum = 0;
-    for_each_x(keys, [&](double c0, double c1) {
+    for (const auto& [c0, c1] : cells) {
       const double cx = c0 + c1;
       const double c[2] = {c0, c1};
       for (int u = 0; u < 2; ++u) {
@@ -85,7 +109,7 @@ double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction)
         const double su = s_u - xlogx(cu[u]) + xlogx(cu[u] - 1);
         loo_sum += c[u] * m_times_mi(sxu, sx, su, m - 1) / (m - 1);
       }
-    });
+    }
     mi = m * mi - (m - 1) / m * loo_sum;
   }
   return std::clamp(mi, 0.0, std::numbers::ln2);
