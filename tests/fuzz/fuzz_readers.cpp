@@ -1,4 +1,4 @@
-// libFuzzer harness for every array/runs reader: the first byte picks NPY, NPZ, runs-NPZ, JSON or CSV;
+// libFuzzer harness for every array/runs reader and the estimators behind them: the first byte picks NPY, NPZ, runs-NPZ, JSON or CSV;
 // the rest is the file. Any exception other than InvalidArgument, any crash or sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
@@ -16,9 +16,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (data[0] % 5) {
       case 0: itbound::data::parse_npy(bytes, "fuzz"); break;
       case 1: itbound::data::parse_npz(bytes, "fuzz"); break;
-      case 2: itbound::data::parse_supersample_runs(bytes, RunsFormat::npz, "fuzz"); break;
-      case 3: itbound::data::parse_supersample_runs(bytes, RunsFormat::json, "fuzz"); break;
-      default: itbound::data::parse_supersample_runs(bytes, RunsFormat::csv, "fuzz"); break;
+      default: {
+        const RunsFormat format = data[0] % 5 == 2 ? RunsFormat::npz : data[0] % 5 == 3 ? RunsFormat::json : RunsFormat::csv;
+        // Runs that pass validation also go through the estimators, under the same sanitizers.
+        const auto runs = itbound::data::parse_supersample_runs(bytes, format, "fuzz");
+        itbound::estimators::estimate_cmi(runs, static_cast<itbound::estimators::Correction>(data[0] / 5 % 3));
+      }
     }
   } catch (const itbound::InvalidArgument&) {
   }
