@@ -4,30 +4,17 @@
 
 #include <cmath>
 #include <numbers>
-#include <random>
 
 #include "itbound/bounds/cmi_bounds.hpp"
+#include "synthetic_runs.hpp"
 
 using namespace itbound;
 using namespace itbound::estimators;
 
 namespace {
 SupersampleRuns memorising_runs(double p, bool train_errors) {
-  std::mt19937_64 rng(17);
-  std::bernoulli_distribution coin(0.5), memorise(p);
-  SupersampleRuns r;
-  r.k1 = 3;
-  r.k2 = 300;
-  r.n = 40;
-  const auto cells = r.runs() * static_cast<std::size_t>(r.n);
-  r.mask.resize(cells);
-  r.loss.assign(2 * cells, 0.0);
-  for (std::size_t c = 0; c < cells; ++c) {
-    const int u = coin(rng);
-    r.mask[c] = static_cast<std::uint8_t>(u);
-    if (memorise(rng)) r.loss[2 * c + 1 - u] = 1.0;
-  }
-  if (train_errors) r.loss[static_cast<std::size_t>(2 * 0 + r.mask[0])] = 1.0;
+  auto r = itbound::testing::memoriser(3, 300, 40, p, 17);
+  if (train_errors) r.loss[r.mask[0]] = 1.0;  // run 0, pair 0: its trained member now has loss 1
   return r;
 }
 

@@ -9,34 +9,16 @@
 
 #include "itbound/error.hpp"
 #include "itbound/estimators/supersample.hpp"
+#include "synthetic_runs.hpp"
 
 using namespace itbound::estimators;
+using itbound::testing::memoriser;
 
 namespace {
 std::vector<KeyedSample> samples(const std::vector<double>& x, const std::vector<int>& u) {
   std::vector<KeyedSample> k;
   for (std::size_t j = 0; j < x.size(); ++j) k.push_back({x[j], 0.0, static_cast<std::uint8_t>(u[j])});
   return k;
-}
-
-// k1 supersamples, k2 runs, n pairs; on each run the learner memorises each trained point with
-// probability p (loss 0 on it, 1 on its partner), else both losses are 0.
-SupersampleRuns memoriser(std::int64_t k1, std::int64_t k2, std::int64_t n, double p, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution coin(0.5), memorise(p);
-  SupersampleRuns r;
-  r.k1 = k1;
-  r.k2 = k2;
-  r.n = n;
-  const auto cells = static_cast<std::size_t>(k1 * k2 * n);
-  r.mask.resize(cells);
-  r.loss.assign(2 * cells, 0.0);
-  for (std::size_t c = 0; c < cells; ++c) {
-    const int u = coin(rng);
-    r.mask[c] = static_cast<std::uint8_t>(u);
-    if (memorise(rng)) r.loss[2 * c + 1 - u] = 1.0;
-  }
-  return r;
 }
 
 double mean(const std::vector<double>& v) {
