@@ -111,7 +111,10 @@ int main(int argc, char** argv) {
       else raw[p.name] = text[command.name][p.name];
     }
     try {
-      std::cout << itbound::data::to_json_text(run_command(command, raw)) << '\n';
+      // A command returns a string when asked for text output (e.g. --format table); print it as is.
+      const Json result = run_command(command, raw);
+      if (result.is_string()) std::cout << result.get<std::string>();
+      else std::cout << itbound::data::to_json_text(result) << '\n';
       return 0;
     } catch (const itbound::InvalidArgument& e) {
       return fail(e.what());

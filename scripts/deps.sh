@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages itbound needs (only those missing). Needs root or sudo.
 set -euo pipefail
-packages=(build-essential cmake git libboost-math-dev libeigen3-dev libnlopt-cxx-dev nlohmann-json3-dev doctest-dev
+packages=(build-essential cmake git libboost-math-dev libeigen3-dev libnlopt-cxx-dev nlohmann-json3-dev doctest-dev zlib1g-dev
   libcli11-dev pybind11-dev python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib
   python3-pytest python3-mpmath jupyter-nbconvert python3-nbclient python3-ipykernel python3-dask)
 missing=()

@@ -1,0 +1,61 @@
+#pragma once
+// Supersample runs (Steinke & Zakynthinou 2020): k1 supersamples of n pairs, k2 selector draws U each,
+// one trained model per draw. Arrays in C order; see data/SCHEMA.md for the file format.
+#include <cstdint>
+#include <vector>
+
+namespace itbound::estimators {
+
+struct SupersampleRuns {
+  std::int64_t k1 = 0, k2 = 0, n = 0;
+  std::vector<std::uint8_t> mask;  // (k1, k2, n): U_i, which member of pair i was trained on
+  std::vector<double> loss;        // (k1, k2, n, 2): loss of the model on both members of each pair
+  std::vector<double> pred;        // empty, or (k1, k2, n, 2) integer predictions
+  double loss_min = 0.0, loss_max = 1.0;
+
+  std::size_t runs() const { return static_cast<std::size_t>(k1 * k2); }
+};
+
+// Throws InvalidArgument naming the field: sizes, mask outside {0,1}, loss NaN or outside the range,
+// non-integer predictions.
+void validate(const SupersampleRuns& runs);
+
+enum class Correction { none, miller_madow, jackknife };
+
+// Plug-in MI (nats) between a discrete X and a binary U from m samples, optionally bias-corrected;
+// the result is clamped to [0, ln 2], the range of I(X; U) for binary U.
+// `keys` holds one entry per sample and is reordered (it is the caller's reusable workspace).
+struct KeyedSample {
+  double a, b;  // X as up to two exact values
+  std::uint8_t u;
+};
+double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction);
+
+enum class Measure { fcmi, ecmi, ldcmi };
+
+struct CmiEstimates {
+  // per[s * n + i]: I^{z_s}(X_i; U_i) over the k2 runs of supersample s.
+  std::vector<double> fcmi, ecmi, ldcmi;  // fcmi empty without predictions
+  std::vector<double> ldmi;               // per pair i: I(Delta_i; U_i) pooled over all k1 * k2 runs
+  double train_error = 0, heldout_error = 0;   // mean over runs and pairs
+  std::vector<double> run_gap;                  // held-out minus train error, per run (k1 * k2)
+  bool interpolating = true;                    // training loss at loss_min on every run
+};
+
+CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
+
+// Percentile bootstrap over runs: each replicate redraws the k2 runs of every supersample with
+// replacement and recomputes the mean per-pair estimates. Describes the run-to-run variability of
+// the estimates (not their bias). Deterministic for a given seed.
+struct Interval {
+  double lo = 0, hi = 0;
+};
+struct CmiBootstrap {
+  Interval fcmi, ecmi, ldcmi, ldmi;  // fcmi is {0, 0} without predictions
+  int replicates = 0;
+  double level = 0;
+};
+CmiBootstrap bootstrap_cmi(const SupersampleRuns& runs, Correction correction, int replicates, double level,
+                           std::uint64_t seed);
+
+}  // namespace itbound::estimators

@@ -1,0 +1,64 @@
+// Supersample runs readers: the same runs in NPZ, JSON and CSV (tests/fixtures/make_runs_fixtures.py)
+// read identically; malformed files give errors naming the field.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "itbound/data/supersample_io.hpp"
+#include "itbound/error.hpp"
+
+using itbound::data::read_supersample_runs;
+
+namespace {
+const std::string fixtures = std::string(ITBOUND_DATA_DIR) + "/../tests/fixtures/";
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("itbound-test-" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+std::string error_of(const std::string& path, double lo = 0.0, double hi = 1.0) {
+  try {
+    read_supersample_runs(path, lo, hi);
+  } catch (const itbound::InvalidArgument& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("runs: NPZ, JSON and CSV forms read identically") {
+  const auto npz = read_supersample_runs(fixtures + "runs.npz");
+  const auto json = read_supersample_runs(fixtures + "runs.json");
+  const auto csv = read_supersample_runs(fixtures + "runs.csv");
+  CHECK(npz.k1 == 2);
+  CHECK(npz.k2 == 3);
+  CHECK(npz.n == 4);
+  for (const auto* other : {&json, &csv}) {
+    CHECK(other->k1 == npz.k1);
+    CHECK(other->k2 == npz.k2);
+    CHECK(other->n == npz.n);
+    CHECK(other->mask == npz.mask);
+    CHECK(other->loss == npz.loss);
+    CHECK(other->pred == npz.pred);
+  }
+}
+
+TEST_CASE("runs: malformed files name the problem") {
+  CHECK(error_of(fixtures + "runs.npz", 0.0, 0.5).find("loss: value") == 0);
+  const std::string head = "supersample,run,pair,u,loss0,loss1\n";
+  CHECK(error_of(write_temp("a.csv", head + "0,0,0,2,0,1\n")).find("u: values must be 0 or 1") == 0);
+  CHECK(error_of(write_temp("b.csv", head + "0,0,0,1,0,nan\n")).find("loss: contains NaN") == 0);
+  CHECK(error_of(write_temp("c.csv", head + "0,0,0,1,0,1\n0,0,1,1,0,1\n0,1,1,1,0,1\n")).find("csv: shape mismatch") == 0);
+  CHECK(error_of(write_temp("d.csv", head + "0,0,0,1,0,1\n0,0,0,1,0,1\n")).find("csv: ") == 0);
+  CHECK(error_of(write_temp("e.csv", head + "0,0,0,1,0,x\n")).find("loss1: line 2") == 0);
+  CHECK(error_of(write_temp("f.csv", "a,b\n")).find("header") == 0);
+  CHECK(error_of(write_temp("a.json", R"({"mask": [[[0, 1]]], "loss": [[[[0, 1], [1]]]]})")).find("loss: ragged") == 0);
+  CHECK(error_of(write_temp("b.json", R"({"mask": [[[0, 1]]], "loss": [[[[0, 1]]]]})")).find("loss: shape mismatch") == 0);
+  CHECK(error_of(write_temp("c.json", R"({"mask": [[[0, 3]]], "loss": [[[[0, 1], [1, 0]]]]})")).find("mask: ") == 0);
+  CHECK(error_of(write_temp("d.json", R"({"loss": 1})")).find("mask: missing") == 0);
+  CHECK(error_of(write_temp("e.json", R"({"mask": )")).find("path: malformed JSON") == 0);
+  CHECK(error_of(write_temp("x.txt", "")).find("path: unknown runs file type") == 0);
+}
