@@ -53,21 +53,31 @@ for name, r in runs.items():
 long_jobs = "\n".join(json.dumps({"id": i, "command": "kl-inverse", "args": {"q": 0.5, "c": 1}}) for i in range(250))
 r = subprocess.run([exe, "batch", "-"], input=long_jobs, capture_output=True, text=True)
 check(r.returncode == 0 and r.stderr == "" and len(r.stdout.splitlines()) == 250, "long batch, piped stderr")
-primary, secondary = pty.openpty()
-p = subprocess.run([exe, "batch", "-", "--threads", "2"], input=long_jobs.encode(), stdout=subprocess.PIPE,
-                   stderr=secondary)
-os.close(secondary)
-bar = b""
-while True:
-    try:
-        chunk = os.read(primary, 65536)
-    except OSError:  # the terminal's other end is closed once everything is read
-        break
-    if not chunk:
-        break
-    bar += chunk
-os.close(primary)
-check(p.returncode == 0 and b"250/250" in bar and len(p.stdout.splitlines()) == 250, f"progress bar on a tty: {bar[-80:]!r}")
+
+
+def progress_on_tty():
+    primary, secondary = pty.openpty()
+    p = subprocess.run([exe, "batch", "-", "--threads", "2"], input=long_jobs.encode(), stdout=subprocess.PIPE,
+                       stderr=secondary)
+    os.close(secondary)
+    bar = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal's other end is closed once everything is read
+            break
+        if not chunk:
+            break
+        bar += chunk
+    os.close(primary)
+    check(p.returncode == 0 and b"250/250" in bar and len(p.stdout.splitlines()) == 250,
+          f"progress bar on a tty: {bar[-80:]!r}")
+
+
+try:
+    progress_on_tty()
+except OSError as e:  # a bare chroot or container may have no pseudo-terminals at all
+    print(f"skipped the progress-bar check: no pseudo-terminal ({e})")
 
 r = subprocess.run([exe, "batch", "/no/such/file"], capture_output=True, text=True)
 check(r.returncode == 2 and "FILE" in r.stderr, f"missing file: {r.returncode} {r.stderr}")
