@@ -7,18 +7,8 @@
 #include "itbound/error.hpp"
 #include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/maurer.hpp"
-#include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
-
-KlInverseResult prior_pac_bayes_kl(double empirical_risk, double kl_divergence, std::int64_t n, double delta) {
-  require_probability(empirical_risk, "empirical_risk");
-  if (std::isnan(kl_divergence) || kl_divergence < 0.0) fail("kl", "must be a non-negative number");
-  if (n < 1) fail("n", "must be at least 1");
-  require_delta(delta);
-  const double budget = kl_divergence + log_maurer_xi(n) + round_up(-std::log(delta), 2);
-  return kl_inverse_upper(empirical_risk, round_up(budget / static_cast<double>(n), 4));
-}
 
 std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points) {
   const std::string grid = std::string(what) + " (" + std::to_string(points) + " points, uniform union bound)";
@@ -49,7 +39,7 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   double last_kl = 0.0;
   const auto bound_at = [&](double t, double s) {
     last_kl = kl_diag_gaussian(o.posterior_mean, posterior_std, (1.0 - t) * o.centre0 + t * o.centre1, s);
-    last = prior_pac_bayes_kl(o.empirical_risk, last_kl, split.bound_size, charge);
+    last = pac_bayes_kl_inverse(o.empirical_risk, last_kl, split.bound_size, charge);
     return last.value;
   };
   const PriorGridChoice choice = minimise_over_prior_grid(o.grid, bound_at);

@@ -249,7 +249,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
         // The certificate at this grid point: sound risk, sound KL, rounded budget, sound kl inverse.
         const double q = certified_gibbs_risk(margins, w, sigma);
         const double kl_div = kl_diag_gaussian(w.array(), Eigen::ArrayXd::Constant(d, sigma), centre.array(), s);
-        const KlInverseResult cert = prior_pac_bayes_kl(q, kl_div, m - k, charge);
+        const KlInverseResult cert = pac_bayes_kl_inverse(q, kl_div, m - k, charge);
         alpha_best = std::min(alpha_best, cert.value);
         if (cert.value < best_raw) {
           best_raw = cert.value;

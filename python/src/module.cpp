@@ -43,6 +43,8 @@ Json to_json(const py::handle& v, const std::string& field) {
     for (const auto& item : v) out.push_back(to_json(item, field));
     return out;
   }
+  // NumPy arrays and scalars: their Python lists / numbers (inline-number parameters take arrays).
+  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field);
   if (py::hasattr(v, "__fspath__")) return py::module_::import("os").attr("fspath")(v).cast<std::string>();
   if (py::hasattr(v, "__index__")) {
     const py::int_ n = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));

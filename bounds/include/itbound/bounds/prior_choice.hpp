@@ -7,16 +7,11 @@
 #include <vector>
 
 #include "itbound/bounds/certificate.hpp"
+#include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/prior.hpp"
 
 namespace itbound {
-
-// Maurer (2004), Theorem 5 / Seeger (2002), Theorem 1 with Maurer's xi(n): with probability >= 1 - delta,
-// for every posterior Q, kl(R_hat(Q) || R(Q)) <= (KL(Q||P) + ln xi(n) + ln(1/delta)) / n, for a prior P
-// independent of the n bound examples and a loss in [0,1]. Returns kl_inverse_upper(R_hat, c) with c
-// rounded up. (A small stand-alone helper; the PAC-Bayes module may provide the same bound.)
-KlInverseResult prior_pac_bayes_kl(double empirical_risk, double kl_divergence, std::int64_t n, double delta);
 
 struct PriorChoiceOptions {
   Eigen::ArrayXd posterior_mean;
