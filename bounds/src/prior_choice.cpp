@@ -87,7 +87,7 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                   {"objective_evaluations", static_cast<std::int64_t>(choice.evaluations)}};
   cert.reference = {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3; data-dependent "
                     "priors: Dziugaite et al. (2021), AISTATS",
-                    "Maurer Theorem 5 (kl form with xi(n)); prior grid charged by a union bound"};
+                    "kl form with Maurer's xi(n) (theorem number unchecked); prior grid charged by a union bound"};
   return cert;
 }
 

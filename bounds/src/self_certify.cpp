@@ -303,7 +303,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
   cert.details.insert(cert.details.end(), per_alpha.begin(), per_alpha.end());
   cert.reference = {"Perez-Ortiz, Rivasplata, Shawe-Taylor & Szepesvari (2021), JMLR 22; Maurer (2004); "
                     "Langford & Shawe-Taylor (2002), NIPS (linear Gibbs risk)",
-                    "PAC-Bayes-kl (Maurer 2004, Theorem 5 with xi(n)); union bound over the declared grid"};
+                    "PAC-Bayes-kl with Maurer's xi(n) (theorem number unchecked); union bound over the declared grid"};
   return best;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
 // with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
+// Not here: PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013), whose grids and constants could not be read
+// from the paper's text to check them; it is not shipped on a second-hand statement.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,7 +49,7 @@ struct PacBayesResult {
 };
 
 // Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound (theorem number unchecked),
-// as used by Perez-Ortiz et al. (2021), JMLR 22, Sec. 6: w.p. >= 1 - delta',
+// as used by Perez-Ortiz et al. (2021), JMLR 22 (section unchecked): w.p. >= 1 - delta',
 // R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the inversion.
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
 
