@@ -16,6 +16,14 @@ std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_
           {"the other grid points of the " + grid, charge * static_cast<double>(points - 1)}};
 }
 
+void set_grid_kl_result(Certificate& cert, std::string name, double raw, SolverStatus status, const GridChoice& grid) {
+  cert.name = std::move(name);
+  cert.set_value(raw, 1.0);
+  cert.status = status;
+  cert.delta_ledger = grid_ledger(grid.grid, grid.charge, grid.points);
+  cert.add_assumption("grid_declared_in_advance", grid.declared, Holds::unchecked, grid.declared_detail);
+}
+
 Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   const Eigen::Index d = o.posterior_mean.size();
   if (d == 0) fail("posterior_mean", "must not be empty");
@@ -48,9 +56,9 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   bound_at(t, s);
 
   Certificate cert;
-  cert.name = "pac-bayes-kl-data-dependent-prior";
-  cert.set_value(last.value, 1.0);
-  cert.status = last.status;
+  set_grid_kl_result(cert, "pac-bayes-kl-data-dependent-prior", last.value, last.status,
+                     {"prior grid (mix t x scale)", charge, o.grid.size(),
+                      "the grid was fixed before the bound set was looked at", "cannot be checked from the arrays"});
   cert.inputs = {{"empirical_risk", o.empirical_risk},
                  {"n", split.bound_size},
                  {"dimension", static_cast<std::int64_t>(d)},
@@ -58,14 +66,11 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                  {"grid_mix_points", static_cast<std::int64_t>(o.grid.mix.size())},
                  {"grid_scale_points", static_cast<std::int64_t>(o.grid.scale.size())},
                  {"prior_set_size", split.prior_size}};
-  cert.delta_ledger = grid_ledger("prior grid (mix t x scale)", charge, o.grid.size());
   cert.add_assumption("prior_independent_of_bound_set",
                       "the prior centres were computed without the bound-set examples",
                       split.disjoint_checked ? Holds::yes : Holds::unchecked,
                       split.disjoint_checked ? "prior_indices and bound_indices are disjoint"
                                              : "no prior_indices given: disjointness not checked");
-  cert.add_assumption("grid_declared_in_advance", "the grid was fixed before the bound set was looked at",
-                      Holds::unchecked, "cannot be checked from the arrays");
   cert.add_assumption("empirical_risk_on_bound_set",
                       "empirical_risk is the posterior's Gibbs risk on exactly the bound_indices examples",
                       Holds::unchecked, "computed by the caller");

@@ -4,6 +4,7 @@
 // Roy 2018; Perez-Ortiz et al. 2021, JMLR 22).
 #include <Eigen/Core>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "itbound/bounds/certificate.hpp"
@@ -31,5 +32,16 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& options);
 // Ledger entries for a uniform union bound over a grid: the chosen point's charge and the rest, summing
 // to at most delta.
 std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points);
+
+// What a PAC-Bayes-kl certificate chosen on a declared grid shares (prior and self-certify): name, value capped at 1,
+// solver status, the grid's ledger and the assumption that the grid was declared before the data were seen.
+struct GridChoice {
+  const char* grid;             // e.g. "grid alpha x prior scale"
+  double charge;                // delta per grid point
+  std::size_t points;
+  std::string declared;         // what had to be fixed in advance, in words
+  std::string declared_detail;  // why that cannot be checked here
+};
+void set_grid_kl_result(Certificate& cert, std::string name, double raw, SolverStatus status, const GridChoice& grid);
 
 }  // namespace itbound
