@@ -56,9 +56,6 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   bound_at(t, s);
 
   Certificate cert;
-  set_grid_kl_result(cert, "pac-bayes-kl-data-dependent-prior", last.value, last.status,
-                     {"prior grid (mix t x scale)", charge, o.grid.size(),
-                      "the grid was fixed before the bound set was looked at", "cannot be checked from the arrays"});
   cert.inputs = {{"empirical_risk", o.empirical_risk},
                  {"n", split.bound_size},
                  {"dimension", static_cast<std::int64_t>(d)},
@@ -71,6 +68,10 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                       split.disjoint_checked ? Holds::yes : Holds::unchecked,
                       split.disjoint_checked ? "prior_indices and bound_indices are disjoint"
                                              : "no prior_indices given: disjointness not checked");
+  // After the disjointness assumption, which stays the first one listed.
+  set_grid_kl_result(cert, "pac-bayes-kl-data-dependent-prior", last.value, last.status,
+                     {"prior grid (mix t x scale)", charge, o.grid.size(),
+                      "the grid was fixed before the bound set was looked at", "cannot be checked from the arrays"});
   cert.add_assumption("empirical_risk_on_bound_set",
                       "empirical_risk is the posterior's Gibbs risk on exactly the bound_indices examples",
                       Holds::unchecked, "computed by the caller");

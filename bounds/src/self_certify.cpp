@@ -267,10 +267,6 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
   }
 
   Certificate& cert = best.certificate;
-  set_grid_kl_result(cert, "pac-bayes-kl-self-certified-linear", best_raw, chosen.status,
-                     {"grid alpha x prior scale", charge, grid_points,
-                      "the alpha and prior-scale grids and the ridge weight were fixed before the data were looked at",
-                      "only the points of the grids given are charged"});
   cert.inputs = {{"examples", static_cast<std::int64_t>(m)},
                  {"features", static_cast<std::int64_t>(d)},
                  {"delta", o.delta},
@@ -282,6 +278,10 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
                       Holds::yes, "prefix [0, k) and bound set [k, m) checked disjoint; n = m - k");
   cert.add_assumption("order_fixed_before_labels", "the row order (hence S_alpha) is independent of the labels",
                       Holds::unchecked, "shuffle with a fixed seed before calling");
+  set_grid_kl_result(cert, "pac-bayes-kl-self-certified-linear", best_raw, chosen.status,
+                     {"grid alpha x prior scale", charge, grid_points,
+                      "the alpha and prior-scale grids and the ridge weight were fixed before the data were looked at",
+                      "only the points of the grids given are charged"});
   cert.add_assumption("iid_examples", "examples are iid from the task distribution", Holds::unchecked);
   cert.add_assumption("zero_one_loss", "the certified loss is the 0-1 loss of the Gibbs classifier", Holds::yes);
   cert.details = {{"alpha", best.alpha},
