@@ -212,3 +212,75 @@ TEST_CASE("pac-bayes: coverage of the true risk in 10^4 seeded trials") {
     CHECK(miss <= 500);
   }
 }
+
+TEST_CASE("pac-bayes: a split fraction from K candidates and an epoch from E are charged in every ledger") {
+  auto o = options(0.05, 30.0, 5000, 0.05);
+  o.split_candidates = 4;
+  o.epoch_candidates = 10;
+  const auto tuned = by_name(pac_bayes_bounds(o));
+  // Union bound over K E = 40 (split, epoch) pairs: every bound is the fixed-choice bound at 0.05 / 40 = 0.00125.
+  const auto fixed = by_name(pac_bayes_bounds(options(0.05, 30.0, 5000, 0.00125)));
+  for (const auto& [name, c] : tuned) {
+    INFO(name);
+    CHECK(c.raw_value >= fixed.at(name).raw_value * (1 - 1e-15));
+    CHECK(c.raw_value == doctest::Approx(fixed.at(name).raw_value).epsilon(1e-13));
+    CHECK(c.delta_spent() == doctest::Approx(0.05).epsilon(1e-14));
+    // Hand computation: the other 3 splits cost 3/4 of delta, the other 9 epochs 9/(4 10) of it.
+    REQUIRE(c.delta_ledger.size() >= 3);
+    const auto& split = c.delta_ledger[c.delta_ledger.size() - 2];
+    const auto& epoch = c.delta_ledger.back();
+    CHECK(split.what.find("3 of 4 candidate split fractions") != std::string::npos);
+    CHECK(split.delta == doctest::Approx(0.0375).epsilon(1e-15));
+    CHECK(epoch.what.find("9 of 10 candidate epochs") != std::string::npos);
+    CHECK(epoch.delta == doctest::Approx(0.01125).epsilon(1e-15));
+    bool echoed = false;
+    for (const auto& in : c.inputs) echoed = echoed || in.name == "epoch_candidates";
+    CHECK(echoed);
+  }
+  CHECK(tuned.at("catoni").delta_ledger[0].delta == doctest::Approx(0.00125 / 9).epsilon(1e-15));
+  // Together with the Monte Carlo step and a grid prior: delta + delta' in total, the bound at delta_j / (K E).
+  o.emp_risk.reset();
+  o.mc = MonteCarloOptions{100, 0.05, 0.01};
+  o.prior_grid_index = 7;
+  for (const auto& c : pac_bayes_bounds(o).bounds) CHECK(c.delta_spent() == doctest::Approx(0.06).epsilon(1e-14));
+  o.split_candidates = 0;
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(o), doctest::Contains("split-candidates"), InvalidArgument);
+  o.split_candidates = 1;
+  o.epoch_candidates = -2;
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(o), doctest::Contains("epoch-candidates"), InvalidArgument);
+}
+
+TEST_CASE("pac-bayes: per-sample Monte Carlo errors give the mean-error path") {
+  // 0.25 + 0.5 + 0 + 0.125 = 0.875 exactly, / 4 = 0.21875 exactly: the same inputs, the same certificates.
+  const Eigen::ArrayXd errors = (Eigen::ArrayXd(4) << 0.25, 0.5, 0.0, 0.125).finished();
+  const MonteCarloOptions mc = monte_carlo_from_errors(errors, 0.01);
+  CHECK(mc.samples == 4);
+  CHECK(mc.mean_error == 0.21875);
+  PacBayesOptions a = options(0.0, 5.0, 1000, 0.05), b = a;
+  a.emp_risk.reset();
+  b.emp_risk.reset();
+  a.mc = mc;
+  b.mc = MonteCarloOptions{4, 0.21875, 0.01};
+  const auto ra = pac_bayes_bounds(a), rb = pac_bayes_bounds(b);
+  CHECK(*ra.mc_upper == *rb.mc_upper);
+  for (std::size_t i = 0; i < ra.bounds.size(); ++i) CHECK(ra.bounds[i].raw_value == rb.bounds[i].raw_value);
+  // An inexact mean is rounded up: (0.1 + 0.2 + 0.3) / 3 = 0.2 exactly in reals, the double sum is above it.
+  const double m3 = monte_carlo_from_errors((Eigen::ArrayXd(3) << 0.1, 0.2, 0.3).finished(), 0.01).mean_error;
+  CHECK(m3 >= 0.2);
+  CHECK(m3 <= 0.2 + 1e-15);
+  // 10^5 copies of 0.1: the compensated sum stays within a few ulps of 10^4 (a naive sum drifts by ~1e-8).
+  const double m5 = monte_carlo_from_errors(Eigen::ArrayXd::Constant(100000, 0.1), 0.01).mean_error;
+  CHECK(m5 >= 0.1);
+  CHECK(m5 <= 0.1 + 1e-15);
+  for (const double bad : {1.5, -0.1, static_cast<double>(NAN)})
+    CHECK_THROWS_WITH_AS(monte_carlo_from_errors((Eigen::ArrayXd(2) << 0.1, bad).finished(), 0.01),
+                         doctest::Contains("mc-errors"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(monte_carlo_from_errors(Eigen::ArrayXd(0), 0.01), doctest::Contains("mc-errors"), InvalidArgument);
+}
+
+TEST_CASE("pac-bayes: the stand-alone PAC-Bayes-kl function is the family's kl certificate") {
+  for (const auto& [r, kl, n] : {std::tuple{0.1, 5.0, 1000}, {0.0, 0.0, 228}, {0.02, 12.5, 300}}) {
+    const auto m = by_name(pac_bayes_bounds(options(r, kl, n, 0.001)));
+    CHECK(pac_bayes_kl_inverse(r, kl, n, 0.001).value == m.at("kl").raw_value);
+  }
+}

@@ -77,7 +77,7 @@ TEST_CASE("gaussian KL rejects bad input by field") {
 TEST_CASE("PAC-Bayes-kl point bound matches the mpmath reference") {
   for (const auto& row : test::read_reference("pac-bayes-kl-point.csv")) {
     const double ref = test::number(row, "bound");
-    const KlInverseResult r = prior_pac_bayes_kl(test::number(row, "q"), test::number(row, "kl"),
+    const KlInverseResult r = pac_bayes_kl_inverse(test::number(row, "q"), test::number(row, "kl"),
                                                  static_cast<std::int64_t>(test::number(row, "n")), test::number(row, "delta"));
     CHECK(r.value >= ref);
     CHECK(r.value <= ref * (1.0 + 1e-9));
@@ -119,7 +119,7 @@ TEST_CASE("snapping: the certificate is the bound recomputed at the chosen grid 
     const Eigen::ArrayXd std_q = o.posterior_std.size() == 1 ? Eigen::ArrayXd::Constant(o.posterior_mean.size(), o.posterior_std[0])
                                                              : Eigen::ArrayXd(o.posterior_std);
     const double kl = kl_diag_gaussian(o.posterior_mean, std_q, (1 - tt) * o.centre0 + tt * o.centre1, ss);
-    return prior_pac_bayes_kl(o.empirical_risk, kl, 1000, charge).value;
+    return pac_bayes_kl_inverse(o.empirical_risk, kl, 1000, charge).value;
   };
   CHECK(cert.value == doctest::Approx(bound(t, s)).epsilon(1e-12));
   double grid_min = 1.0;

@@ -107,7 +107,7 @@ TEST_CASE("self-certification: the posterior search improves on posterior = prio
   const Eigen::Index k = static_cast<Eigen::Index>(std::floor(0.2 * static_cast<double>(o.x.rows())));
   const Eigen::Index n = o.x.rows() - k;
   const double q0 = linear_gibbs_risk(o.x.bottomRows(n), o.y.tail(n), r.prior_centre, o.prior_scales[0]);
-  const double at_prior = prior_pac_bayes_kl(q0, 0.0, n, o.delta).value;
+  const double at_prior = pac_bayes_kl_inverse(q0, 0.0, n, o.delta).value;
   CHECK(r.certificate.value < at_prior);
   CHECK(r.alpha == 0.2);
 }

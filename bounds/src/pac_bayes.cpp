@@ -32,6 +32,8 @@ void validate(const PacBayesOptions& o) {
   if (o.prior_grid_index && *o.prior_grid_index < 1)
     fail("prior-grid-index", "grid points are j = 1, 2, ... (Dziugaite & Roy 2017), got " +
                                  format_number(static_cast<double>(*o.prior_grid_index)));
+  if (o.split_candidates < 1) fail("split-candidates", "must be >= 1 candidate split fractions");
+  if (o.epoch_candidates < 1) fail("epoch-candidates", "must be >= 1 candidate epochs");
   if (o.catoni_grid.empty()) fail("catoni-grid", "needs at least one value of C");
   for (double c : o.catoni_grid)
     if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
@@ -50,6 +52,25 @@ struct Family {
   double c_kl;     // (KL + ln(xi(n)/delta)) / n, rounded up
   double c_2sqrtn; // (KL + ln(2 sqrt(n)/delta)) / n, rounded up
   SolverStatus mc_status = SolverStatus::exact;
+  double delta_run;  // delta / (K E): what each bound spends once the tuned choices are paid for
+
+  // The bound's own spending, then what the union bounds over split fractions and epochs cost besides.
+  void charge(Certificate& c, std::string what, double delta) const {
+    c.delta_ledger.push_back({std::move(what), delta});
+  }
+  void charge_tuning(Certificate& c) const {
+    const double K = static_cast<double>(o.split_candidates), E = static_cast<double>(o.epoch_candidates);
+    if (o.split_candidates > 1)
+      c.delta_ledger.push_back({"the other " + std::to_string(o.split_candidates - 1) + " of " +
+                                    std::to_string(o.split_candidates) +
+                                    " candidate split fractions (union bound: each runs at delta / K)",
+                                o.delta * (K - 1.0) / K});
+    if (o.epoch_candidates > 1)
+      c.delta_ledger.push_back({"the other " + std::to_string(o.epoch_candidates - 1) + " of " +
+                                    std::to_string(o.epoch_candidates) +
+                                    " candidate epochs (union bound: each runs at delta / (K E))",
+                                o.delta * (E - 1.0) / (K * E)});
+  }
 
   Certificate start(std::string name, Reference ref) const {
     Certificate c;
@@ -57,6 +78,8 @@ struct Family {
     c.reference = std::move(ref);
     c.status = mc_status;
     c.inputs = {{"kl", o.kl}, {"n", o.n}, {"delta", o.delta}};
+    if (o.split_candidates > 1) c.inputs.push_back({"split_candidates", o.split_candidates});
+    if (o.epoch_candidates > 1) c.inputs.push_back({"epoch_candidates", o.epoch_candidates});
     if (o.emp_risk) c.inputs.push_back({"emp_risk", *o.emp_risk});
     if (o.mc) {
       c.inputs.push_back({"mc_samples", o.mc->samples});
@@ -86,10 +109,11 @@ struct Family {
     const bool ok = exponent_low >= c_kl;
     c.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n",
                      ok ? Holds::yes : Holds::no,
-                     what + (ok ? " >= ln xi(n) term (Maurer 2004, Theorem 1)" : " is below the ln xi(n) term for this n"));
+                     what + (ok ? " >= ln xi(n) term (Maurer 2004; theorem number unchecked)" : " is below the ln xi(n) term for this n"));
   }
 
   void finish(Certificate& c, double raw) const {
+    charge_tuning(c);
     c.set_value(std::max(raw, risk), 1.0);
     const bool nonvacuous = c.value < 1.0 && (!o.baseline_error || c.value < *o.baseline_error);
     c.details.push_back({"nonvacuous", nonvacuous});
@@ -98,7 +122,7 @@ struct Family {
 
 Certificate kl_variant(const Family& f, std::string name, double c, Reference ref) {
   Certificate cert = f.start(std::move(name), std::move(ref));
-  cert.delta_ledger.push_back({"PAC-Bayes-kl bound, prior independent of the n bound examples", f.o.delta});
+  f.charge(cert, "PAC-Bayes-kl bound, prior independent of the n bound examples", f.delta_run);
   const KlInverseResult inv = kl_inverse_upper(f.risk, c);
   cert.status = worst(cert.status, inv.status);
   cert.details.push_back({"complexity", c});
@@ -108,7 +132,7 @@ Certificate kl_variant(const Family& f, std::string name, double c, Reference re
 
 Certificate relaxation(const Family& f, std::string name, std::string of, double raw, Reference ref) {
   Certificate cert = f.start(std::move(name), std::move(ref));
-  cert.delta_ledger.push_back({"the bound it relaxes (" + of + ")", f.o.delta});
+  f.charge(cert, "the bound it relaxes (" + of + ")", f.delta_run);
   cert.details.push_back({"relaxation_of", std::move(of)});
   f.finish(cert, raw);
   return cert;
@@ -116,9 +140,44 @@ Certificate relaxation(const Family& f, std::string name, std::string of, double
 
 }  // namespace
 
+double maurer_complexity(double kl, std::int64_t n, double log_delta) {
+  return up((kl + log_maurer_xi(n) - log_delta) / static_cast<double>(n));
+}
+
+KlInverseResult pac_bayes_kl_inverse(double emp_risk, double kl, std::int64_t n, double delta) {
+  require_probability(emp_risk, "emp-risk");
+  require_finite(kl, "kl");
+  if (kl < 0.0) fail("kl", "must be >= 0 (nats), got " + format_number(kl));
+  if (n < 1) fail("n", "must be >= 1 examples in the bound set, got " + format_number(static_cast<double>(n)));
+  require_delta(delta, "delta");
+  return kl_inverse_upper(emp_risk, maurer_complexity(kl, n, std::log(delta)));
+}
+
+MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>& errors, double delta) {
+  if (errors.size() < 1) fail("mc-errors", "needs the empirical risk of at least one sampled predictor");
+  // Neumaier's compensated sum; it is exact when no addition rounded (all error terms zero).
+  double sum = 0.0, compensation = 0.0;
+  bool exact = true;
+  for (Eigen::Index i = 0; i < errors.size(); ++i) {
+    const double x = errors[i];
+    if (!(x >= 0.0 && x <= 1.0))
+      fail("mc-errors", "entry " + std::to_string(i) + " must be in [0, 1], got " + format_number(x));
+    const double t = sum + x;
+    const double err = std::abs(sum) >= x ? (sum - t) + x : (x - t) + sum;
+    exact = exact && err == 0.0;
+    compensation += err;
+    sum = t;
+  }
+  sum += compensation;
+  const double N = static_cast<double>(errors.size());
+  const double mean = sum / N;
+  const bool mean_exact = exact && std::fma(mean, N, -sum) == 0.0;
+  return {static_cast<std::int64_t>(errors.size()), std::min(1.0, mean_exact ? mean : up(mean)), delta};
+}
+
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {
   const double N = static_cast<double>(mc.samples);
-  // ln(2/delta') as in Perez-Ortiz et al. (2021), Sec. 6; the one-sided Chernoff bound would allow ln(1/delta'),
+  // ln(2/delta') as in Perez-Ortiz et al. (2021) (section unchecked); the one-sided Chernoff bound would allow ln(1/delta'),
   // we keep the published, larger constant so that published certificates are reproduced.
   const KlInverseResult r = kl_inverse_upper(mc.mean_error, up(std::log(2.0 / mc.delta) / N));
   if (status) *status = r.status;
@@ -137,42 +196,47 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     risk = *o.emp_risk;
   }
   const double n = static_cast<double>(o.n);
-  // ln delta, or ln delta_j = ln delta - 2 ln j - ln(pi^2/6) for a prior picked from Dziugaite & Roy's grid.
-  const double log_delta =
+  // ln(delta / (K E)) for K split fractions and E epochs, less 2 ln j + ln(pi^2/6) for a prior picked from
+  // Dziugaite & Roy's grid (delta_j = 6 delta / (pi^2 j^2) inside each candidate).
+  const double n_splits = static_cast<double>(o.split_candidates), n_epochs = static_cast<double>(o.epoch_candidates);
+  const double log_tuning = up(std::log(n_splits) + std::log(n_epochs));
+  const double log_grid =
       o.prior_grid_index
-          ? down(std::log(o.delta) -
-                 up(2.0 * std::log(static_cast<double>(*o.prior_grid_index)) + std::log(std::numbers::pi * std::numbers::pi / 6.0)))
-          : std::log(o.delta);
-  const double log_xi = log_maurer_xi(o.n);
+          ? up(2.0 * std::log(static_cast<double>(*o.prior_grid_index)) + std::log(std::numbers::pi * std::numbers::pi / 6.0))
+          : 0.0;
+  const double log_delta = o.split_candidates > 1 || o.epoch_candidates > 1 || o.prior_grid_index
+                               ? down(std::log(o.delta) - up(log_tuning + log_grid))
+                               : std::log(o.delta);
   const double log_2sqrtn = std::numbers::ln2 + 0.5 * std::log(n);
-  const Family f{o, risk, up((o.kl + log_xi - log_delta) / n), up((o.kl + log_2sqrtn - log_delta) / n),
-                 mc_status};
+  const Family f{o, risk, maurer_complexity(o.kl, o.n, log_delta), up((o.kl + log_2sqrtn - log_delta) / n),
+                 mc_status, o.delta / (n_splits * n_epochs)};
   auto& out = result.bounds;
 
-  // Maurer (2004), Theorem 1 (E exp(n kl) <= xi(n)) with Seeger (2002), Theorem 1: kl(R_hat||R) <= c.
+  // Maurer (2004) (E exp(n kl) <= xi(n)) with Seeger (2002): kl(R_hat||R) <= c. Theorem numbers unchecked: neither
+  // paper's text could be read here.
   out.push_back(kl_variant(f, "kl", f.c_kl,
                            {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3",
-                            "Maurer Theorem 1 (xi(n)) in Seeger's Theorem 1: kl(R_hat||R) <= (KL + ln(xi(n)/delta))/n"}));
-  // Maurer (2004), Theorem 5 (n >= 8): the same with 2 sqrt(n) >= xi(n); the form used by most papers.
+                            "kl(R_hat||R) <= (KL + ln(xi(n)/delta))/n, Seeger's bound with Maurer's xi(n) (theorem numbers unchecked)"}));
+  // Maurer (2004) (n >= 8, theorem number unchecked): the same with 2 sqrt(n) >= xi(n); the form used by most papers.
   Certificate k2 = kl_variant(f, "kl-2sqrtn", f.c_2sqrtn,
-                              {"Maurer (2004), A note on the PAC Bayesian theorem", "Theorem 5: ln(2 sqrt(n)/delta)"});
+                              {"Maurer (2004), A note on the PAC Bayesian theorem", "ln(2 sqrt(n)/delta), from xi(n) <= 2 sqrt(n) for n >= 8 (theorem number unchecked)"});
   const double c2_low = down((o.kl + log_2sqrtn - log_delta) / n);
   f.require_implies_maurer(k2, c2_low, "ln(2 sqrt(n))");
   out.push_back(k2);
-  // Langford (2005), JMLR 6, Theorem 5.1 (Langford & Seeger 2001): kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
+  // Langford (2005), JMLR 6 (Langford & Seeger 2001; theorem number unchecked): kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
   Certificate ls = kl_variant(f, "kl-langford-seeger", up((o.kl + std::log1p(n) - log_delta) / n),
                               {"Langford (2005), Tutorial on practical prediction theory, JMLR 6",
-                               "Theorem 5.1 (PAC-Bayes bound): ln((n+1)/delta)/n"});
+                               "PAC-Bayes bound: (KL + ln((n+1)/delta))/n (theorem number unchecked)"});
   ls.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n", Holds::yes,
                     "xi(n) <= n + 1: n + 1 terms, each at most 1");
   out.push_back(ls);
-  // Dziugaite & Roy (2017), UAI, Sec. 2 (their statement of Langford-Seeger): (KL + ln(n/delta))/(n-1).
+  // Dziugaite & Roy (2017), UAI (their statement of Langford-Seeger; section unchecked): (KL + ln(n/delta))/(n-1).
   {
     const double c = o.n >= 2 ? up((o.kl + std::log(n) - log_delta) / (n - 1.0)) : HUGE_VAL;
     Certificate dr = kl_variant(f, "kl-dr17", c,
                                 {"Dziugaite & Roy (2017), Computing nonvacuous generalization bounds for deep "
                                  "(stochastic) neural networks, UAI",
-                                 "Sec. 2, PAC-Bayes theorem as stated there: (KL + ln(n/delta))/(n-1)"});
+                                 "PAC-Bayes theorem as stated there: (KL + ln(n/delta))/(n-1) (section and theorem number unchecked)"});
     f.require_implies_maurer(dr, o.n >= 2 ? down((o.kl + std::log(n) - log_delta) / (n - 1.0)) : -HUGE_VAL,
                              "(KL + ln(n/delta))/(n-1) * n");
     out.push_back(dr);
@@ -180,25 +244,25 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
 
   const double eps = up(f.c_2sqrtn / 2.0);  // (KL + ln(2 sqrt(n)/delta)) / (2n)
   const double R = risk;
-  // Perez-Ortiz et al. (2021), Sec. 3, f_classic (McAllester 1999 with Maurer's ln(2 sqrt(n)/delta)).
+  // Perez-Ortiz et al. (2021), f_classic (McAllester 1999 with Maurer's ln(2 sqrt(n)/delta); section unchecked).
   {
     Reference ref = kPerezOrtiz;
-    ref.where = "Sec. 3, f_classic: R_hat + sqrt((KL + ln(2 sqrt(n)/delta))/(2n)) (McAllester 1999 / Maurer 2004)";
+    ref.where = "f_classic: R_hat + sqrt((KL + ln(2 sqrt(n)/delta))/(2n)) (McAllester 1999 / Maurer 2004; section and equation unchecked)";
     Certificate c = relaxation(f, "mcallester", "kl-2sqrtn", up(R + up(std::sqrt(eps))), ref);
     f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
     out.push_back(c);
   }
-  // Perez-Ortiz et al. (2021), Sec. 3, f_quad (Rivasplata et al.): (sqrt(R_hat + eps) + sqrt(eps))^2.
+  // Perez-Ortiz et al. (2021), f_quad (Rivasplata et al.; section unchecked): (sqrt(R_hat + eps) + sqrt(eps))^2.
   {
     Reference ref = kPerezOrtiz;
-    ref.where = "Sec. 3, f_quad: (sqrt(R_hat + eps) + sqrt(eps))^2, eps = (KL + ln(2 sqrt(n)/delta))/(2n)";
+    ref.where = "f_quad: (sqrt(R_hat + eps) + sqrt(eps))^2, eps = (KL + ln(2 sqrt(n)/delta))/(2n) (section and equation unchecked)";
     const double s = up(up(std::sqrt(up(R + eps))) + up(std::sqrt(eps)));
     Certificate c = relaxation(f, "quad", "kl-2sqrtn", up(s * s), ref);
     f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
     out.push_back(c);
   }
-  // Thiemann, Igel, Wintenberger & Seldin (2017), ALT, Theorem 3: for all lambda in (0,2) at once,
-  // R <= R_hat/(1 - lambda/2) + (KL + ln(2 sqrt(n)/delta))/(n lambda (1 - lambda/2)); lambda* from their eq. (7).
+  // Thiemann, Igel, Wintenberger & Seldin (2017), ALT (theorem number unchecked): for all lambda in (0,2) at once,
+  // R <= R_hat/(1 - lambda/2) + (KL + ln(2 sqrt(n)/delta))/(n lambda (1 - lambda/2)); lambda* (equation number unchecked).
   {
     const double E = up(f.c_2sqrtn * n);  // KL + ln(2 sqrt(n)/delta)
     const double lambda = 2.0 / (std::sqrt(2.0 * n * R / E + 1.0) + 1.0);
@@ -206,27 +270,26 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     const double raw = up(up(R / down(half)) + up(E / down(n * lambda * half)));
     Certificate c = f.start("lambda", {"Thiemann, Igel, Wintenberger & Seldin (2017), A strongly quasiconvex "
                                        "PAC-Bayesian bound, ALT",
-                                       "Theorem 3 (all lambda in (0,2) simultaneously), minimiser lambda*"});
-    c.delta_ledger.push_back({"PAC-Bayes-lambda bound, prior independent of the n bound examples", o.delta});
-    c.delta_ledger.push_back({"choice of lambda: free, Theorem 3 holds for every lambda in (0,2) at once", 0.0});
+                                       "PAC-Bayes-lambda bound, all lambda in (0,2) simultaneously, minimiser lambda* (theorem number unchecked)"});
+    f.charge(c, "PAC-Bayes-lambda bound, prior independent of the n bound examples", f.delta_run);
+    c.delta_ledger.push_back({"choice of lambda: free, the bound holds for every lambda in (0,2) at once", 0.0});
     c.details.push_back({"relaxation_of", std::string("kl-2sqrtn")});
     c.details.push_back({"lambda", lambda});
     f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
     f.finish(c, raw);
     out.push_back(c);
   }
-  // Catoni (2007), Statistical learning theory and stochastic optimization, Theorem 1.2.6 for a fixed C:
+  // Catoni (2007), PAC-Bayesian supervised classification (theorem number unchecked), for a fixed C:
   // R <= (1 - exp(-C R_hat - (KL + ln(1/delta))/n)) / (1 - exp(-C)); each of the k grid values at delta/k.
   {
     Certificate c = f.start("catoni", {"Catoni (2007), PAC-Bayesian supervised classification, IMS Lecture Notes 56",
-                                       "Theorem 1.2.6 at fixed C, union bound over the C grid"});
+                                       "fixed-C bound (theorem number unchecked), union bound over the C grid"});
     const double k = static_cast<double>(o.catoni_grid.size());
-    const double dk = o.delta / k;
+    const double dk = f.delta_run / k;
     double best = HUGE_VAL, best_c = o.catoni_grid.front();
     for (double C : o.catoni_grid) {
-      c.delta_ledger.push_back({"Catoni bound at C = " + format_number(C) + " (one of " + format_number(k) +
-                                    " grid values, union bound)",
-                                dk});
+      f.charge(c, "Catoni bound at C = " + format_number(C) + " (one of " + format_number(k) +
+                      " grid values, union bound)", dk);
       const double x = up(up(C * R) + up((o.kl + up(std::log(k) - log_delta)) / n));
       const double v = up(-std::expm1(-x) / down(-std::expm1(-C)));
       if (v < best) best = v, best_c = C;
@@ -237,14 +300,14 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     out.push_back(c);
   }
   // Relaxations of kl(R_hat||R) <= c: Pinsker kl >= 2(p-q)^2, and kl(q||p) >= (p-q)^2/(2p) for p >= q,
-  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013), Eq. (3)
-  // (there with ln(2 sqrt(n)/delta); Alquier 2021, User-friendly introduction to PAC-Bayes bounds, Theorem 3.3).
+  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013) (equation number unchecked)
+  // (there with ln(2 sqrt(n)/delta); Alquier 2021, User-friendly introduction to PAC-Bayes bounds; unchecked).
   out.push_back(relaxation(f, "pinsker", "kl", up(R + up(std::sqrt(up(f.c_kl / 2.0)))),
                            {"Pinsker's inequality applied to the kl bound", "kl(q||p) >= 2 (p - q)^2"}));
   out.push_back(relaxation(f, "bernstein-relaxation", "kl",
                            up(up(R + up(std::sqrt(up(2.0 * R * f.c_kl)))) + 2.0 * f.c_kl),
                            {"Tolstikhin & Seldin (2013), PAC-Bayes-Empirical-Bernstein inequality, NIPS 26",
-                            "Eq. (3): p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 / (2p), here with Maurer's c"}));
+                            "p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 / (2p), here with Maurer's c (equation number unchecked)"}));
 
   // Every bound but Catoni's follows from the one event of Maurer's kl bound (plus the MC event), so the
   // smallest of them holds at the same delta. Catoni's is another event: choosing it after seeing the values

@@ -7,23 +7,21 @@
 #include "itbound/error.hpp"
 #include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/maurer.hpp"
-#include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
-
-KlInverseResult prior_pac_bayes_kl(double empirical_risk, double kl_divergence, std::int64_t n, double delta) {
-  require_probability(empirical_risk, "empirical_risk");
-  if (std::isnan(kl_divergence) || kl_divergence < 0.0) fail("kl", "must be a non-negative number");
-  if (n < 1) fail("n", "must be at least 1");
-  require_delta(delta);
-  const double budget = kl_divergence + log_maurer_xi(n) + round_up(-std::log(delta), 2);
-  return kl_inverse_upper(empirical_risk, round_up(budget / static_cast<double>(n), 4));
-}
 
 std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points) {
   const std::string grid = std::string(what) + " (" + std::to_string(points) + " points, uniform union bound)";
   return {{"PAC-Bayes-kl bound at the chosen point of the " + grid, charge},
           {"the other grid points of the " + grid, charge * static_cast<double>(points - 1)}};
+}
+
+void set_grid_kl_result(Certificate& cert, std::string name, double raw, SolverStatus status, const GridChoice& grid) {
+  cert.name = std::move(name);
+  cert.set_value(raw, 1.0);
+  cert.status = status;
+  cert.delta_ledger = grid_ledger(grid.grid, grid.charge, grid.points);
+  cert.add_assumption("grid_declared_in_advance", grid.declared, Holds::unchecked, grid.declared_detail);
 }
 
 Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
@@ -49,7 +47,7 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   double last_kl = 0.0;
   const auto bound_at = [&](double t, double s) {
     last_kl = kl_diag_gaussian(o.posterior_mean, posterior_std, (1.0 - t) * o.centre0 + t * o.centre1, s);
-    last = prior_pac_bayes_kl(o.empirical_risk, last_kl, split.bound_size, charge);
+    last = pac_bayes_kl_inverse(o.empirical_risk, last_kl, split.bound_size, charge);
     return last.value;
   };
   const PriorGridChoice choice = minimise_over_prior_grid(o.grid, bound_at);
@@ -58,9 +56,6 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
   bound_at(t, s);
 
   Certificate cert;
-  cert.name = "pac-bayes-kl-data-dependent-prior";
-  cert.set_value(last.value, 1.0);
-  cert.status = last.status;
   cert.inputs = {{"empirical_risk", o.empirical_risk},
                  {"n", split.bound_size},
                  {"dimension", static_cast<std::int64_t>(d)},
@@ -68,14 +63,15 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                  {"grid_mix_points", static_cast<std::int64_t>(o.grid.mix.size())},
                  {"grid_scale_points", static_cast<std::int64_t>(o.grid.scale.size())},
                  {"prior_set_size", split.prior_size}};
-  cert.delta_ledger = grid_ledger("prior grid (mix t x scale)", charge, o.grid.size());
   cert.add_assumption("prior_independent_of_bound_set",
                       "the prior centres were computed without the bound-set examples",
                       split.disjoint_checked ? Holds::yes : Holds::unchecked,
                       split.disjoint_checked ? "prior_indices and bound_indices are disjoint"
                                              : "no prior_indices given: disjointness not checked");
-  cert.add_assumption("grid_declared_in_advance", "the grid was fixed before the bound set was looked at",
-                      Holds::unchecked, "cannot be checked from the arrays");
+  // After the disjointness assumption, which stays the first one listed.
+  set_grid_kl_result(cert, "pac-bayes-kl-data-dependent-prior", last.value, last.status,
+                     {"prior grid (mix t x scale)", charge, o.grid.size(),
+                      "the grid was fixed before the bound set was looked at", "cannot be checked from the arrays"});
   cert.add_assumption("empirical_risk_on_bound_set",
                       "empirical_risk is the posterior's Gibbs risk on exactly the bound_indices examples",
                       Holds::unchecked, "computed by the caller");
@@ -97,7 +93,7 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                   {"objective_evaluations", static_cast<std::int64_t>(choice.evaluations)}};
   cert.reference = {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3; data-dependent "
                     "priors: Dziugaite et al. (2021), AISTATS",
-                    "Maurer Theorem 5 (kl form with xi(n)); prior grid charged by a union bound"};
+                    "kl form with Maurer's xi(n) (theorem number unchecked); prior grid charged by a union bound"};
   return cert;
 }
 

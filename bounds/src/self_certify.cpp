@@ -249,7 +249,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
         // The certificate at this grid point: sound risk, sound KL, rounded budget, sound kl inverse.
         const double q = certified_gibbs_risk(margins, w, sigma);
         const double kl_div = kl_diag_gaussian(w.array(), Eigen::ArrayXd::Constant(d, sigma), centre.array(), s);
-        const KlInverseResult cert = prior_pac_bayes_kl(q, kl_div, m - k, charge);
+        const KlInverseResult cert = pac_bayes_kl_inverse(q, kl_div, m - k, charge);
         alpha_best = std::min(alpha_best, cert.value);
         if (cert.value < best_raw) {
           best_raw = cert.value;
@@ -267,24 +267,21 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
   }
 
   Certificate& cert = best.certificate;
-  cert.name = "pac-bayes-kl-self-certified-linear";
-  cert.set_value(best_raw, 1.0);
-  cert.status = chosen.status;
   cert.inputs = {{"examples", static_cast<std::int64_t>(m)},
                  {"features", static_cast<std::int64_t>(d)},
                  {"delta", o.delta},
                  {"alpha_grid_points", static_cast<std::int64_t>(o.alphas.size())},
                  {"prior_scale_grid_points", static_cast<std::int64_t>(o.prior_scales.size())},
                  {"ridge", o.ridge}};
-  cert.delta_ledger = grid_ledger("grid alpha x prior scale", charge, grid_points);
   cert.add_assumption("prior_independent_of_bound_set",
                       "the prior centre is fitted on S_alpha only and the bound uses the disjoint rest",
                       Holds::yes, "prefix [0, k) and bound set [k, m) checked disjoint; n = m - k");
   cert.add_assumption("order_fixed_before_labels", "the row order (hence S_alpha) is independent of the labels",
                       Holds::unchecked, "shuffle with a fixed seed before calling");
-  cert.add_assumption("grid_declared_in_advance",
+  set_grid_kl_result(cert, "pac-bayes-kl-self-certified-linear", best_raw, chosen.status,
+                     {"grid alpha x prior scale", charge, grid_points,
                       "the alpha and prior-scale grids and the ridge weight were fixed before the data were looked at",
-                      Holds::unchecked, "only the points of the grids given are charged");
+                      "only the points of the grids given are charged"});
   cert.add_assumption("iid_examples", "examples are iid from the task distribution", Holds::unchecked);
   cert.add_assumption("zero_one_loss", "the certified loss is the 0-1 loss of the Gibbs classifier", Holds::yes);
   cert.details = {{"alpha", best.alpha},
@@ -303,7 +300,7 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
   cert.details.insert(cert.details.end(), per_alpha.begin(), per_alpha.end());
   cert.reference = {"Perez-Ortiz, Rivasplata, Shawe-Taylor & Szepesvari (2021), JMLR 22; Maurer (2004); "
                     "Langford & Shawe-Taylor (2002), NIPS (linear Gibbs risk)",
-                    "PAC-Bayes-kl (Maurer 2004, Theorem 5 with xi(n)); union bound over the declared grid"};
+                    "PAC-Bayes-kl with Maurer's xi(n) (theorem number unchecked); union bound over the declared grid"};
   return best;
 }
 

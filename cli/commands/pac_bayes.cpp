@@ -1,8 +1,7 @@
 #include "commands.hpp"
 #include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/data/certificate_json.hpp"
-#include "itbound/data/gaussian_json.hpp"
-#include "itbound/estimators/kl_divergence.hpp"
+#include "itbound/data/number_arrays.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::cli {
@@ -12,37 +11,33 @@ std::optional<double> optional_real(const Args& a, const std::string& name) {
   return a.has(name) ? std::optional<double>(a.real(name)) : std::nullopt;
 }
 
-// The KL term: given directly, or computed from the stored Gaussian parameters (rounded up).
-double kl_term(const Args& a) {
-  const bool files = a.has("posterior") || a.has("prior");
-  if (a.has("kl") == files) fail("kl", "give either --kl or both --posterior and --prior");
-  if (!files) return a.real("kl");
-  if (!a.has("posterior")) fail("posterior", "is required with --prior");
-  if (!a.has("prior")) fail("prior", "is required with --posterior");
-  const auto q = data::read_diag_gaussian_json(a.text("posterior"), "posterior");
-  const auto p = data::read_diag_gaussian_json(a.text("prior"), "prior", q.mean.size());
-  return kl_diag_gaussian(q.mean, q.std, p.mean, p.std);
+// The Monte Carlo step from N and the mean error, or from the per-predictor errors (a file or an inline array).
+std::optional<MonteCarloOptions> monte_carlo(const Args& a) {
+  const bool mean = a.has("mc-samples") || a.has("mc-error");
+  if (a.has("mc-errors")) {
+    if (mean) fail("mc-errors", "give either the per-sample errors or mc-samples and mc-error, not both");
+    const Json& v = a.json().at("mc-errors");
+    const Eigen::ArrayXd errors = v.is_array() ? data::numbers_from_json(v, "mc-errors")
+                                               : data::read_number_vector(a.text("mc-errors"), "mc-errors", "errors");
+    return monte_carlo_from_errors(errors, a.real("delta-mc"));
+  }
+  if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
+  if (!mean) return std::nullopt;
+  return MonteCarloOptions{a.integer("mc-samples"), a.real("mc-error"), a.real("delta-mc")};
 }
 
 }  // namespace
 
 Command pac_bayes_command() {
-  constexpr double inf = std::numeric_limits<double>::infinity();
   const Json optional = nullptr;
   return {
       "pac-bayes",
       "Every PAC-Bayes bound for losses in [0,1] side by side (kl and its variants, McAllester, quad, lambda, "
       "Catoni, relaxations), each with its delta ledger, and the best valid one.",
-      {
+      with_kl_source({
           {.name = "emp-risk", .kind = Kind::real, .doc = "Empirical Gibbs risk of the posterior on the n bound examples "
                                                           "(omit when giving the Monte Carlo estimate).",
            .default_value = optional, .range = Range{0, 1}},
-          {.name = "kl", .kind = Kind::real, .doc = "KL(posterior || prior) in nats (or give --posterior and --prior).",
-           .default_value = optional, .range = Range{0, inf, false, true}},
-          {.name = "posterior", .kind = Kind::path, .doc = "JSON file {mean, std | log_var} of a diagonal Gaussian posterior.",
-           .default_value = optional},
-          {.name = "prior", .kind = Kind::path, .doc = "JSON file {mean, std | log_var} of the Gaussian prior (numbers: isotropic).",
-           .default_value = optional},
           {.name = "n", .kind = Kind::integer, .doc = "Examples in the bound set only (not those that trained the prior).",
            .range = Range{1, 4.5e15}},
           {.name = "delta", .kind = Kind::real, .doc = "Confidence parameter of the PAC-Bayes bound.",
@@ -51,31 +46,53 @@ Command pac_bayes_command() {
            .default_value = optional, .range = Range{1, 4.5e15}},
           {.name = "mc-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
            .default_value = optional, .range = Range{0, 1}},
+          {.name = "mc-errors", .kind = Kind::path,
+           .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor (.npy, .npz "
+                  "with one array or 'errors', .csv, .json array); N and the mean are taken from it.",
+           .default_value = optional, .inline_numbers = true},
           {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
            .default_value = 0.01, .range = Range{0, 1, true, true}},
           {.name = "prior-grid-index", .kind = Kind::integer,
-           .doc = "Index j >= 1 of a prior variance chosen on Dziugaite & Roy's grid c exp(-j/b); costs 2 ln j + ln(pi^2/6).",
+           .doc = "Index j >= 1 of a prior variance chosen on Dziugaite & Roy's grid c exp(-j/b); costs 2 ln j + ln(pi^2/6) "
+                  "(or give --prior-variance).",
            .default_value = optional, .range = Range{1, 4.5e15}},
+          {.name = "split-candidates", .kind = Kind::integer,
+           .doc = "Number K of split fractions (prior set vs bound set) the one used was chosen from after seeing the "
+                  "bound examples; union bound: delta / K each.",
+           .default_value = 1, .range = Range{1, 1e12}},
+          {.name = "epoch-candidates", .kind = Kind::integer,
+           .doc = "Number E of epochs / checkpoints the posterior was chosen from after seeing the bound examples; union "
+                  "bound: delta / E each.",
+           .default_value = 1, .range = Range{1, 1e12}},
           {.name = "baseline-error", .kind = Kind::real, .doc = "Error of a trivial predictor; nonvacuous means below it too.",
            .default_value = optional, .range = Range{0, 1}},
-      },
+      }),
       [](const Args& a) {
+        const KlSource kl = kl_from_args(a);
         PacBayesOptions o;
         o.emp_risk = optional_real(a, "emp-risk");
-        o.kl = kl_term(a);
+        o.kl = kl.kl;
         o.n = a.integer("n");
         o.delta = a.real("delta");
         o.baseline_error = optional_real(a, "baseline-error");
         if (a.has("prior-grid-index")) o.prior_grid_index = a.integer("prior-grid-index");
-        if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
-        if (a.has("mc-samples")) o.mc = MonteCarloOptions{a.integer("mc-samples"), a.real("mc-error"), a.real("delta-mc")};
+        if (kl.grid) {
+          if (o.prior_grid_index && *o.prior_grid_index != kl.grid->j)
+            fail("prior-grid-index", "disagrees with --prior-variance, which is grid point j = " + std::to_string(kl.grid->j));
+          o.prior_grid_index = kl.grid->j;
+        }
+        o.split_candidates = a.integer("split-candidates");
+        o.epoch_candidates = a.integer("epoch-candidates");
+        o.mc = monte_carlo(a);
         const PacBayesResult r = pac_bayes_bounds(o);
         Json out = Json::object();
         auto& bounds = out["bounds"] = Json::array();
         for (const auto& c : r.bounds) bounds.push_back(data::to_json(c));
         out["best"] = r.best.empty() ? Json(nullptr) : Json(r.best);
         if (r.mc_upper) out["mc_upper"] = *r.mc_upper;
+        if (o.mc) out["mc"] = {{"samples", o.mc->samples}, {"mean_error", o.mc->mean_error}, {"delta_mc", o.mc->delta}};
         out["kl"] = o.kl;
+        if (kl.source != "given") out["kl_source"] = to_json(kl);
         return out;
       },
   };

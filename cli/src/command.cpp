@@ -81,6 +81,11 @@ Json convert(const Param& p, const Json& v) {
     case Kind::flag: return to_flag(p, v);
     case Kind::text:
     case Kind::path: {
+      if (p.inline_numbers && v.is_array()) {
+        for (const Json& x : v)
+          if (!x.is_number()) throw InvalidArgument(p.name, "must be a path or an array of numbers, got " + x.dump());
+        return v;
+      }
       if (!v.is_string()) throw InvalidArgument(p.name, "must be a string, got " + v.dump());
       const std::string s = v.get<std::string>();
       if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end())
@@ -113,6 +118,7 @@ std::string describe(const Param& p) {
   std::string s = p.doc;
   const std::string range = describe_range(p);
   if (!range.empty()) s += " Allowed: " + range + ".";
+  if (p.inline_numbers) s += " A batch job may give the numbers inline as an array (Python: a list or NumPy array).";
   if (p.default_value && p.default_value->is_null()) s += " Optional.";
   else if (p.default_value) s += " Default: " + shown(*p.default_value) + ".";
   else if (p.kind != Kind::flag) s += " Required.";

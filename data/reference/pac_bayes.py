@@ -1,39 +1,13 @@
 """Reference values for the PAC-Bayes family (bounds/src/pac_bayes.cpp), recomputed at 50 digits with mpmath.
 
-Independent of the C++ code: kl inverses by bisection on kl(q||p) <= c, Maurer's xi(n) summed exactly.
+Independent of the C++ code: kl inverses by bisection on kl(q||p) <= c, Maurer's xi(n) summed exactly (mp_kl.py).
 Run: /usr/bin/python3 data/reference/pac_bayes.py > data/reference/pac_bayes.csv
 """
 import mpmath as mp
 
-mp.mp.dps = 50
+from mp_kl import kl_inverse_upper as kl_inv_upper, log_xi
+
 CATONI_GRID = [mp.mpf(2) ** k for k in range(-4, 5)]  # 1/16 .. 16, the library default
-
-
-def kl(q, p):
-    t = lambda a, b: mp.mpf(0) if a == 0 else a * mp.log(a / b)
-    return t(q, p) + t(1 - q, 1 - p)
-
-
-def kl_inv_upper(q, c):
-    if q == 1:
-        return mp.mpf(1)
-    lo, hi = mp.mpf(q), mp.mpf(1)
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if kl(q, mid) <= c:
-            lo = mid
-        else:
-            hi = mid
-    return hi
-
-
-def log_xi(n):
-    n = mp.mpf(n)
-    total = mp.mpf(0)
-    for k in range(int(n) + 1):
-        k = mp.mpf(k)
-        total += mp.binomial(n, k) * (k / n) ** k * (1 - k / n) ** (n - k)  # mpmath: 0**0 = 1
-    return mp.log(total)
 
 
 def family(r, kl_, n, delta):

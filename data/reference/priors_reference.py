@@ -11,7 +11,8 @@ import pathlib
 
 import mpmath as mp
 
-mp.mp.dps = 50
+from mp_kl import kl_inverse_upper, log_xi
+
 HERE = pathlib.Path(__file__).parent
 
 KL_CASES = [  # (name, mu_q, s_q, mu_p, s_p)
@@ -29,29 +30,6 @@ def gaussian_kl(mu_q, s_q, mu_p, s_p):
         sp = mp.mpf(s_p)
         total += sq**2 / sp**2 + (mp.mpf(mu_q[i]) - mp.mpf(mu_p[i])) ** 2 / sp**2 - 1 + 2 * mp.log(sp / sq)
     return total / 2
-
-
-def log_xi(n):
-    return mp.log(mp.fsum(mp.binomial(n, k) * (mp.mpf(k) / n) ** k * (1 - mp.mpf(k) / n) ** (n - k) for k in range(n + 1)))
-
-
-def kl(q, p):
-    def term(a, b):
-        return mp.mpf(0) if a == 0 else a * mp.log(a / b)
-    return term(q, p) + term(1 - q, 1 - p)
-
-
-def kl_inverse_upper(q, c):
-    lo, hi = mp.mpf(q), mp.mpf(1)
-    if kl(q, hi - mp.mpf(10) ** -45) <= c:
-        return hi
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if kl(q, mid) <= c:
-            lo = mid
-        else:
-            hi = mid
-    return hi
 
 
 def main():

@@ -1,5 +1,6 @@
 // The _itbound extension: every command as a Python function generated from its Param list, plus
 // direct NumPy functions for the solvers and the bounds. No logic of its own: it converts and calls.
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -14,6 +15,7 @@
 #include "itbound/cli/command.hpp"
 #include "itbound/data/certificate_json.hpp"
 #include "itbound/error.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/binomial.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/maurer.hpp"
@@ -43,6 +45,8 @@ Json to_json(const py::handle& v, const std::string& field) {
     for (const auto& item : v) out.push_back(to_json(item, field));
     return out;
   }
+  // NumPy arrays and scalars: their Python lists / numbers (inline-number parameters take arrays).
+  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field);
   if (py::hasattr(v, "__fspath__")) return py::module_::import("os").attr("fspath")(v).cast<std::string>();
   if (py::hasattr(v, "__index__")) {
     const py::int_ n = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
@@ -280,11 +284,40 @@ PYBIND11_MODULE(_itbound, m) {
   m.def("binomial_lower_limit", [](std::int64_t k, std::int64_t n, double delta) {
     return itbound::binomial_lower_limit(k, n, delta).value;
   }, py::arg("k"), py::arg("m"), py::arg("delta"), "min{p : P[Bin(m,p) >= k] >= delta}, never above the exact limit.");
-  m.def("log_maurer_xi", &itbound::log_maurer_xi, py::arg("n"), "An upper bound on ln xi(n), Maurer (2004) Theorem 1.");
+  m.def("log_maurer_xi", &itbound::log_maurer_xi, py::arg("n"), "An upper bound on ln xi(n), Maurer (2004) (theorem number unchecked).");
   m.def("test_set_bound", [](std::int64_t errors, std::int64_t trials, double delta) {
     return itbound::test_set_bound({errors, trials, delta});
   }, py::arg("errors"), py::arg("trials"), py::arg("delta") = 0.05,
      "Langford's test-set bound (JMLR 2005, Theorem 3.3) as a Certificate.");
+  // KL terms from NumPy arrays (float64, contiguous arrays are viewed without a copy), rounded up.
+  using Vec = Eigen::Ref<const Eigen::ArrayXd>;
+  using Mat = Eigen::Ref<const Eigen::MatrixXd>;
+  m.def("kl_diag_gaussian", py::overload_cast<Vec, Vec, Vec, Vec>(&itbound::kl_diag_gaussian), py::arg("mean_q"),
+        py::arg("std_q"), py::arg("mean_p"), py::arg("std_p"),
+        "KL(N(mean_q, diag std_q^2) || N(mean_p, diag std_p^2)) in nats; std_p may be a number (isotropic prior).");
+  m.def("kl_diag_gaussian", py::overload_cast<Vec, Vec, Vec, double>(&itbound::kl_diag_gaussian), py::arg("mean_q"),
+        py::arg("std_q"), py::arg("mean_p"), py::arg("std_p"));
+  m.def("std_from_log_var", &itbound::std_from_log_var, py::arg("log_var"), "exp(log_var / 2), checked finite.");
+  m.def("kl_gaussian", [](Vec mq, Mat cq, Vec mp, Mat cp) { return itbound::kl_gaussian(mq, cq, mp, cp); },
+        py::arg("mean_q"), py::arg("cov_q"), py::arg("mean_p"), py::arg("cov_p"),
+        "KL between full-covariance Gaussians through Cholesky factors, in nats.");
+  m.def("kl_bernoulli", &itbound::kl_bernoulli, py::arg("prob_q"), py::arg("prob_p"),
+        "Sum over independent Bernoulli coordinates of kl(q_i || p_i) (e.g. pruning masks, Hayou et al. 2021).");
+  m.def("kl_categorical", &itbound::kl_categorical, py::arg("prob_q"), py::arg("prob_p"),
+        "KL between two categorical distributions (each summing to 1).");
+  m.def("kl_compression", &itbound::kl_compression, py::arg("code_length_bits"),
+        "KL of a point mass under a prefix-free-code prior 2^-bits (Lotfi et al. 2022): bits x ln 2.");
+  m.def("prior_variance_grid_point", [](double variance, double delta, double c, double b, bool snap) {
+    const itbound::PriorGridPoint g = itbound::prior_variance_grid_point(variance, delta, {c, b, snap});
+    py::dict d;
+    d["j"] = g.j;
+    d["variance"] = g.variance;
+    d["charge_nats"] = g.charge_nats;
+    d["delta_j"] = g.delta_j;
+    return d;
+  }, py::arg("variance"), py::arg("delta"), py::arg("c") = 0.1, py::arg("b") = 100.0, py::arg("snap") = false,
+     "The index j of a prior variance on Dziugaite & Roy's grid c exp(-j/b) and its charge: off the grid or j <= 0 is "
+     "an error unless snap=True (nearest j >= 1).");
   // Every command of the CLI, generated from its Param list (after the direct functions, to detect clashes).
   {
     py::options options;

@@ -1,12 +1,17 @@
 #pragma once
 // The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
 // with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
+// Not here: PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013), whose grids and constants could not be read
+// from the paper's text to check them; it is not shipped on a second-hand statement.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "itbound/bounds/certificate.hpp"
+#include "itbound/solvers/kl.hpp"
 
 namespace itbound {
 
@@ -27,6 +32,11 @@ struct PacBayesOptions {
   // Index j of the prior variance c exp(-j/b) on Dziugaite & Roy (2017)'s grid when it was chosen after seeing
   // the bound examples: every bound then runs at delta_j = 6 delta / (pi^2 j^2) (see estimators/kl_divergence.hpp).
   std::optional<std::int64_t> prior_grid_index;
+  // Choices tuned after seeing the bound examples, each paid by a union bound over its candidates declared in
+  // advance: the split fraction (prior set vs bound set) from K candidates and the epoch (checkpoint) from E.
+  // Every bound then runs at delta / (K E); its ledger lists that share and the other candidates' shares.
+  std::int64_t split_candidates = 1;
+  std::int64_t epoch_candidates = 1;
   // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
   std::vector<double> catoni_grid = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
 };
@@ -39,9 +49,21 @@ struct PacBayesResult {
 };
 
 // Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound (theorem number unchecked),
-// as used by Perez-Ortiz et al. (2021), JMLR 22, Sec. 6: w.p. >= 1 - delta',
+// as used by Perez-Ortiz et al. (2021), JMLR 22 (section unchecked): w.p. >= 1 - delta',
 // R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the inversion.
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
+
+// N and Q_hat from the empirical risks of the N sampled predictors (each in [0, 1], field "mc-errors"); the mean is
+// exact when the compensated sum and the division are, and rounded up otherwise.
+MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>& errors, double delta);
+
+// Maurer's complexity term (KL + ln xi(n) - log_delta) / n, rounded up; log_delta = ln delta, or the log of a
+// delta already divided by union-bound charges.
+double maurer_complexity(double kl, std::int64_t n, double log_delta);
+
+// The PAC-Bayes-kl bound alone (the "kl" certificate's value): kl_inverse_upper(R_hat, maurer_complexity(KL, n,
+// ln delta)), inputs checked; for callers that optimise over a grid (bounds/prior_choice.hpp, self_certify.hpp).
+KlInverseResult pac_bayes_kl_inverse(double emp_risk, double kl, std::int64_t n, double delta);
 
 PacBayesResult pac_bayes_bounds(const PacBayesOptions& options);
 

@@ -4,19 +4,15 @@
 // Roy 2018; Perez-Ortiz et al. 2021, JMLR 22).
 #include <Eigen/Core>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "itbound/bounds/certificate.hpp"
+#include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/prior.hpp"
 
 namespace itbound {
-
-// Maurer (2004), Theorem 5 / Seeger (2002), Theorem 1 with Maurer's xi(n): with probability >= 1 - delta,
-// for every posterior Q, kl(R_hat(Q) || R(Q)) <= (KL(Q||P) + ln xi(n) + ln(1/delta)) / n, for a prior P
-// independent of the n bound examples and a loss in [0,1]. Returns kl_inverse_upper(R_hat, c) with c
-// rounded up. (A small stand-alone helper; the PAC-Bayes module may provide the same bound.)
-KlInverseResult prior_pac_bayes_kl(double empirical_risk, double kl_divergence, std::int64_t n, double delta);
 
 struct PriorChoiceOptions {
   Eigen::ArrayXd posterior_mean;
@@ -36,5 +32,16 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& options);
 // Ledger entries for a uniform union bound over a grid: the chosen point's charge and the rest, summing
 // to at most delta.
 std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points);
+
+// What a PAC-Bayes-kl certificate chosen on a declared grid shares (prior and self-certify): name, value capped at 1,
+// solver status, the grid's ledger and the assumption that the grid was declared before the data were seen.
+struct GridChoice {
+  const char* grid;             // e.g. "grid alpha x prior scale"
+  double charge;                // delta per grid point
+  std::size_t points;
+  std::string declared;         // what had to be fixed in advance, in words
+  std::string declared_detail;  // why that cannot be checked here
+};
+void set_grid_kl_result(Certificate& cert, std::string name, double raw, SolverStatus status, const GridChoice& grid);
 
 }  // namespace itbound

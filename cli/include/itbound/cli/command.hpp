@@ -29,6 +29,9 @@ struct Param {
   std::optional<Json> default_value = std::nullopt;  // none: required (flags default to false); null: optional
   std::optional<Range> range = std::nullopt;
   std::vector<std::string> choices = {};  // for text parameters with a fixed set of values
+  // For path parameters: a batch job may instead give the numbers inline as a JSON array (Python: a list or
+  // NumPy array); the command then reads Args::json() instead of the file.
+  bool inline_numbers = false;
 };
 
 // Arguments after validation against a command's parameters: every declared parameter that has a

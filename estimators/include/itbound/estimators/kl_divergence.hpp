@@ -11,7 +11,7 @@ using ArrayRef = Eigen::Ref<const Eigen::ArrayXd>;
 using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
 
 // Diagonal Gaussians, KL(N(mu_q, diag s_q^2) || N(mu_p, diag s_p^2))
-// = 1/2 sum_i [s_q^2/s_p^2 - 1 - ln(s_q^2/s_p^2) + (mu_q - mu_p)^2/s_p^2] (e.g. Perez-Ortiz et al. 2021, Sec. 5).
+// = 1/2 sum_i [s_q^2/s_p^2 - 1 - ln(s_q^2/s_p^2) + (mu_q - mu_p)^2/s_p^2] (the Gaussian closed form).
 double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, ArrayRef std_p);
 // Isotropic prior N(mu_p, s_p^2 I).
 double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, double std_p);
@@ -29,7 +29,7 @@ double kl_categorical(ArrayRef prob_q, ArrayRef prob_p);
 // Point-mass posterior under a prefix-free-code prior P(h) = 2^-bits(h) (Lotfi et al. 2022): KL = bits ln 2.
 double kl_compression(double code_length_bits);
 
-// Dziugaite & Roy (2017), Sec. 4: prior N(w0, lambda I) with lambda = c exp(-j / b), j = 1, 2, ...; choosing j after
+// Dziugaite & Roy (2017), UAI (section unchecked): prior N(w0, lambda I) with lambda = c exp(-j / b), j = 1, 2, ...; choosing j after
 // seeing the data costs delta_j = 6 delta / (pi^2 j^2), i.e. 2 ln j + ln(pi^2/6) nats added to the KL.
 struct PriorVarianceGrid {
   double c = 0.1;

@@ -1,5 +1,5 @@
 #pragma once
-// Maurer's constant xi(n) = sum_{k=0..n} C(n,k) (k/n)^k (1-k/n)^(n-k) (Maurer 2004, Theorem 1),
+// Maurer's constant xi(n) = sum_{k=0..n} C(n,k) (k/n)^k (1-k/n)^(n-k) (Maurer 2004; theorem number unchecked),
 // the price of the kl bound: E exp(n kl(R_hat||R)) <= xi(n), with sqrt(n) <= xi(n) <= 2 sqrt(n) for n >= 8.
 #include <cstdint>
 
