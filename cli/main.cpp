@@ -16,6 +16,12 @@ namespace {
 
 using itbound::cli::Json;
 
+// What --help shows after a flag: values arrive as text and are converted by the command's parameter table.
+const char* type_name(itbound::cli::Kind kind) {
+  using itbound::cli::Kind;
+  return kind == Kind::real ? "REAL" : kind == Kind::integer ? "INT" : kind == Kind::path ? "FILE" : "TEXT";
+}
+
 int fail(const std::string& message) {
   std::cerr << "itbound: error: " << message << '\n';
   return 2;
@@ -64,7 +70,8 @@ int main(int argc, char** argv) {
       if (p.kind == Kind::flag) {
         options[command.name][p.name] = sub->add_flag("--" + p.name, flags[command.name][p.name], describe(p));
       } else {
-        options[command.name][p.name] = sub->add_option("--" + p.name, text[command.name][p.name], describe(p));
+        options[command.name][p.name] =
+            sub->add_option("--" + p.name, text[command.name][p.name], describe(p))->type_name(type_name(p.kind));
       }
     }
   }
