@@ -248,7 +248,7 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
   // kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
   Certificate ls = kl_variant(f, "kl-langford-seeger", up((o.kl + std::log1p(n) - log_delta) / n),
                               {"Langford (2005), Tutorial on practical prediction theory, JMLR 6",
-                               "PAC-Bayes bound (Sec. 5; theorem number unchecked): (KL + ln((n+1)/delta))/n"});
+                               "PAC-Bayes bound (theorem number unchecked): (KL + ln((n+1)/delta))/n"});
   ls.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n", Holds::yes,
                     "xi(n) <= n + 1: n + 1 terms, each at most 1");
   out.push_back(ls);
