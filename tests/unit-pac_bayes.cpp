@@ -242,7 +242,20 @@ TEST_CASE("pac-bayes: a split fraction from K candidates and an epoch from E are
   o.emp_risk.reset();
   o.mc = MonteCarloOptions{100, 0.05, 0.01};
   o.prior_grid_index = 7;
-  for (const auto& c : pac_bayes_bounds(o).bounds) CHECK(c.delta_spent() == doctest::Approx(0.06).epsilon(1e-14));
+  const auto with_mc = pac_bayes_bounds(o);
+  for (const auto& c : with_mc.bounds) CHECK(c.delta_spent() == doctest::Approx(0.06).epsilon(1e-14));
+  // The candidates' certificates were compared, Monte Carlo estimates included: the sampling step runs at
+  // delta' / (K E) = 0.01 / 40. mpmath: kl^{-1}(0.05, ln(2 * 40 / 0.01) / 100) = 0.19562954918003018945603500
+  // (ln(2 / 0.01) / 100 alone would give 0.15284984428831649729581499).
+  REQUIRE(with_mc.mc_upper);
+  CHECK(*with_mc.mc_upper >= 0.19562954918003018945603500);
+  CHECK(*with_mc.mc_upper == doctest::Approx(0.19562954918003018945603500).epsilon(1e-14));
+  for (const auto& c : with_mc.bounds) {
+    REQUIRE(c.delta_ledger.size() >= 2);
+    CHECK(c.delta_ledger[0].delta == doctest::Approx(0.01 / 40).epsilon(1e-15));
+    CHECK(c.delta_ledger[1].what.find("other 39 candidate") != std::string::npos);
+    CHECK(c.delta_ledger[1].delta == doctest::Approx(0.01 * 39 / 40).epsilon(1e-14));
+  }
   o.split_candidates = 0;
   CHECK_THROWS_WITH_AS(pac_bayes_bounds(o), doctest::Contains("split-candidates"), InvalidArgument);
   o.split_candidates = 1;

@@ -105,6 +105,15 @@ TEST_CASE("Maurer's xi: an upper bound on the exact sum, exact to 1e-12 up to n 
   }
 }
 
+TEST_CASE("Maurer's xi: the mpmath sums obey sqrt(n) <= xi(n) <= 2 sqrt(n) for n = 1..7 too (Maurer states n >= 8)") {
+  for (const auto& row : read_reference("maurer_xi.csv")) {
+    const double n = number(row, "n"), exact = number(row, "log_xi");
+    INFO("n=", n);
+    CHECK(exact >= 0.5 * std::log(n));
+    CHECK(exact <= std::log(2.0) + 0.5 * std::log(n) + 1e-15);  // equality at n = 1: xi(1) = 2
+  }
+}
+
 TEST_CASE("Maurer's xi: sqrt(n) <= xi(n) <= 2 sqrt(n) and increasing, up to 1e9") {
   double previous = 0.0;
   for (std::int64_t n = 8; n <= 1'000'000'000; n = n * 3 + 1) {

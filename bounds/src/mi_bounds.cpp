@@ -69,10 +69,10 @@ Certificate xu_raginsky_bound(double mi_ws, const MiBoundOptions& o) {
   c.name = "xu-raginsky";
   c.inputs.push_back({"mi", mi_ws});
   describe(c, o, s, "under mu for every hypothesis w");
-  c.set_value(root_term(s.sigma, mi_ws, static_cast<double>(o.n)), s.cap);  // Xu & Raginsky (2017), Theorem 1
+  c.set_value(root_term(s.sigma, mi_ws, static_cast<double>(o.n)), s.cap);  // Xu & Raginsky (2017), Theorem 1 (paper unread)
   c.reference = {"Xu & Raginsky (2017), Information-theoretic analysis of generalization capability of learning "
                  "algorithms, NeurIPS",
-                 "Theorem 1"};
+                 "Theorem 1 (number as cited in later papers; the paper's text was not read here)"};
   return c;
 }
 
@@ -87,7 +87,8 @@ Certificate individual_mi_bound(std::span<const double> mi_wz, const MiBoundOpti
     require_mi(mi, "mi");
     sum = round_up(sum + root_term(s.sigma, mi, 1.0));
   }
-  // Bu, Zou & Veeravalli (2020), Proposition 1: (1/n) sum_i sqrt(2 sigma^2 I(W; Z_i)).
+  // Bu, Zou & Veeravalli (2020), sub-Gaussian case of their Theorem 1: (1/n) sum_i sqrt(2 sigma^2 I(W; Z_i)) (the
+  // corollary's own number unchecked).
   const double raw = round_up(sum / static_cast<double>(mi_wz.size()));
   Certificate c;
   c.name = "individual-mi";
@@ -99,7 +100,8 @@ Certificate individual_mi_bound(std::span<const double> mi_wz, const MiBoundOpti
   c.set_value(raw, s.cap);
   c.reference = {"Bu, Zou & Veeravalli (2020), Tightening mutual information-based bounds on generalization error, "
                  "IEEE J. Sel. Areas Inf. Theory 1(1)",
-                 "Proposition 1"};
+                 "sub-Gaussian case of Theorem 1 (Theorem 1 as cited in later papers; that case's own proposition "
+                 "number unchecked, the paper's text was not read here)"};
   return c;
 }
 

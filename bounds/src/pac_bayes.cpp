@@ -18,6 +18,11 @@ double down(double x) { return round_down(x, 4); }
 const Reference kPerezOrtiz{"Perez-Ortiz, Rivasplata, Shawe-Taylor & Szepesvari (2021), Tighter risk certificates "
                             "for neural networks, JMLR 22",
                             ""};
+// Theorem numbers below marked "per Alquier" were read in Alquier (2024), User-friendly introduction to PAC-Bayes
+// bounds, Found. Trends Mach. Learn. 17(2) (arXiv 2110.11216), Sec. 3.2, which restates each bound with its source's
+// number; the original papers' texts could not be read here (bounds/REFERENCES.md says what was checked where).
+const char* const kMaurerTheorem5 =
+    "Maurer (2004), A note on the PAC Bayesian theorem (arXiv cs/0411099), Theorem 5 (per Alquier 2024, Thm 3.2)";
 
 void validate(const PacBayesOptions& o) {
   if (o.emp_risk.has_value() == o.mc.has_value())
@@ -85,9 +90,17 @@ struct Family {
       c.inputs.push_back({"mc_samples", o.mc->samples});
       c.inputs.push_back({"mc_error", o.mc->mean_error});
       c.inputs.push_back({"delta_mc", o.mc->delta});
+      const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
+      const double share = o.mc->delta / candidates;
       c.delta_ledger.push_back({"Monte Carlo estimate of the empirical Gibbs risk from " +
-                                    std::to_string(o.mc->samples) + " sampled predictors (Langford & Caruana 2001)",
-                                o.mc->delta});
+                                    std::to_string(o.mc->samples) + " sampled predictors (Langford & Caruana 2001)" +
+                                    (candidates > 1.0 ? ", at delta' / (K E)" : ""),
+                                share});
+      if (candidates > 1.0)
+        c.delta_ledger.push_back({"the Monte Carlo steps of the other " + format_number(candidates - 1.0) +
+                                      " candidate (split, epoch) pairs: comparing their certificates looked at their "
+                                      "estimates too (union bound)",
+                                  o.mc->delta - share});
     }
     if (o.prior_grid_index) {
       c.inputs.push_back({"prior_grid_index", *o.prior_grid_index});
@@ -109,7 +122,7 @@ struct Family {
     const bool ok = exponent_low >= c_kl;
     c.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n",
                      ok ? Holds::yes : Holds::no,
-                     what + (ok ? " >= ln xi(n) term (Maurer 2004; theorem number unchecked)" : " is below the ln xi(n) term for this n"));
+                     what + (ok ? " >= ln xi(n) term (Maurer 2004: E exp(n kl) <= xi(n))" : " is below the ln xi(n) term for this n"));
   }
 
   void finish(Certificate& c, double raw) const {
@@ -177,8 +190,9 @@ MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>
 
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {
   const double N = static_cast<double>(mc.samples);
-  // ln(2/delta') as in Perez-Ortiz et al. (2021) (section unchecked); the one-sided Chernoff bound would allow ln(1/delta'),
-  // we keep the published, larger constant so that published certificates are reproduced.
+  // ln(2/delta'): Dziugaite & Roy (2017), Theorem 2.2 (sample convergence bound of Langford & Caruana; number per
+  // Viallard 2023, PhD thesis, ch. 6), as used by Perez-Ortiz et al. (2021). The one-sided Chernoff bound would allow
+  // ln(1/delta'); we keep the published, larger constant so that published certificates are reproduced.
   const KlInverseResult r = kl_inverse_upper(mc.mean_error, up(std::log(2.0 / mc.delta) / N));
   if (status) *status = r.status;
   return r.value;
@@ -190,7 +204,12 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
   SolverStatus mc_status = SolverStatus::exact;
   double risk = 0.0;
   if (o.mc) {
-    result.mc_upper = monte_carlo_upper(*o.mc, &mc_status);
+    // A (split, epoch) pair picked from K E candidates by comparing their certificates also picked among their Monte
+    // Carlo estimates: each candidate's sampling step runs at delta' / (K E), rounded down.
+    MonteCarloOptions mc = *o.mc;
+    const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
+    if (candidates > 1.0) mc.delta = down(mc.delta / candidates);
+    result.mc_upper = monte_carlo_upper(mc, &mc_status);
     risk = *result.mc_upper;
   } else {
     risk = *o.emp_risk;
@@ -212,31 +231,35 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
                  mc_status, o.delta / (n_splits * n_epochs)};
   auto& out = result.bounds;
 
-  // Maurer (2004) (E exp(n kl) <= xi(n)) with Seeger (2002): kl(R_hat||R) <= c. Theorem numbers unchecked: neither
-  // paper's text could be read here.
+  // Maurer (2004), Theorem 5 with its exponential moment E exp(n kl) taken exactly: xi(n) for Bernoulli losses, an upper
+  // bound for [0,1] losses (Maurer's Lemma 3); Seeger (2002) for the kl form. kl(R_hat||R) <= c.
   out.push_back(kl_variant(f, "kl", f.c_kl,
-                           {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3",
-                            "kl(R_hat||R) <= (KL + ln(xi(n)/delta))/n, Seeger's bound with Maurer's xi(n) (theorem numbers unchecked)"}));
-  // Maurer (2004) (n >= 8, theorem number unchecked): the same with 2 sqrt(n) >= xi(n); the form used by most papers.
+                           {std::string(kMaurerTheorem5) + "; Seeger (2002), JMLR 3 (theorem number unchecked)",
+                            "Theorem 5 with 2 sqrt(n) replaced by xi(n) >= E exp(n kl(R_hat||R)), the exact moment of its "
+                            "proof: kl(R_hat||R) <= (KL + ln(xi(n)/delta))/n"}));
+  // Maurer (2004), Theorem 5 as stated: ln(2 sqrt(n)/delta), from xi(n) <= 2 sqrt(n) (Theorem 1, n >= 8).
   Certificate k2 = kl_variant(f, "kl-2sqrtn", f.c_2sqrtn,
-                              {"Maurer (2004), A note on the PAC Bayesian theorem", "ln(2 sqrt(n)/delta), from xi(n) <= 2 sqrt(n) for n >= 8 (theorem number unchecked)"});
+                              {kMaurerTheorem5, "kl(R_hat||R) <= (KL + ln(2 sqrt(n)/delta))/n; xi(n) <= 2 sqrt(n) is "
+                                                "Theorem 1 (n >= 8; per Alquier 2024, Lemma 3.7), checked below for this n"});
   const double c2_low = down((o.kl + log_2sqrtn - log_delta) / n);
   f.require_implies_maurer(k2, c2_low, "ln(2 sqrt(n))");
   out.push_back(k2);
-  // Langford (2005), JMLR 6 (Langford & Seeger 2001; theorem number unchecked): kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
+  // Langford (2005), JMLR 6, PAC-Bayes bound (Langford & Seeger 2001; theorem number unchecked):
+  // kl(R_hat||R) <= (KL + ln((n+1)/delta))/n.
   Certificate ls = kl_variant(f, "kl-langford-seeger", up((o.kl + std::log1p(n) - log_delta) / n),
                               {"Langford (2005), Tutorial on practical prediction theory, JMLR 6",
-                               "PAC-Bayes bound: (KL + ln((n+1)/delta))/n (theorem number unchecked)"});
+                               "PAC-Bayes bound (theorem number unchecked): (KL + ln((n+1)/delta))/n"});
   ls.add_assumption("implied_by_maurer", "the complexity term is at least (KL + ln(xi(n)/delta))/n", Holds::yes,
                     "xi(n) <= n + 1: n + 1 terms, each at most 1");
   out.push_back(ls);
-  // Dziugaite & Roy (2017), UAI (their statement of Langford-Seeger; section unchecked): (KL + ln(n/delta))/(n-1).
+  // Dziugaite & Roy (2017), UAI (their statement of Langford-Seeger; theorem number unchecked; the same expression,
+  // with the prior-variance grid charge, is in the authors' code snn/core/network.py): (KL + ln(n/delta))/(n-1).
   {
     const double c = o.n >= 2 ? up((o.kl + std::log(n) - log_delta) / (n - 1.0)) : HUGE_VAL;
     Certificate dr = kl_variant(f, "kl-dr17", c,
                                 {"Dziugaite & Roy (2017), Computing nonvacuous generalization bounds for deep "
                                  "(stochastic) neural networks, UAI",
-                                 "PAC-Bayes theorem as stated there: (KL + ln(n/delta))/(n-1) (section and theorem number unchecked)"});
+                                 "PAC-Bayes-kl as stated there (theorem number unchecked): (KL + ln(n/delta))/(n-1)"});
     f.require_implies_maurer(dr, o.n >= 2 ? down((o.kl + std::log(n) - log_delta) / (n - 1.0)) : -HUGE_VAL,
                              "(KL + ln(n/delta))/(n-1) * n");
     out.push_back(dr);
@@ -244,25 +267,30 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
 
   const double eps = up(f.c_2sqrtn / 2.0);  // (KL + ln(2 sqrt(n)/delta)) / (2n)
   const double R = risk;
-  // Perez-Ortiz et al. (2021), f_classic (McAllester 1999 with Maurer's ln(2 sqrt(n)/delta); section unchecked).
+  // Perez-Ortiz et al. (2021), f_classic: Pinsker's relaxation of Maurer's Theorem 5, "essentially McAllester's bound with
+  // improved constants" (Alquier 2024, Sec. 3.2.2). Not McAllester (1999), Theorem 1 itself, which has
+  // (KL + ln(1/delta) + (5/2) ln n + 8)/(2n - 1) under the root (per Alquier 2024, Thm 3.1).
   {
     Reference ref = kPerezOrtiz;
-    ref.where = "f_classic: R_hat + sqrt((KL + ln(2 sqrt(n)/delta))/(2n)) (McAllester 1999 / Maurer 2004; section and equation unchecked)";
+    ref.where = "f_classic (equation number unchecked): R_hat + sqrt((KL + ln(2 sqrt(n)/delta))/(2n)), Pinsker applied to "
+                "Maurer (2004), Theorem 5";
     Certificate c = relaxation(f, "mcallester", "kl-2sqrtn", up(R + up(std::sqrt(eps))), ref);
     f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
     out.push_back(c);
   }
-  // Perez-Ortiz et al. (2021), f_quad (Rivasplata et al.; section unchecked): (sqrt(R_hat + eps) + sqrt(eps))^2.
+  // Perez-Ortiz et al. (2021), f_quad (equation number unchecked): R <= R_hat + sqrt(2 R c) from kl(q||p) >= (p-q)^2/(2p),
+  // solved for sqrt(R): (sqrt(R_hat + eps) + sqrt(eps))^2 with eps = c/2 (derivation in bounds/REFERENCES.md).
   {
     Reference ref = kPerezOrtiz;
-    ref.where = "f_quad: (sqrt(R_hat + eps) + sqrt(eps))^2, eps = (KL + ln(2 sqrt(n)/delta))/(2n) (section and equation unchecked)";
+    ref.where = "f_quad (equation number unchecked): (sqrt(R_hat + eps) + sqrt(eps))^2, eps = (KL + ln(2 sqrt(n)/delta))/(2n)";
     const double s = up(up(std::sqrt(up(R + eps))) + up(std::sqrt(eps)));
     Certificate c = relaxation(f, "quad", "kl-2sqrtn", up(s * s), ref);
     f.require_implies_maurer(c, c2_low, "ln(2 sqrt(n))");
     out.push_back(c);
   }
-  // Thiemann, Igel, Wintenberger & Seldin (2017), ALT (theorem number unchecked): for all lambda in (0,2) at once,
-  // R <= R_hat/(1 - lambda/2) + (KL + ln(2 sqrt(n)/delta))/(n lambda (1 - lambda/2)); lambda* (equation number unchecked).
+  // Thiemann, Igel, Wintenberger & Seldin (2017), ALT, Theorem 3 (per Alquier 2024, Thm 3.4): for all lambda in (0,2) at
+  // once, R <= R_hat/(1 - lambda/2) + (KL + ln(2 sqrt(n)/delta))/(n lambda (1 - lambda/2)). lambda* is the root of the
+  // derivative, (a/2) l^2 + b l - b = 0 with a = R_hat, b = (KL + ln(2 sqrt(n)/delta))/n (their equation number unchecked).
   {
     const double E = up(f.c_2sqrtn * n);  // KL + ln(2 sqrt(n)/delta)
     const double lambda = 2.0 / (std::sqrt(2.0 * n * R / E + 1.0) + 1.0);
@@ -270,7 +298,8 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     const double raw = up(up(R / down(half)) + up(E / down(n * lambda * half)));
     Certificate c = f.start("lambda", {"Thiemann, Igel, Wintenberger & Seldin (2017), A strongly quasiconvex "
                                        "PAC-Bayesian bound, ALT",
-                                       "PAC-Bayes-lambda bound, all lambda in (0,2) simultaneously, minimiser lambda* (theorem number unchecked)"});
+                                       "Theorem 3 (per Alquier 2024, Thm 3.4): all lambda in (0,2) simultaneously; "
+                                       "evaluated at its minimiser lambda*"});
     f.charge(c, "PAC-Bayes-lambda bound, prior independent of the n bound examples", f.delta_run);
     c.delta_ledger.push_back({"choice of lambda: free, the bound holds for every lambda in (0,2) at once", 0.0});
     c.details.push_back({"relaxation_of", std::string("kl-2sqrtn")});
@@ -279,11 +308,14 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     f.finish(c, raw);
     out.push_back(c);
   }
-  // Catoni (2007), PAC-Bayesian supervised classification (theorem number unchecked), for a fixed C:
-  // R <= (1 - exp(-C R_hat - (KL + ln(1/delta))/n)) / (1 - exp(-C)); each of the k grid values at delta/k.
+  // Catoni (2007), Theorem 1.2.6 (per Alquier 2024, Thm 3.5: R <= Phi_{lambda/n}^{-1}(R_hat + (KL + ln(1/delta))/lambda),
+  // Phi_a(p) = -ln(1 - p (1 - e^{-a}))/a; Viallard's 2023 thesis cites Theorem 1.2.1 for the same form, so the number is
+  // not settled). With C = lambda/n, for a fixed C: R <= (1 - exp(-C R_hat - (KL + ln(1/delta))/n)) / (1 - exp(-C));
+  // each of the k grid values at delta/k.
   {
     Certificate c = f.start("catoni", {"Catoni (2007), PAC-Bayesian supervised classification, IMS Lecture Notes 56",
-                                       "fixed-C bound (theorem number unchecked), union bound over the C grid"});
+                                       "Theorem 1.2.6 (per Alquier 2024, Thm 3.5; Theorem 1.2.1 per Viallard 2023), "
+                                       "fixed C = lambda/n, union bound over the C grid"});
     const double k = static_cast<double>(o.catoni_grid.size());
     const double dk = f.delta_run / k;
     double best = HUGE_VAL, best_c = o.catoni_grid.front();
@@ -300,14 +332,15 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
     out.push_back(c);
   }
   // Relaxations of kl(R_hat||R) <= c: Pinsker kl >= 2(p-q)^2, and kl(q||p) >= (p-q)^2/(2p) for p >= q,
-  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013) (equation number unchecked)
-  // (there with ln(2 sqrt(n)/delta); Alquier 2021, User-friendly introduction to PAC-Bayes bounds; unchecked).
+  // whose root p = q + c + sqrt(c^2 + 2qc) is at most q + sqrt(2qc) + 2c: Tolstikhin & Seldin (2013), Eq. (3)
+  // (per Alquier 2024, Thm 3.3, there with ln(2 sqrt(n)/delta); McAllester 2003's idea).
   out.push_back(relaxation(f, "pinsker", "kl", up(R + up(std::sqrt(up(f.c_kl / 2.0)))),
                            {"Pinsker's inequality applied to the kl bound", "kl(q||p) >= 2 (p - q)^2"}));
   out.push_back(relaxation(f, "bernstein-relaxation", "kl",
                            up(up(R + up(std::sqrt(up(2.0 * R * f.c_kl)))) + 2.0 * f.c_kl),
                            {"Tolstikhin & Seldin (2013), PAC-Bayes-Empirical-Bernstein inequality, NIPS 26",
-                            "p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 / (2p), here with Maurer's c (equation number unchecked)"}));
+                            "Eq. (3) (per Alquier 2024, Thm 3.3): p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 "
+                            "/ (2p), here with Maurer's c = (KL + ln(xi(n)/delta))/n"}));
 
   // Every bound but Catoni's follows from the one event of Maurer's kl bound (plus the MC event), so the
   // smallest of them holds at the same delta. Catoni's is another event: choosing it after seeing the values

@@ -93,7 +93,8 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                   {"objective_evaluations", static_cast<std::int64_t>(choice.evaluations)}};
   cert.reference = {"Maurer (2004), A note on the PAC Bayesian theorem; Seeger (2002), JMLR 3; data-dependent "
                     "priors: Dziugaite et al. (2021), AISTATS",
-                    "kl form with Maurer's xi(n) (theorem number unchecked); prior grid charged by a union bound"};
+                    "Maurer's Theorem 5 (per Alquier 2024, Thm 3.2) with xi(n) for 2 sqrt(n), on the bound set only; "
+                    "prior grid charged by a union bound"};
   return cert;
 }
 

@@ -299,8 +299,10 @@ SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {
                   {"objective_gradient", std::string("exact kl bound, implicit differentiation of the kl inverse")}};
   cert.details.insert(cert.details.end(), per_alpha.begin(), per_alpha.end());
   cert.reference = {"Perez-Ortiz, Rivasplata, Shawe-Taylor & Szepesvari (2021), JMLR 22; Maurer (2004); "
-                    "Langford & Shawe-Taylor (2002), NIPS (linear Gibbs risk)",
-                    "PAC-Bayes-kl with Maurer's xi(n) (theorem number unchecked); union bound over the declared grid"};
+                    "Langford & Shawe-Taylor (2002), NIPS, linear Gibbs risk E Phi(-y w.x / (sigma |x|)) as in Langford (2005), "
+                    "JMLR 6, subsection Application of the PAC-Bayes Bound",
+                    "PAC-Bayes-kl: Maurer's Theorem 5 (per Alquier 2024, Thm 3.2) with xi(n) for 2 sqrt(n); union "
+                    "bound over the declared grid"};
   return best;
 }
 

@@ -31,7 +31,7 @@ Certificate test_set_bound(const TestSetOptions& o) {
                   {"lower_limit", lower.value},
                   {"empirical_error", static_cast<double>(o.errors) / m}};
   cert.reference = {"Langford (2005), Tutorial on practical prediction theory for classification, JMLR 6",
-                    "Theorem 3.3 (test set bound); kl relaxation by the Chernoff bound, Sec. 3"};
+                    "Theorem 3.3 (test set bound); kl relaxation: Corollary 3.7 (Chernoff's bound, Lemma 3.6)"};
   return cert;
 }
 

@@ -58,11 +58,11 @@ Command pac_bayes_command() {
            .default_value = optional, .range = Range{1, 4.5e15}},
           {.name = "split-candidates", .kind = Kind::integer,
            .doc = "Number K of split fractions (prior set vs bound set) the one used was chosen from after seeing the "
-                  "bound examples; union bound: delta / K each.",
+                  "bound examples; union bound: delta / K and delta-mc / K each.",
            .default_value = 1, .range = Range{1, 1e12}},
           {.name = "epoch-candidates", .kind = Kind::integer,
            .doc = "Number E of epochs / checkpoints the posterior was chosen from after seeing the bound examples; union "
-                  "bound: delta / E each.",
+                  "bound: delta / E and delta-mc / E each.",
            .default_value = 1, .range = Range{1, 1e12}},
           {.name = "baseline-error", .kind = Kind::real, .doc = "Error of a trivial predictor; nonvacuous means below it too.",
            .default_value = optional, .range = Range{0, 1}},

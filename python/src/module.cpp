@@ -284,7 +284,7 @@ PYBIND11_MODULE(_itbound, m) {
   m.def("binomial_lower_limit", [](std::int64_t k, std::int64_t n, double delta) {
     return itbound::binomial_lower_limit(k, n, delta).value;
   }, py::arg("k"), py::arg("m"), py::arg("delta"), "min{p : P[Bin(m,p) >= k] >= delta}, never above the exact limit.");
-  m.def("log_maurer_xi", &itbound::log_maurer_xi, py::arg("n"), "An upper bound on ln xi(n), Maurer (2004) (theorem number unchecked).");
+  m.def("log_maurer_xi", &itbound::log_maurer_xi, py::arg("n"), "An upper bound on ln xi(n), Maurer (2004): E exp(n kl) <= xi(n) (Lemma 3), xi(n) <= 2 sqrt(n) (Theorem 1).");
   m.def("test_set_bound", [](std::int64_t errors, std::int64_t trials, double delta) {
     return itbound::test_set_bound({errors, trials, delta});
   }, py::arg("errors"), py::arg("trials"), py::arg("delta") = 0.05,

@@ -19,12 +19,12 @@ struct MiBoundOptions {
 };
 
 // Xu & Raginsky (2017), "Information-theoretic analysis of generalization capability of learning
-// algorithms", NeurIPS, Theorem 1: if l(w, Z) is sigma-sub-Gaussian under mu for every w, then
-// |E gen| <= sqrt(2 sigma^2 I(W; S) / n).
+// algorithms", NeurIPS, Theorem 1 (number as cited by later papers; text unread here): if l(w, Z) is
+// sigma-sub-Gaussian under mu for every w, then |E gen| <= sqrt(2 sigma^2 I(W; S) / n).
 Certificate xu_raginsky_bound(double mi_ws, const MiBoundOptions& options);
 
 // Bu, Zou & Veeravalli (2020), "Tightening mutual information-based bounds on generalization error",
-// IEEE J. Sel. Areas Inf. Theory 1(1) (ISIT 2019), Proposition 1 (the sub-Gaussian case of Theorem 1): if l(W~, Z~) is sigma-sub-Gaussian
+// IEEE J. Sel. Areas Inf. Theory 1(1) (ISIT 2019), the sub-Gaussian case of Theorem 1 (its own number unchecked): if l(W~, Z~) is sigma-sub-Gaussian
 // under P_W x P_Z, then |E gen| <= (1/n) sum_i sqrt(2 sigma^2 I(W; Z_i)). `mi_wz` holds the n values
 // I(W; Z_i), or one value used for every i (the Z_i are exchangeable for a symmetric learner).
 Certificate individual_mi_bound(std::span<const double> mi_wz, const MiBoundOptions& options);

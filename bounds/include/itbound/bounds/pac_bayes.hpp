@@ -1,8 +1,9 @@
 #pragma once
 // The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
 // with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
-// Not here: PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013), whose grids and constants could not be read
-// from the paper's text to check them; it is not shipped on a second-hand statement.
+// Not here: PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013, Theorem 4). The paper's text could not be read;
+// the one restatement found (Alquier 2024, Thm 3.9) came through a garbled PDF extraction that leaves the grid sizes'
+// log terms and the case condition ambiguous, so it is not shipped (bounds/REFERENCES.md lists what was searched).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,7 +35,8 @@ struct PacBayesOptions {
   std::optional<std::int64_t> prior_grid_index;
   // Choices tuned after seeing the bound examples, each paid by a union bound over its candidates declared in
   // advance: the split fraction (prior set vs bound set) from K candidates and the epoch (checkpoint) from E.
-  // Every bound then runs at delta / (K E); its ledger lists that share and the other candidates' shares.
+  // Every bound then runs at delta / (K E), and the Monte Carlo step at delta' / (K E) (comparing the candidates'
+  // certificates compares their Monte Carlo estimates too); the ledger lists those shares and the other candidates'.
   std::int64_t split_candidates = 1;
   std::int64_t epoch_candidates = 1;
   // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
@@ -48,9 +50,10 @@ struct PacBayesResult {
   std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
 };
 
-// Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound (theorem number unchecked),
-// as used by Perez-Ortiz et al. (2021), JMLR 22 (section unchecked): w.p. >= 1 - delta',
-// R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the inversion.
+// Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound, as stated in Dziugaite &
+// Roy (2017), UAI, Theorem 2.2 (number per Viallard 2023, PhD thesis, ch. 6 appendix) and used by Perez-Ortiz et al.
+// (2021), JMLR 22: w.p. >= 1 - delta', R_hat(Q) <= kl_inverse_upper(Q_hat, ln(2/delta')/N). Rounded up; status of the
+// inversion.
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
 
 // N and Q_hat from the empirical risks of the N sampled predictors (each in [0, 1], field "mc-errors"); the mean is

@@ -14,8 +14,8 @@ struct TestSetOptions {
 
 // Langford (2005), "Tutorial on practical prediction theory", JMLR 6, Theorem 3.3: with probability
 // >= 1 - delta the true error is at most max{p : P[Bin(m,p) <= k] >= delta}. Details: kl_relaxation =
-// kl_inverse_upper(k/m, ln(1/delta)/m) (Chernoff, Sec. 3), never below the exact value; lower_limit at the
-// same delta (one-sided).
+// kl_inverse_upper(k/m, ln(1/delta)/m) (Corollary 3.7, from Chernoff's bound, Lemma 3.6; numbers per Viallard 2023,
+// PhD thesis, ch. 2 appendix), never below the exact value; lower_limit at the same delta (one-sided).
 Certificate test_set_bound(const TestSetOptions& options);
 
 }  // namespace itbound

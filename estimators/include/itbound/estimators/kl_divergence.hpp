@@ -22,15 +22,19 @@ Eigen::ArrayXd std_from_log_var(ArrayRef log_var);
 // 1/2 [tr(S_p^-1 S_q) + (mu_p - mu_q)^T S_p^-1 (mu_p - mu_q) - d + ln det S_p - ln det S_q].
 double kl_gaussian(ArrayRef mean_q, MatrixRef cov_q, ArrayRef mean_p, MatrixRef cov_p);
 
-// Independent Bernoulli coordinates (e.g. stochastic pruning masks, Hayou et al. 2021): sum_i kl(q_i||p_i).
+// Independent Bernoulli coordinates (e.g. stochastic pruning masks, Hayou et al. 2021): sum_i kl(q_i||p_i), the KL of
+// product measures being the sum of the coordinates' KLs.
 double kl_bernoulli(ArrayRef prob_q, ArrayRef prob_p);
 // One categorical distribution: sum_k q_k ln(q_k/p_k), each vector summing to 1 (within 1e-9).
 double kl_categorical(ArrayRef prob_q, ArrayRef prob_p);
-// Point-mass posterior under a prefix-free-code prior P(h) = 2^-bits(h) (Lotfi et al. 2022): KL = bits ln 2.
+// Point-mass posterior under a prefix-free-code prior P(h) = 2^-bits(h) (Lotfi et al. 2022; Kraft's inequality makes it a
+// sub-probability, the mass left over only adds to P's normaliser): KL = ln(1/P(h)) = bits ln 2, no bits subtracted.
 double kl_compression(double code_length_bits);
 
-// Dziugaite & Roy (2017), UAI (section unchecked): prior N(w0, lambda I) with lambda = c exp(-j / b), j = 1, 2, ...; choosing j after
-// seeing the data costs delta_j = 6 delta / (pi^2 j^2), i.e. 2 ln j + ln(pi^2/6) nats added to the KL.
+// Dziugaite & Roy (2017), UAI (section and equation unchecked; the same grid and charge are in the authors' code,
+// snn/core/network.py: j = b ln(c / sigma^2), bound (KL + ln(pi^2 m / (6 delta)) + 2 ln j)/(m - 1)): prior N(w0, lambda I)
+// with variance lambda = c exp(-j / b), j = 1, 2, ...; choosing j after seeing the data costs delta_j = 6 delta / (pi^2 j^2),
+// i.e. 2 ln j + ln(pi^2/6) nats added to the KL (sum over j >= 1 of 6/(pi^2 j^2) = 1).
 struct PriorVarianceGrid {
   double c = 0.1;
   double b = 100.0;

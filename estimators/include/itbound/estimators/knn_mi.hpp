@@ -11,7 +11,8 @@ namespace itbound {
 // psi(n) for integer n >= 1 (digamma), accurate to a few ulps.
 double digamma_int(std::int64_t n);
 
-// Kraskov, Stoegbauer & Grassberger (2004), Phys. Rev. E 69, 066138, algorithm 1 (eq. 8), max-norm in
+// Kraskov, Stoegbauer & Grassberger (2004), Phys. Rev. E 69, 066138, algorithm 1 (eq. 8; equation number not checked
+// against the paper's text, the formula is scikit-learn 1.2's, which the tests match), max-norm in
 // the joint space: I = psi(k) + psi(N) - <psi(n_x + 1) + psi(n_y + 1)>, where eps_i is the distance to
 // the k-th neighbour of point i (itself excluded, ties counted) and n_x, n_y count the other points
 // strictly closer than eps_i in each marginal (|x_j - x_i| <= nextafter(eps_i, 0), as scikit-learn
@@ -19,7 +20,8 @@ double digamma_int(std::int64_t n);
 // joint k-NN, binary search on the sorted marginals for the counts.
 double ksg_mi(std::span<const double> x, std::span<const double> y, int k = 3);
 
-// Ross (2014), PLoS ONE 9(2) e87357, eq. 2: MI between a continuous c and a discrete label d,
+// Ross (2014), PLoS ONE 9(2) e87357, eq. 2 (equation number unchecked; formula as in scikit-learn 1.2, whose docstring
+// cites Ross 2014): MI between a continuous c and a discrete label d,
 // I = psi(N) + <psi(k_i)> - <psi(N_{d_i})> - <psi(m_i)>, as in scikit-learn 1.2's _compute_mi_cd: points
 // whose label occurs once are dropped (N counts the rest), k_i = min(k, N_{d_i} - 1), the radius is the
 // distance to the k_i-th neighbour with the same label and m_i counts all kept points (itself included)
@@ -27,9 +29,9 @@ double ksg_mi(std::span<const double> x, std::span<const double> y, int k = 3);
 double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k = 3);
 
 // Gao, Kannan, Oh & Viswanath (2017), "Estimating mutual information for discrete-continuous mixtures",
-// NeurIPS, Algorithm 1: rho_i the max-norm distance to the k-th joint neighbour; if rho_i = 0 the k is
-// replaced by the number of other points tied with point i; n_x, n_y count the other points within
-// rho_i (inclusive); I = <psi(k_i) + ln N - ln(n_x + 1) - ln(n_y + 1)>.
+// NeurIPS, Algorithm 1 (number unchecked against the paper's text): rho_i the max-norm distance to the k-th
+// joint neighbour; if rho_i = 0 the k is replaced by the number of other points tied with point i; n_x, n_y count
+// the other points within rho_i (inclusive); I = <psi(k_i) + ln N - ln(n_x + 1) - ln(n_y + 1)>.
 double mixed_ksg_mi(std::span<const double> x, std::span<const double> y, int k = 3);
 
 struct BinnedMi {
@@ -39,7 +41,8 @@ struct BinnedMi {
 };
 
 // Equal-width bins over [min, max] of each variable. Miller (1955), "Note on the bias of information
-// estimates": E[H_plugin] ~ H - (m - 1)/(2N), so I_MM = I_plugin + (m_x + m_y - m_xy - 1)/(2N).
+// estimates" (text unread here; the standard first-order correction): E[H_plugin] ~ H - (m - 1)/(2N), so with
+// I = H_x + H_y - H_xy, I_MM = I_plugin + (m_x - 1 + m_y - 1 - (m_xy - 1))/(2N) = I_plugin + (m_x + m_y - m_xy - 1)/(2N).
 BinnedMi binned_mi(std::span<const double> x, std::span<const double> y, int bins_x, int bins_y);
 
 }  // namespace itbound

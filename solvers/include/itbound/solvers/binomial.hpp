@@ -1,5 +1,5 @@
 #pragma once
-// Binomial tail inversion: exact one-sided Clopper-Pearson limits (Langford 2005, test-set bound).
+// Binomial tail inversion: exact one-sided Clopper-Pearson limits (Langford 2005, JMLR 6, Theorem 3.3, test-set bound).
 #include <cstdint>
 
 #include "itbound/solvers/status.hpp"

@@ -1,6 +1,8 @@
 #pragma once
-// Maurer's constant xi(n) = sum_{k=0..n} C(n,k) (k/n)^k (1-k/n)^(n-k) (Maurer 2004; theorem number unchecked),
-// the price of the kl bound: E exp(n kl(R_hat||R)) <= xi(n), with sqrt(n) <= xi(n) <= 2 sqrt(n) for n >= 8.
+// Maurer's constant xi(n) = sum_{k=0..n} C(n,k) (k/n)^k (1-k/n)^(n-k), the price of the kl bound:
+// E exp(n kl(R_hat||R)) = xi(n) for Bernoulli losses and <= xi(n) for [0,1] losses (Maurer 2004, Lemma 3: the
+// Bernoulli case dominates convex functions); xi(n) <= 2 sqrt(n) is Maurer (2004), Theorem 1, for n >= 8 (per Alquier
+// 2024, Lemma 3.7; it holds for n = 1..7 too, checked by mpmath, 2 sqrt(1) = xi(1)); sqrt(n) <= xi(n) (number unchecked).
 #include <cstdint>
 
 namespace itbound {
