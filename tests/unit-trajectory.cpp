@@ -29,11 +29,14 @@ std::string detail(const Certificate& c, const std::string& name) {
   return "<absent>";
 }
 
-// Value of bound `name` after T identical steps.
-double bound(const TrajectoryInfo& i, const StepStats& s, int T, const char* name) {
+// Certificate `name` after the given steps; value of bound `name` after T identical steps.
+Certificate after(const TrajectoryInfo& i, const std::vector<StepStats>& steps, const char* name) {
   TrajectoryAccumulator acc(i);
-  for (int t = 0; t < T; ++t) acc.add_step(s);
-  return named(acc.certificates(), name).raw_value;
+  for (const StepStats& s : steps) acc.add_step(s);
+  return named(acc.certificates(), name);
+}
+double bound(const TrajectoryInfo& i, const StepStats& s, int T, const char* name) {
+  return after(i, std::vector<StepStats>(static_cast<std::size_t>(T), s), name).raw_value;
 }
 
 }  // namespace
@@ -68,33 +71,33 @@ TEST_CASE("trajectory: Li, Luo & Qiao Theorem 9 by hand, in both noise conventio
   // Step 1: eta = 0.5, s = 1 (sigma_p^2 = 2), g_e = 2: 0.25 * 2 / 2 = 0.25.
   // Step 2: eta = 0.5, beta = 0.5 -> s^2 = 2 eta / beta = 2 (sigma_p^2 = 4), g_e = 4: 0.25 * 4 / 4 = 0.25.
   // Sum 0.5: (2 sqrt2 / 10) sqrt(0.5) = 0.2 exactly.
-  TrajectoryAccumulator acc({.dimension = 3, .n = 10});
-  acc.add_step({.step_size = 0.5, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 2.0});
-  acc.add_step({.step_size = 0.5, .inverse_temperature = 0.5, .batch_size = 10, .gradient_sq_mean = 4.0});
-  const Certificate& li = named(acc.certificates(), "li");
+  const Certificate li = after({.dimension = 3, .n = 10},
+                               {{.step_size = 0.5, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 2.0},
+                                {.step_size = 0.5, .inverse_temperature = 0.5, .batch_size = 10, .gradient_sq_mean = 4.0}},
+                               "li");
   CHECK(li.valid);
   CHECK(li.value == doctest::Approx(0.2).epsilon(1e-14));
   CHECK(li.value >= 0.2);
 
   // SGLD form used by the authors of Negrea et al. in their code: (sqrt2 C / n) sqrt(sum eta beta g_e).
   // One step eta = 0.1, beta = 10, g_e = 3, n = 5: (sqrt2 / 5) sqrt 3 = 0.2 sqrt 6 = 0.4898979485566356 (mpmath).
-  TrajectoryAccumulator sgld({.dimension = 3, .n = 5});
-  sgld.add_step({.step_size = 0.1, .inverse_temperature = 10.0, .batch_size = 5, .gradient_sq_mean = 3.0});
-  CHECK(named(sgld.certificates(), "li").value == doctest::Approx(0.4898979485566356).epsilon(1e-14));
-
+  const StepStats sgld{.step_size = 0.1, .inverse_temperature = 10.0, .batch_size = 5, .gradient_sq_mean = 3.0};
+  CHECK(bound({.dimension = 3, .n = 5}, sgld, 1, "li") == doctest::Approx(0.4898979485566356).epsilon(1e-14));
   // A loss range of 2 doubles C and the bound: 0.9797958971132712.
-  TrajectoryAccumulator wide({.dimension = 3, .n = 5, .loss_min = -1.0, .loss_max = 1.0});
-  wide.add_step({.step_size = 0.1, .inverse_temperature = 10.0, .batch_size = 5, .gradient_sq_mean = 3.0});
-  CHECK(named(wide.certificates(), "li").raw_value == doctest::Approx(0.9797958971132712).epsilon(1e-14));
+  CHECK(bound({.dimension = 3, .n = 5, .loss_min = -1.0, .loss_max = 1.0}, sgld, 1, "li") ==
+        doctest::Approx(0.9797958971132712).epsilon(1e-14));
 }
 
 TEST_CASE("trajectory: Li et al. Theorem 9 is full-batch only; a minibatch step makes it invalid, saying why") {
-  TrajectoryAccumulator acc({.dimension = 3, .n = 10});
-  acc.add_step({.step_size = 0.1, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 2.0});
-  acc.add_step({.step_size = 0.1, .noise_std = 1.0, .batch_size = 5, .gradient_sq_mean = 2.0});
-  const Certificate& li = named(acc.certificates(), "li");
+  const StepStats full{.step_size = 0.1, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 2.0};
+  StepStats mini = full;
+  mini.batch_size = 5;
+  const Certificate li = after({.dimension = 3, .n = 10}, {full, mini}, "li");
   CHECK_FALSE(li.valid);
   CHECK(li.invalid_reason.find("minibatch") != std::string::npos);
+  TrajectoryAccumulator acc({.dimension = 3, .n = 10});
+  acc.add_step(full);
+  acc.add_step(mini);
   CHECK_THROWS_WITH_AS(acc.add_step({.step_size = 0.1, .batch_size = 11}), "step[2].batch_size: must be <= n = 10, got 11",
                        itbound::InvalidArgument);
   CHECK_THROWS_WITH_AS(acc.add_step({.step_size = 0.1, .batch_size = 2.5}),
