@@ -50,6 +50,10 @@ check(r.returncode == 0, f"trajectory exit {r.returncode}: {r.stderr}")
 certs = {c["name"]: c for c in json.loads(r.stdout)["certificates"]}
 check(abs(certs["pensia"]["value"] - 0.05606285131093379) < 1e-14, f"trajectory pensia: {certs['pensia']}")
 check(not certs["negrea"]["valid"] and certs["negrea"]["missing"] == "incoherence_sq", "trajectory negrea missing")
+# The same two steps as NPZ (numpy.savez members): the same certificates.
+r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.npz"))
+npz = json.loads(r.stdout) if r.returncode == 0 else {}
+check(npz.get("format") == "npz" and npz["certificates"] == list(certs.values()), f"trajectory npz: {r.stdout}{r.stderr}")
 r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.jsonl"), "--bound", "negrea")
 check(r.returncode == 0 and [c["name"] for c in json.loads(r.stdout)["certificates"]] == ["negrea"], "--bound")
 r = run("trajectory", "--file", str(data / "no-such-file.jsonl"))

@@ -1,9 +1,10 @@
-"""SGLD on the UCI digits (softmax regression, clipped gradients, Langevin noise) writes a JSON-lines
-trajectory; `itbound trajectory` must report bounds above the measured 0-1 generalization gaps.
+"""Langevin training on the UCI digits (softmax regression, per-example clipped gradients) writes JSON-lines
+trajectories; `itbound trajectory` must report bounds above the measured 0-1 generalization gaps.
 
-Pensia et al.: gap = test error - error on all n training examples. Negrea et al.: the prior's forecast is
-the clipped gradient on S_J (the first m training examples), gap = test error - error on S minus S_J.
-Both bounds are on the EXPECTED gap, so the gap is averaged over a few independent runs (seeds).
+Two runs per seed: SGLD (minibatch 50) and GLD (full batch, the setting of Li, Luo & Qiao 2020, Theorem 9).
+Pensia et al. and Li et al.: gap = test error - error on all n training examples. Negrea et al.: the prior's
+forecast is the clipped gradient on S_J (the first m training examples), gap = test error - error on S minus S_J.
+Every bound is on the EXPECTED gap, so the gap is averaged over a few independent runs (seeds).
 Usage: sgld_digits.py ITBOUND_EXE WORKDIR
 """
 import json
@@ -22,74 +23,93 @@ X = np.hstack([X / 16.0, np.ones((len(X), 1))])  # bias column; features in [0, 
 k, d_in = 10, X.shape[1]
 d = k * d_in
 n, m = 1000, 200                  # training examples, of which the prior's forecast sees the first m
-T, batch, eta, beta = 300, 50, 0.5, 40.0
-L = 1.0                           # clipping radius: a global bound on the data-dependent drift
+T, eta, beta = 300, 0.5, 40.0
+L = 1.0                           # per-example clipping radius: the drift (a mean of clipped terms) has norm <= L
 decay = 0.01                      # weight decay is data independent (psi_t in Pensia et al.)
-sigma = np.sqrt(2 * eta / beta)   # SGLD noise per coordinate
+sigma = np.sqrt(2 * eta / beta)   # Langevin noise per coordinate
 
 
-def grad(W, Xb, yb):
-    z = Xb @ W
+def clipped_terms(W, Xs, ys):
+    """Per-example clipped gradients h_i = G_i min(1, L/||G_i||), G_i = x_i (p_i - e_yi)^T, as (X, R) factors."""
+    z = Xs @ W
     z -= z.max(axis=1, keepdims=True)
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(yb)), yb] -= 1.0
-    return Xb.T @ p / len(yb)
+    p[np.arange(len(ys)), ys] -= 1.0
+    norms = np.linalg.norm(Xs, axis=1) * np.linalg.norm(p, axis=1)  # ||x r^T||_F = ||x|| ||r||
+    scale = np.minimum(1.0, L / np.maximum(norms, 1e-300))
+    return p * scale[:, None], (norms * scale) ** 2
 
 
-def clip(g):
-    norm = np.linalg.norm(g)
-    return g if norm <= L else g * (L / norm)
+def drift(W, Xs, ys):
+    r, _ = clipped_terms(W, Xs, ys)
+    return Xs.T @ r / len(ys)
 
 
 def error(W, Xs, ys):
     return float(np.mean(np.argmax(Xs @ W, axis=1) != ys))
 
 
-gaps_all, gaps_out, certs = [], [], None
-for seed in range(3):
+def run(seed, batch):
     rng = np.random.default_rng(seed)
     perm = rng.permutation(len(X))
     tr, te = perm[:n], perm[n:]
     Xtr, ytr, Xj, yj = X[tr], y[tr], X[tr[:m]], y[tr[:m]]
     W = np.zeros((d_in, k))
-    path = work / f"sgld-{seed}.jsonl"
+    path = work / f"langevin-b{batch}-{seed}.jsonl"
     with path.open("w") as f:
         f.write(json.dumps({"dimension": d, "n": n, "prior_examples": m, "loss_min": 0, "loss_max": 1,
                             "gradient_bound_global": True,
-                            "prior": "forecast = clipped full gradient on the first m training examples"}) + "\n")
+                            "prior": "forecast = mean clipped gradient on the first m training examples"}) + "\n")
         for t in range(T):
-            b = rng.choice(n, size=batch, replace=False)
-            g = clip(grad(W, Xtr[b], ytr[b]))
-            zeta = clip(grad(W, Xj, yj))  # depends on S_J and the past iterate only
+            b = np.arange(n) if batch == n else rng.choice(n, size=batch, replace=False)
+            g = drift(W, Xtr[b], ytr[b])
+            zeta = drift(W, Xj, yj)  # depends on S_J and the past iterate only
+            g_e = float(np.mean(clipped_terms(W, Xtr, ytr)[1]))  # Li et al.: over all n examples at W_{t-1}
             W = (1 - eta * decay) * W - eta * g + sigma * rng.standard_normal(W.shape)
             f.write(json.dumps({"step_size": eta, "inverse_temperature": beta, "batch_size": batch,
-                                "gradient_bound": L, "incoherence_sq": float(np.sum((g - zeta) ** 2))}) + "\n")
+                                "gradient_bound": L, "gradient_sq_mean": g_e,
+                                "incoherence_sq": float(np.sum((g - zeta) ** 2))}) + "\n")
     test_err = error(W, X[te], y[te])
-    gaps_all.append(test_err - error(W, Xtr, ytr))
-    gaps_out.append(test_err - error(W, Xtr[m:], ytr[m:]))
     r = subprocess.run([exe, "trajectory", "--file", str(path)], capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"itbound failed: {r.stderr}")
     certs = {c["name"]: c for c in json.loads(r.stdout)["certificates"]}
-    print(f"seed {seed}: test error {test_err:.4f}, gap {gaps_all[-1]:+.4f} (all n), {gaps_out[-1]:+.4f} (outside S_J); "
-          f"pensia {certs['pensia']['value']:.4f}, negrea {certs['negrea']['value']:.4f}")
+    return test_err - error(W, Xtr, ytr), test_err - error(W, Xtr[m:], ytr[m:]), certs
+
 
 failures = []
-pensia, negrea = certs["pensia"], certs["negrea"]
-if not (pensia["valid"] and negrea["valid"]):
-    failures.append("certificates not valid")
-if not abs(np.mean(gaps_all)) <= pensia["value"]:
-    failures.append(f"mean gap {np.mean(gaps_all)} above Pensia bound {pensia['value']}")
-if not abs(np.mean(gaps_out)) <= negrea["value"]:
-    failures.append(f"mean gap {np.mean(gaps_out)} above Negrea bound {negrea['value']}")
-if not negrea["value"] < pensia["value"]:  # the data-dependent forecast should pay off on this task
-    failures.append("Negrea bound not below Pensia bound")
-# Pensia by hand: every step identical, I = T (d/2) ln(1 + eta^2 L^2 / (d sigma^2)).
-I = T * d / 2 * np.log1p(eta**2 * L**2 / (d * sigma**2))
-if not abs(pensia["value"] - np.sqrt(2 * 0.25 * I / n)) <= 1e-12:
-    failures.append(f"Pensia value {pensia['value']} != hand value {np.sqrt(2 * 0.25 * I / n)}")
-print("mean gaps:", np.mean(gaps_all), np.mean(gaps_out))
+for batch in (50, n):
+    gaps_all, gaps_out = [], []
+    for seed in range(3):
+        gap_all, gap_out, certs = run(seed, batch)
+        gaps_all.append(gap_all)
+        gaps_out.append(gap_out)
+        print(f"batch {batch} seed {seed}: gap {gap_all:+.4f} (all n), {gap_out:+.4f} (outside S_J); " +
+              ", ".join(f"{c} {certs[c]['value']:.4f}" for c in ("pensia", "negrea", "li") if certs[c]["valid"]))
+    gap_all, gap_out = np.mean(gaps_all), np.mean(gaps_out)
+    print(f"batch {batch}: mean gaps {gap_all:+.4f}, {gap_out:+.4f}")
+    pensia, negrea, li = certs["pensia"], certs["negrea"], certs["li"]
+    if not (pensia["valid"] and negrea["valid"]):
+        failures.append(f"batch {batch}: certificates not valid")
+    if not abs(gap_all) <= pensia["value"]:
+        failures.append(f"batch {batch}: mean gap {gap_all} above Pensia bound {pensia['value']}")
+    if not abs(gap_out) <= negrea["value"]:
+        failures.append(f"batch {batch}: mean gap {gap_out} above Negrea bound {negrea['value']}")
+    if not negrea["value"] < pensia["value"]:  # the data-dependent forecast should pay off on this task
+        failures.append(f"batch {batch}: Negrea bound not below Pensia bound")
+    # Pensia by hand: every step identical, I = T (d/2) ln(1 + eta^2 L^2 / (d sigma^2)).
+    I = T * d / 2 * np.log1p(eta**2 * L**2 / (d * sigma**2))
+    if not abs(pensia["value"] - np.sqrt(2 * 0.25 * I / n)) <= 1e-12:
+        failures.append(f"Pensia value {pensia['value']} != hand value {np.sqrt(2 * 0.25 * I / n)}")
+    if batch < n:
+        if li["valid"] or "minibatch" not in li["invalid_reason"]:
+            failures.append(f"Li et al. (full batch only) not refused on a minibatch run: {li}")
+        continue
+    if not (li["valid"] and abs(gap_all) <= li["value"]):
+        failures.append(f"mean gap {gap_all} above Li bound {li['value']} (valid {li['valid']})")
+    if not li["value"] < pensia["value"]:  # O(1/n) against O(1/sqrt n)
+        failures.append("Li bound not below Pensia bound")
 if failures:
     sys.exit("FAIL: " + "; ".join(failures))
 print("ok")

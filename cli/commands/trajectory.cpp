@@ -1,7 +1,5 @@
 #include "commands.hpp"
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/data/trajectory.hpp"
-#include "itbound/error.hpp"
 
 namespace itbound::cli {
 
@@ -11,21 +9,13 @@ Command trajectory_command() {
   return {
       "trajectory",
       "MI bounds on the expected generalization gap of noisy iterative training from a stored trajectory "
-      "(JSON or JSON lines, see data/TRAJECTORY-SCHEMA.md).",
+      "(JSON, JSON lines or NPZ, see data/TRAJECTORY-SCHEMA.md).",
       {
-          {.name = "file", .kind = Kind::path, .doc = "Trajectory file: JSON with per-step arrays, or JSON lines."},
+          {.name = "file", .kind = Kind::path, .doc = "Trajectory file: JSON with per-step arrays, JSON lines, or NPZ."},
           {.name = "bound", .kind = Kind::text, .doc = "Which bound to print.", .default_value = "all",
            .choices = bounds},
       },
-      [](const Args& a) {
-        const data::TrajectoryRead r = data::read_trajectory_file(a.text("file"));
-        const std::string which = a.text("bound");
-        Json out = {{"format", r.format}, {"steps", r.accumulator.steps()}, {"header", r.header}};
-        Json& certs = out["certificates"] = Json::array();
-        for (const Certificate& c : r.accumulator.certificates())
-          if (which == "all" || which == c.name) certs.push_back(data::to_json(c));
-        return out;
-      },
+      [](const Args& a) { return data::trajectory_result(data::read_trajectory_file(a.text("file")), a.text("bound")); },
   };
 }
 

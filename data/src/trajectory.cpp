@@ -1,9 +1,11 @@
 #include "itbound/data/trajectory.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "itbound/data/certificate_json.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
@@ -13,9 +15,12 @@ namespace {
 const std::set<std::string> header_keys = {"format",   "dimension", "n",           "prior_examples",
                                            "prior",    "loss_min",  "loss_max",    "subgaussian",
                                            "gradient_bound_global", "steps"};
-const std::set<std::string> step_keys = {"step_size",      "noise_std",         "inverse_temperature",
-                                         "batch_size",     "gradient_bound",    "gradient_variance",
-                                         "incoherence_sq", "two_sample_incoherence"};
+
+const StepField* find_step_field(const std::string& key) {
+  for (const StepField& f : step_fields)
+    if (key == f.name) return &f;
+  return nullptr;
+}
 
 double real_or_missing(const Json& j, const std::string& key, const std::string& field) {
   if (!j.contains(key) || j.at(key).is_null()) return StepStats::missing;
@@ -29,16 +34,16 @@ std::int64_t integer(const Json& j, const std::string& key, std::int64_t fallbac
   return j.at(key).get<std::int64_t>();
 }
 
-void reject_unknown(const Json& j, const std::set<std::string>& known, const std::string& prefix) {
-  if (!j.is_object()) throw InvalidArgument(prefix.empty() ? "header" : prefix, "must be a JSON object");
+void reject_unknown_header(const Json& j) {
+  if (!j.is_object()) fail("header", "must be a JSON object");
   for (const auto& item : j.items())
-    if (!known.count(item.key())) throw InvalidArgument(prefix + item.key(), "unknown key");
+    if (!header_keys.count(item.key())) throw InvalidArgument(item.key(), "unknown key");
 }
 
 }  // namespace
 
 TrajectoryInfo trajectory_info_from_json(const Json& h) {
-  reject_unknown(h, header_keys, "");
+  reject_unknown_header(h);
   TrajectoryInfo info;
   if (!h.contains("dimension")) fail("dimension", "is required");
   if (!h.contains("n")) fail("n", "is required");
@@ -54,21 +59,18 @@ TrajectoryInfo trajectory_info_from_json(const Json& h) {
     if (!h.at("gradient_bound_global").is_boolean()) fail("gradient_bound_global", "must be true or false");
     info.gradient_bound_global = h.at("gradient_bound_global").get<bool>();
   }
+  for (const char* key : {"prior", "format"})
+    if (h.contains(key) && !h.at(key).is_string()) fail(key, "must be a string");
   return info;
 }
 
 StepStats step_from_json(const Json& j, std::int64_t index) {
   const std::string at = "step[" + std::to_string(index) + "].";
-  reject_unknown(j, step_keys, at);
+  if (!j.is_object()) throw InvalidArgument("step[" + std::to_string(index) + "]", "must be a JSON object");
+  for (const auto& item : j.items())
+    if (!find_step_field(item.key())) throw InvalidArgument(at + item.key(), "unknown key");
   StepStats s;
-  s.step_size = real_or_missing(j, "step_size", at + "step_size");
-  s.noise_std = real_or_missing(j, "noise_std", at + "noise_std");
-  s.inverse_temperature = real_or_missing(j, "inverse_temperature", at + "inverse_temperature");
-  s.batch_size = integer(j, "batch_size", 0, at + "batch_size");
-  s.gradient_bound = real_or_missing(j, "gradient_bound", at + "gradient_bound");
-  s.gradient_variance = real_or_missing(j, "gradient_variance", at + "gradient_variance");
-  s.incoherence_sq = real_or_missing(j, "incoherence_sq", at + "incoherence_sq");
-  s.two_sample_incoherence = real_or_missing(j, "two_sample_incoherence", at + "two_sample_incoherence");
+  for (const StepField& f : step_fields) s.*f.member = real_or_missing(j, f.name, at + f.name);
   return s;
 }
 
@@ -91,7 +93,7 @@ TrajectoryRead from_document(const Json& doc) {
   const Json& steps = doc.at("steps");
   std::int64_t count = -1;
   for (const auto& item : steps.items()) {
-    if (!step_keys.count(item.key())) throw InvalidArgument("steps." + item.key(), "unknown key");
+    if (!find_step_field(item.key())) throw InvalidArgument("steps." + item.key(), "unknown key");
     if (!item.value().is_array()) continue;
     const auto len = static_cast<std::int64_t>(item.value().size());
     if (count >= 0 && len != count)
@@ -130,10 +132,60 @@ TrajectoryRead read_trajectory(std::istream& in) {
   return r;
 }
 
+TrajectoryRead read_trajectory_npz(const std::map<std::string, NdArray>& members, const std::string& what) {
+  Json header = Json::object();
+  std::vector<std::pair<const StepField*, const NdArray*>> steps;
+  std::int64_t count = -1;
+  for (const auto& [name, a] : members) {
+    const std::string field = what + ":" + name;
+    if (const StepField* f = find_step_field(name)) {
+      steps.emplace_back(f, &a);
+      if (a.shape.empty()) continue;  // 0-d: one value for every step
+      if (a.shape.size() != 1) throw InvalidArgument(field, "must be a 1-D per-step array or a 0-d scalar");
+      if (count >= 0 && a.shape[0] != count)
+        throw InvalidArgument(field, "has " + std::to_string(a.shape[0]) + " entries, others have " +
+                                         std::to_string(count));
+      count = a.shape[0];
+    } else if (header_keys.count(name) && name != "steps" && name != "prior" && name != "format") {
+      if (a.size() != 1) throw InvalidArgument(field, "must be a scalar (one value)");
+      const double v = a.values[0];
+      if (a.dtype == DType::boolean) header[name] = v != 0.0;
+      else if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0 &&
+               (a.is_integer() || name == "dimension" || name == "n" || name == "prior_examples"))
+        header[name] = static_cast<std::int64_t>(v);
+      else header[name] = v;
+    } else {
+      throw InvalidArgument(field, "unknown member (step fields and numeric header keys only; see data/TRAJECTORY-SCHEMA.md)");
+    }
+  }
+  if (count < 0) fail((what + ":steps").c_str(), "needs at least one 1-D per-step array");
+  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(header)), "npz", header};
+  for (std::int64_t t = 0; t < count; ++t) {
+    StepStats s;
+    for (const auto& [f, a] : steps) s.*f->member = a->values[a->shape.empty() ? 0 : static_cast<std::size_t>(t)];
+    r.accumulator.add_step(s);
+  }
+  return r;
+}
+
 TrajectoryRead read_trajectory_file(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail("file", "cannot open '" + path + "'");
+  char magic[4] = {};
+  in.read(magic, 4);
+  if (in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
+    return read_trajectory_npz(read_npz(path), path);
+  in.clear();
+  in.seekg(0);
   return read_trajectory(in);
+}
+
+Json trajectory_result(const TrajectoryRead& r, const std::string& which) {
+  Json out = {{"format", r.format}, {"steps", r.accumulator.steps()}, {"header", r.header}};
+  Json& certs = out["certificates"] = Json::array();
+  for (const Certificate& c : r.accumulator.certificates())
+    if (which == "all" || which == c.name) certs.push_back(to_json(c));
+  return out;
 }
 
 }  // namespace itbound::data

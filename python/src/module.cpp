@@ -14,6 +14,7 @@
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/command.hpp"
 #include "itbound/data/certificate_json.hpp"
+#include "itbound/data/trajectory.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/binomial.hpp"
@@ -178,6 +179,23 @@ struct LowerInverse {
   auto operator()(const Q& q, const C& c) const { return itbound::kl_inverse_lower(q, c); }
 };
 
+// A trajectory streamed from a training loop: the header and every step go through the file readers' JSON
+// vocabulary (itbound::step_fields), so keywords, checks and messages are those of a trajectory file.
+struct Trajectory {
+  itbound::data::TrajectoryRead read;
+};
+
+std::string trajectory_step_doc() {
+  std::string sig, params;
+  for (const auto& f : itbound::step_fields) {
+    sig += std::string(", ") + f.name + (std::string(f.name) == "step_size" ? ": float" : ": float | None = None");
+    params += std::string(f.name) + "\n    " + f.doc + "\n";
+  }
+  return "add_step(*" + sig + ")\n\nAdds one training step (O(1) memory). Absent or None = missing; bounds that need "
+         "a missing field are reported as not applicable.\n\nParameters\n----------\n" + params +
+         "\nRaises\n------\nValueError\n    naming the field, e.g. 'step[3].noise_std: must be a finite number > 0'.\n";
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_itbound, m) {
@@ -226,6 +244,30 @@ PYBIND11_MODULE(_itbound, m) {
         return "Certificate(name='" + c.name + "', value=" + itbound::format_number(c.value) +
                ", valid=" + (c.valid ? "True" : "False") + ")";
       });
+
+  py::class_<Trajectory>(m, "TrajectoryAccumulator",
+                         "TrajectoryAccumulator(*, dimension: int, n: int, prior_examples: int = 0, prior: str = None, "
+                         "loss_min: float = 0, loss_max: float = 1, subgaussian: float = None, "
+                         "gradient_bound_global: bool = False)\n\nStreaming trajectory bounds (the header keys of "
+                         "data/TRAJECTORY-SCHEMA.md). Call add_step(...) once per training step and certificates() or "
+                         "result() at any time; result() equals `itbound trajectory` on the same trajectory, with "
+                         "format 'python'.")
+      .def(py::init([](const py::kwargs& kwargs) {
+        const Json header = to_json(kwargs, "header");
+        return Trajectory{{itbound::TrajectoryAccumulator(itbound::data::trajectory_info_from_json(header)), "python", header}};
+      }))
+      .def("add_step", [](Trajectory& t, const py::kwargs& kwargs) {
+        t.read.accumulator.add_step(itbound::data::step_from_json(to_json(kwargs, "step"), t.read.accumulator.steps()));
+      }, trajectory_step_doc().c_str())
+      .def_property_readonly("steps", [](const Trajectory& t) { return t.read.accumulator.steps(); })
+      .def("certificates", [](const Trajectory& t) {
+        py::list out;
+        for (auto& c : t.read.accumulator.certificates()) out.append(py::cast(std::move(c)));
+        return out;
+      }, "One Certificate per bound (pensia, negrea, li, ...), as `itbound trajectory` prints them.")
+      .def("result", [](const Trajectory& t, const std::string& bound) {
+        return Result{itbound::data::trajectory_result(t.read, bound)};
+      }, py::arg("bound") = "all", "The `itbound trajectory` result: format, steps, header, certificates.");
 
   m.def("commands", [] {
     py::list out;

@@ -1,0 +1,92 @@
+"""The streaming trajectory accumulator: same vocabulary, checks and results as `itbound trajectory`."""
+import json
+import math
+import subprocess
+
+import numpy as np
+import pytest
+
+import itbound
+
+HEADER = {"dimension": 3, "n": 10, "prior_examples": 2, "gradient_bound_global": True}
+STEPS = [
+    {"step_size": 0.5, "noise_std": 1.0, "batch_size": 10, "gradient_bound": 2.0, "gradient_sq_mean": 2.0,
+     "incoherence_sq": 4.0},
+    {"step_size": 0.5, "inverse_temperature": 0.5, "batch_size": 10, "gradient_bound": 2.0, "gradient_sq_mean": 4.0,
+     "incoherence_sq": None},
+]
+
+
+def nan_as_text(x):
+    """The CLI writes NaN as the string "nan" (JSON has no NaN); Python keeps float('nan')."""
+    if isinstance(x, float) and math.isnan(x):
+        return "nan"
+    if isinstance(x, dict):
+        return {k: nan_as_text(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [nan_as_text(v) for v in x]
+    return x
+
+
+def streamed():
+    acc = itbound.TrajectoryAccumulator(**HEADER)
+    for s in STEPS:
+        acc.add_step(**s)
+    return acc
+
+
+def cli(exe, path, *extra):
+    r = subprocess.run([exe, "trajectory", "--file", str(path), *extra], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_streamed_equals_the_cli_on_json_lines_and_npz(exe, tmp_path):
+    jsonl = tmp_path / "run.jsonl"
+    jsonl.write_text("\n".join(json.dumps(x) for x in [HEADER] + STEPS) + "\n")
+    npz = tmp_path / "run.npz"
+    keys = {k for s in STEPS for k in s}
+    arrays = {k: np.array([np.nan if s.get(k) is None else s[k] for s in STEPS]) for k in keys}
+    np.savez(npz, dimension=3, n=10, prior_examples=2, gradient_bound_global=True, **arrays)
+
+    acc = streamed()
+    assert acc.steps == 2
+    result = nan_as_text(acc.result().to_dict())
+    assert result["format"] == "python" and result["header"] == HEADER
+    for path, form in ((jsonl, "jsonl"), (npz, "npz")):
+        out = cli(exe, path)
+        assert out["format"] == form and out["steps"] == 2
+        assert out["certificates"] == result["certificates"], form
+    assert nan_as_text(acc.result(bound="li").to_dict())["certificates"] == cli(exe, jsonl, "--bound", "li")["certificates"]
+
+
+def test_hand_computed_values_and_certificate_objects():
+    certs = {c.name: c for c in streamed().certificates()}
+    assert list(certs)[:3] == ["pensia", "negrea", "li"]
+    # Li, Luo & Qiao Theorem 9 (hand computation in tests/unit-trajectory.cpp): (2 sqrt2 / 10) sqrt(0.5) = 0.2.
+    assert certs["li"].valid and certs["li"].value == pytest.approx(0.2, rel=1e-14)
+    assert not certs["negrea"].valid and certs["negrea"].missing == "incoherence_sq"
+    assert not certs["wang"].valid and certs["wang"].invalid_reason.startswith("not implemented")
+
+
+def test_bad_input_is_a_value_error_naming_the_field():
+    acc = itbound.TrajectoryAccumulator(dimension=2, n=10)
+    acc.add_step(step_size=np.float64(0.1), noise_std=0.2, batch_size=np.int64(10))
+    with pytest.raises(ValueError, match=r"^step\[1\]\.noise_std: must be a finite number > 0"):
+        acc.add_step(step_size=0.1, noise_std=-1.0)
+    with pytest.raises(ValueError, match=r"^step\[1\]\.noise: unknown key"):
+        acc.add_step(step_size=0.1, noise=1.0)
+    with pytest.raises(ValueError, match=r"^step\[1\]\.step_size: is required"):
+        acc.add_step(noise_std=0.2)
+    with pytest.raises(ValueError, match=r"^dimension: must be >= 1"):
+        itbound.TrajectoryAccumulator(dimension=0, n=10)
+    with pytest.raises(ValueError, match=r"^subgaussian: must be a finite number > 0"):
+        itbound.TrajectoryAccumulator(dimension=2, n=10, subgaussian=-1.0)
+    assert acc.steps == 1  # a rejected step is not counted
+
+
+def test_add_step_documents_every_step_field():
+    doc = itbound.TrajectoryAccumulator.add_step.__doc__
+    for field in STEPS[0]:
+        assert field in doc
+    assert "two_sample_incoherence" in doc and "gradient_variance" in doc
