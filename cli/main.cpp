@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
         options[command.name][p.name] = sub->add_flag("--" + p.name, flags[command.name][p.name], describe(p));
       } else {
         options[command.name][p.name] =
-            sub->add_option("--" + p.name, text[command.name][p.name], describe(p))->type_name(type_name(p.kind));
+            sub->add_option("--" + p.name + (p.positional ? "," + p.name : ""), text[command.name][p.name], describe(p))
+                ->type_name(type_name(p.kind));
       }
     }
   }

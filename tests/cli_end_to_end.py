@@ -54,6 +54,9 @@ check(not certs["negrea"]["valid"] and certs["negrea"]["missing"] == "incoherenc
 r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.npz"))
 npz = json.loads(r.stdout) if r.returncode == 0 else {}
 check(npz.get("format") == "npz" and npz["certificates"] == list(certs.values()), f"trajectory npz: {r.stdout}{r.stderr}")
+# The input file may be given positionally, as the issue's `itbound trajectory FILE` reads.
+r = run("trajectory", str(data / "examples" / "trajectory-small.jsonl"))
+check(r.returncode == 0 and json.loads(r.stdout)["certificates"] == list(certs.values()), f"trajectory FILE: {r.stderr}")
 r = run("trajectory", "--file", str(data / "examples" / "trajectory-small.jsonl"), "--bound", "negrea")
 check(r.returncode == 0 and [c["name"] for c in json.loads(r.stdout)["certificates"]] == ["negrea"], "--bound")
 r = run("trajectory", "--file", str(data / "no-such-file.jsonl"))

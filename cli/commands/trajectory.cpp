@@ -11,7 +11,8 @@ Command trajectory_command() {
       "MI bounds on the expected generalization gap of noisy iterative training from a stored trajectory "
       "(JSON, JSON lines or NPZ, see data/TRAJECTORY-SCHEMA.md).",
       {
-          {.name = "file", .kind = Kind::path, .doc = "Trajectory file: JSON with per-step arrays, JSON lines, or NPZ."},
+          {.name = "file", .kind = Kind::path, .doc = "Trajectory file: JSON with per-step arrays, JSON lines, or NPZ.",
+           .positional = true},
           {.name = "bound", .kind = Kind::text, .doc = "Which bound to print.", .default_value = "all",
            .choices = bounds},
       },

@@ -40,7 +40,7 @@ std::string markdown_reference() {
       const std::string deflt = p.default_value ? (p.default_value->is_string() ? p.default_value->get<std::string>()
                                                                                 : p.default_value->dump())
                                 : p.kind == Kind::flag ? "false" : "required";
-      md += "| `--" + p.name + "` | `" + python_name(p.name) + "` | " + kind_name(p.kind) + " | " +
+      md += "| `--" + p.name + "`" + (p.positional ? " (or positional)" : "") + " | `" + python_name(p.name) + "` | " + kind_name(p.kind) + " | " +
             cell(describe_range(p)) + " | " + cell(deflt) + " | " + cell(p.doc) + " |\n";
     }
   }

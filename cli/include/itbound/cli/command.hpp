@@ -32,6 +32,9 @@ struct Param {
   // For path parameters: a batch job may instead give the numbers inline as a JSON array (Python: a list or
   // NumPy array); the command then reads Args::json() instead of the file.
   bool inline_numbers = false;
+  // The command's input file may also be given without its flag, as the one positional argument
+  // (`itbound cmi RUNS` as well as `--runs RUNS`); batch jobs and Python always name it.
+  bool positional = false;
 };
 
 // Arguments after validation against a command's parameters: every declared parameter that has a
