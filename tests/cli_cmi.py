@@ -17,7 +17,8 @@ def check(cond, what):
         failures.append(what)
 
 
-names = {"fcmi-sqrt", "ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt", "ldmi-interpolating"}
+names = {"fcmi-sqrt", "ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt", "ecmi-binary-kl", "ecmi-fast-rate", "slmi-fast-rate",
+         "ldmi-interpolating"}
 for model in ["logreg", "1nn", "tree"]:
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"))
     check(r.returncode == 0, f"{model}: exit {r.returncode}: {r.stderr}")
@@ -31,17 +32,50 @@ for model in ["logreg", "1nn", "tree"]:
     check(e["fcmi_mean"] >= e["ecmi_mean"] - 1e-12 >= e["ldcmi_mean"] - 2e-12, f"{model}: data processing {e}")
     for b in out["bounds"]:
         check(all(k in b for k in ("value", "valid", "spread", "reference")), f"{model}: fields of {b['name']}")
-        if b["name"].endswith("-sqrt"):
+        if b["name"] != "ldmi-interpolating":
             check(b["value"] >= out["train_error"], f"{model}: {b['name']} below train error")
+            check(b["assumptions"][0]["name"] == "estimated_information", f"{model}: {b['name']} assumptions")
     check(got["ldmi-interpolating"]["valid"] == (out["train_error"] == 0), f"{model}: interpolating validity")
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"), "--format", "table")
     check(r.returncode == 0 and "ldcmi-sqrt" in r.stdout and "held-out error" in r.stdout, f"{model}: table")
+
+# The total-CMI form when a total is given: train + sqrt(2 CMI / n), n = 150 here.
+r = run("cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--total-cmi", "15", "--bootstrap", "0")
+out = json.loads(r.stdout)
+total = next(b for b in out["bounds"] if b["name"] == "cmi-total-sqrt")
+check(abs(total["value"] - (out["train_error"] + (2 * 15 / 150) ** 0.5)) < 1e-12, f"cmi-total-sqrt {total['value']}")
+check([a["name"] for a in total["assumptions"]] == ["expectation", "supplied_information"], "cmi-total-sqrt assumptions")
+
+# Continuous losses: clipped cross-entropy of logistic regression, declared range [0, 4], k-NN estimator.
+cont = str(data / "examples" / "digits-logreg-xent.npz")
+r = run("cmi", "--runs", cont, "--loss-max", "4", "--estimator", "knn", "--k", "3")
+check(r.returncode == 0, f"knn: exit {r.returncode}: {r.stderr}")
+out = json.loads(r.stdout)
+got = {b["name"]: b for b in out["bounds"]}
+check(set(got) >= names - {"fcmi-sqrt"}, f"knn: bound names {sorted(got)}")
+check(out["estimator"] == "knn" and out["knn"]["k"] == 3, "knn: echo")
+check(set(out["knn"]["ecmi"]) == {"negative_fraction", "pair_sd", "tied_fraction"}, f"knn: summary {out['knn']}")
+check(out["knn"]["ecmi"]["tied_fraction"] < 0.01, "knn: continuous losses should have (almost) no ties")
+for b in out["bounds"]:
+    if b["name"] != "ldmi-interpolating":
+        check(out["train_error"] <= b["value"] <= 4, f"knn: {b['name']} = {b['value']}")
+check(not got["ldmi-interpolating"]["valid"], "knn: interpolating must be invalid for continuous losses")
+# The same file under the plug-in estimator: each continuous value is its own category, so the plug-in
+# information is near its maximum and the square-root bounds are far looser than the k-NN ones.
+plug = json.loads(run("cmi", "--runs", cont, "--loss-max", "4", "--bootstrap", "0").stdout)
+check(plug["estimates"]["ecmi_mean"] > out["estimates"]["ecmi_mean"], "plug-in vs knn on continuous losses")
+r = run("cmi", "--runs", cont, "--estimator", "knn")
+check(r.returncode == 2 and "loss:" in r.stderr, "continuous losses outside the default range [0, 1]")
 
 for args, field in [
     (["cmi", "--runs", "/nonexistent.npz"], "path:"),
     (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--loss-max", "0.5"], "loss:"),
     (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--correction", "bogus"], "correction:"),
     (["cmi", "--runs", str(data / "examples" / "make_digits_runs.py")], "path:"),
+    (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--estimator", "bogus"], "estimator:"),
+    (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--estimator", "knn", "--k", "0"], "k:"),
+    (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--total-cmi", "200"], "total-cmi:"),
+    (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--total-cmi", "-1"], "total-cmi:"),
 ]:
     r = run(*args)
     lines = r.stderr.strip().splitlines()

@@ -1,8 +1,13 @@
 #include "itbound/bounds/cmi_bounds.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string>
+
+#include "itbound/error.hpp"
+#include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
 namespace {
@@ -10,83 +15,280 @@ namespace {
 using estimators::CmiEstimates;
 using estimators::SupersampleRuns;
 
+// Venues and pages checked against citing papers' reference lists; the texts of the papers themselves
+// were not available here, so theorem numbers are marked unchecked (see bounds/CMI-BOUNDS.md).
+constexpr const char* kSteinke = "Steinke & Zakynthinou (2020), COLT, PMLR 125";
+constexpr const char* kHarutyunyan = "Harutyunyan, Raginsky, Ver Steeg & Galstyan (2021), NeurIPS 34";
+constexpr const char* kHellstrom = "Hellstrom & Durisi (2022), NeurIPS 35, pp. 10108-10121";
+constexpr const char* kWangMao = "Wang & Mao (2023), ICML, PMLR 202, pp. 36111-36137";
+
 const char* correction_name(estimators::Correction c) {
   return c == estimators::Correction::none ? "none" : c == estimators::Correction::miller_madow ? "miller-madow" : "jackknife";
 }
 
-Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref) {
+double width(const SupersampleRuns& r) { return r.loss_max - r.loss_min; }
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+// Training loss scaled to [0, 1], per supersample: the bounds below are stated for losses in [0, 1]; an
+// affine map of the losses leaves every mutual information unchanged.
+std::vector<double> scaled_train_error(const SupersampleRuns& r) {
+  const auto k2 = static_cast<std::size_t>(r.k2), n = static_cast<std::size_t>(r.n);
+  std::vector<double> out(static_cast<std::size_t>(r.k1), 0.0);
+  for (std::size_t c = 0; c < r.mask.size(); ++c) out[c / (k2 * n)] += r.loss[2 * c + r.mask[c]];
+  for (double& t : out) t = std::clamp((t / static_cast<double>(k2 * n) - r.loss_min) / width(r), 0.0, 1.0);
+  return out;
+}
+
+// f-CMI reaches the losses only through the predictions: within a supersample, the same prediction on
+// the same example must give the same loss (true of 0-1 losses, not of a cross-entropy).
+bool loss_follows_prediction(const SupersampleRuns& r) {
+  const auto k2 = static_cast<std::size_t>(r.k2), n = static_cast<std::size_t>(r.n);
+  std::vector<std::pair<double, double>> seen(k2);
+  for (std::size_t s = 0; s < static_cast<std::size_t>(r.k1); ++s)
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t side = 0; side < 2; ++side) {
+        for (std::size_t j = 0; j < k2; ++j) {
+          const std::size_t c = 2 * ((s * k2 + j) * n + i) + side;
+          seen[j] = {r.pred[c], r.loss[c]};
+        }
+        std::sort(seen.begin(), seen.end());
+        for (std::size_t j = 1; j < k2; ++j)
+          if (seen[j].first == seen[j - 1].first && seen[j].second != seen[j - 1].second) return false;
+      }
+  return true;
+}
+
+// A bound b on the held-out loss scaled to [0, 1] is loss_min + (loss_max - loss_min) b on the original scale.
+double unscale(const SupersampleRuns& r, double b) { return round_up(r.loss_min + round_up(width(r) * b, 1), 1); }
+
+Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref, bool estimated = true) {
   const auto& r = *in.runs;
   Certificate c;
   c.name = name;
   c.reference = std::move(ref);
   c.inputs = {{"k1", r.k1}, {"k2", r.k2}, {"n", r.n}, {"loss_min", r.loss_min}, {"loss_max", r.loss_max},
-              {"correction", std::string(correction_name(in.correction))}, {"train_error", in.estimates->train_error}};
-  c.add_assumption("estimated_information",
-                   "the bound holds for the true (conditional) mutual information; the value uses its estimate from "
-                   "the finite runs (plug-in estimates are biased upward for independent pairs)",
-                   Holds::unchecked);
+              {"estimator", in.estimator}, {"train_error", in.estimates->train_error}};
+  if (in.estimator == "plug-in") c.inputs.push_back({"correction", std::string(correction_name(in.correction))});
+  if (estimated)
+    c.add_assumption("estimated_information",
+                     "the bound holds for the true (conditional) mutual information; the value uses its estimate from "
+                     "the finite runs (plug-in estimates are biased upward for independent pairs; k-NN estimates can "
+                     "be negative and are clamped at 0 for the bound)",
+                     Holds::unchecked, in.information_detail);
   c.add_assumption("expectation", "bounds the expected held-out error over supersamples, selectors and training "
                    "randomness, not the error of one trained model", Holds::unchecked);
   return c;
 }
 
+// Sample standard deviation over supersamples of a per-supersample bound value.
+void add_spread(Certificate& c, const std::vector<double>& group_value) {
+  const double m = mean(group_value);
+  double var = 0;
+  for (double v : group_value) var += (v - m) * (v - m);
+  const std::size_t g = group_value.size();
+  c.details.push_back({"spread", g > 1 ? std::sqrt(var / static_cast<double>(g - 1)) : 0.0});
+  c.details.push_back({"spread_over", std::string(g > 1 ? "supersamples (sample std of the per-supersample bound)" : "none")});
+}
+
+// Mean over pairs of the per-pair values of each group (supersample, or one pooled group).
+std::vector<double> group_means(const std::vector<double>& per, std::size_t groups) {
+  const std::size_t n = per.size() / groups;
+  std::vector<double> out(groups, 0.0);
+  for (std::size_t s = 0; s < groups; ++s)
+    for (std::size_t i = 0; i < n; ++i) out[s] += per[s * n + i] / static_cast<double>(n);
+  return out;
+}
+
 // (1/n) sum_i E_s[(b - a) sqrt(2 I_{s,i})]: per supersample s the pair average, then mean and spread over s.
-// (b - a) rescales a loss in [a, b]: the loss difference of a pair is then (b - a)-sub-Gaussian given U.
+// For a loss in [a, b] the pair's loss difference lies in [-(b - a), b - a], so given the pair it is
+// (b - a)-sub-Gaussian and the Donsker-Varadhan step gives E[eps Delta] <= (b - a) sqrt(2 I).
 Certificate sqrt_bound(const std::string& name, const std::vector<double>& per, std::size_t groups,
                        const CmiBoundInput& in, Reference ref) {
   const auto& r = *in.runs;
-  const double width = r.loss_max - r.loss_min;
   const std::size_t n = static_cast<std::size_t>(r.n);
   std::vector<double> group_value(groups, 0.0);
-  double info = 0;
-  for (std::size_t s = 0; s < groups; ++s) {
-    for (std::size_t i = 0; i < n; ++i) {
-      group_value[s] += width * std::sqrt(2 * per[s * n + i]) / static_cast<double>(n);
-      info += per[s * n + i] / static_cast<double>(n * groups);
-    }
-  }
-  double mean = 0, var = 0;
-  for (double v : group_value) mean += v / static_cast<double>(groups);
-  for (double v : group_value) var += (v - mean) * (v - mean);
-  const double spread = groups > 1 ? std::sqrt(var / static_cast<double>(groups - 1)) : 0.0;
+  for (std::size_t s = 0; s < groups; ++s)
+    for (std::size_t i = 0; i < n; ++i) group_value[s] += width(r) * std::sqrt(2 * per[s * n + i]) / static_cast<double>(n);
+  const double gap = mean(group_value);
   Certificate c = base(name, in, std::move(ref));
-  c.set_value(in.estimates->train_error + mean, r.loss_max);
-  c.details = {{"gap_bound", mean}, {"mean_information", info}, {"spread", spread},
-               {"spread_over", std::string(groups > 1 ? "supersamples (sample std of the gap bound)" : "none")}};
+  c.set_value(in.estimates->train_error + gap, r.loss_max);
+  c.details = {{"gap_bound", gap}, {"mean_information", mean(per)}};
+  add_spread(c, group_value);
+  return c;
+}
+
+// A held-out bound f(scaled train error, information) evaluated on the overall averages (the value) and on
+// each supersample's averages (the spread).
+template <class F>
+Certificate averaged_bound(const std::string& name, const std::vector<double>& per, std::size_t groups,
+                           const CmiBoundInput& in, Reference ref, F f) {
+  const auto& r = *in.runs;
+  const std::vector<double> train = scaled_train_error(r), info = group_means(per, groups);
+  const double scaled_train = std::clamp((in.estimates->train_error - r.loss_min) / width(r), 0.0, 1.0);
+  Certificate c = base(name, in, std::move(ref));
+  const double value = unscale(r, f(scaled_train, mean(info), c));
+  c.set_value(value, r.loss_max);
+  c.details.insert(c.details.begin(), {{"gap_bound", value - in.estimates->train_error}, {"mean_information", mean(info)}});
+  std::vector<double> group_value(groups);
+  Certificate scratch;
+  for (std::size_t s = 0; s < groups; ++s)
+    group_value[s] = unscale(r, f(groups == train.size() ? train[s] : scaled_train, info[s], scratch));
+  add_spread(c, group_value);
   return c;
 }
 
 }  // namespace
 
+KlInverseResult binary_kl_heldout_bound(double train, double info) {
+  require_probability(train, "train");
+  if (!(info >= 0.0 && std::isfinite(info))) fail("info", "must be a finite number >= 0, got " + format_number(info));
+  // kl(q || p) increases in p >= q, so the largest feasible p = (q + R) / 2 is the kl upper inverse,
+  // capped where R reaches 1.
+  const KlInverseResult p = kl_inverse_upper(train, info);
+  if (p.value >= (1.0 + train) / 2) return {1.0, p.status, p.iterations};
+  return {std::min(1.0, round_up(2 * p.value - train, 1)), p.status, p.iterations};
+}
+
+FastRateResult fast_rate_heldout_bound(double train, double info) {
+  require_probability(train, "train");
+  if (!(info >= 0.0 && std::isfinite(info))) fail("info", "must be a finite number >= 0, got " + format_number(info));
+  FastRateResult best{std::numeric_limits<double>::infinity(), 0.0, 0.0, 0};
+  // The boundary exp(c0) + exp(-c0 c1) = 2 through x = c0 c1: c0 = ln(2 - e^{-x}). Rounding c0 down (the
+  // computed value is within a few ulps; the margin is 1e-14 relative) and c1 = x / c0 up keeps
+  // exp(c0) <= 2 - e^{-x} and exp(-c0 c1) <= e^{-x}: every evaluated point is feasible.
+  const auto evaluate = [&](double x) {
+    const double c0 = std::log1p(-std::expm1(-x)) * (1.0 - 1e-14);
+    const double c1 = round_up(x / c0, 1);
+    const double v = round_up(round_up(c1 * train, 1) + round_up(info / c0, 1), 1);
+    ++best.evaluated;
+    if (v < best.value) best = {v, c0, c1, best.evaluated};
+    return v;
+  };
+  // The objective is unimodal in x (bounds/CMI-BOUNDS.md); three nested log-spaced grids of 200 points,
+  // each spanning the neighbours of the previous grid's best point.
+  double lo = std::log(1e-12), hi = std::log(64.0);
+  constexpr int kPoints = 200;
+  for (int pass = 0; pass < 3; ++pass) {
+    const double step = (hi - lo) / (kPoints - 1);
+    double best_x = lo, best_v = std::numeric_limits<double>::infinity();
+    for (int j = 0; j < kPoints; ++j) {
+      const double lx = lo + step * j;
+      if (const double v = evaluate(std::exp(lx)); v < best_v) best_v = v, best_x = lx;
+    }
+    lo = std::max(lo, best_x - step);
+    hi = std::min(hi, best_x + step);
+  }
+  return best;
+}
+
 std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   const auto& e = *in.estimates;
-  const auto k1 = static_cast<std::size_t>(in.runs->k1);
-  std::vector<Certificate> out;
-  if (!e.fcmi.empty())
-    out.push_back(sqrt_bound("fcmi-sqrt", e.fcmi, k1, in,
-                             {"Harutyunyan, Raginsky, Ver Steeg & Galstyan (2021), NeurIPS",
-                              "f-CMI per-sample square-root bound (theorem number to verify)"}));
-  out.push_back(sqrt_bound("ecmi-sqrt", e.ecmi, k1, in,
-                           {"Hellstrom & Durisi (2022), NeurIPS", "samplewise e-CMI square-root bound (theorem number to verify)"}));
-  out.push_back(sqrt_bound("ldcmi-sqrt", e.ldcmi, k1, in,
-                           {"Wang & Mao (2023), ICLR", "loss-difference CMI square-root bound (theorem number to verify)"}));
-  out.push_back(sqrt_bound("ldmi-sqrt", e.ldmi, 1, in,
-                           {"Wang & Mao (2023), ICLR", "unconditional ld-MI square-root bound (theorem number to verify)"}));
-
-  // Interpolating 0-1 learners: held-out error = (1/n) sum_i I(Delta_i; U_i) / ln 2 (Wang & Mao 2023).
   const auto& r = *in.runs;
+  const auto k1 = static_cast<std::size_t>(r.k1);
+  std::vector<Certificate> out;
+
+  if (in.total_cmi) {
+    // Steinke & Zakynthinou (2020): |gen| <= sqrt(2 CMI / n) for losses in [0, 1]; CMI <= H(U) = n ln 2.
+    const double cmi = *in.total_cmi;
+    if (!(cmi >= 0.0 && cmi <= static_cast<double>(r.n) * std::numbers::ln2 * (1 + 1e-12)))
+      fail("total-cmi", "must be in [0, n ln 2] = [0, " + format_number(static_cast<double>(r.n) * std::numbers::ln2) +
+                            "] nats (CMI cannot exceed H(U)), got " + format_number(cmi));
+    Certificate c = base("cmi-total-sqrt", in, {kSteinke, "CMI bound |gen| <= sqrt(2 CMI / n) (Theorem 2 as cited by "
+                                                           "later papers; text unchecked)"}, false);
+    c.add_assumption("supplied_information", "the total CMI given is that of the algorithm and data distribution (or "
+                     "an upper bound on it); it is taken as given, not estimated from the runs", Holds::unchecked);
+    const double gap = round_up(width(r) * std::sqrt(round_up(2 * cmi / static_cast<double>(r.n), 1)), 1);
+    c.inputs.push_back({"total_cmi", cmi});
+    c.set_value(round_up(e.train_error + gap, 1), r.loss_max);
+    c.details = {{"gap_bound", gap}, {"spread", 0.0}, {"spread_over", std::string("none")}};
+    out.push_back(std::move(c));
+  }
+
+  if (!e.fcmi.empty()) {
+    Certificate c = sqrt_bound("fcmi-sqrt", e.fcmi, k1, in,
+                               {kHarutyunyan, "samplewise f-CMI bound, f = the prediction pair (theorem number unchecked)"});
+    const bool follows = loss_follows_prediction(r);
+    c.add_assumption("loss_function_of_prediction", "each loss is a function of the prediction on that example",
+                     follows ? Holds::yes : Holds::no,
+                     follows ? "" : "the same prediction on the same example gave different losses (e.g. a "
+                                    "cross-entropy of the predicted probabilities): the prediction pair does not "
+                                    "carry the losses");
+    out.push_back(std::move(c));
+  }
+  out.push_back(sqrt_bound("ecmi-sqrt", e.ecmi, k1, in,
+                           {kHellstrom, "samplewise e-CMI square-root bound (theorem number unchecked)"}));
+  out.push_back(sqrt_bound("ldcmi-sqrt", e.ldcmi, k1, in,
+                           {kWangMao, "loss-difference CMI (ld-CMI) square-root bound (theorem number unchecked)"}));
+  out.push_back(sqrt_bound("ldmi-sqrt", e.ldmi, 1, in,
+                           {kWangMao, "unconditional loss-difference MI (ld-MI) square-root bound (theorem number "
+                                      "unchecked)"}));
+
+  // Hellstrom & Durisi (2022): kl(train || (train + test)/2) <= mean e-CMI for losses in [0, 1] (the
+  // training loss under the product of the pair's loss law and an independent fair U has mean (train +
+  // test)/2; Donsker-Varadhan with the Bernoulli bound on the moment generating function, then joint
+  // convexity of kl over pairs and supersamples).
+  out.push_back(averaged_bound(
+      "ecmi-binary-kl", e.ecmi, k1, in,
+      {kHellstrom, "samplewise e-CMI binary-kl bound, test <= sup{R : kl(train || (train + R)/2) <= mean e-CMI} "
+                   "(theorem number unchecked)"},
+      [](double train, double info, Certificate& c) {
+        const KlInverseResult res = binary_kl_heldout_bound(train, round_up(info, 1));
+        c.status = worst(c.status, res.status);
+        return res.value;
+      }));
+
+  // Linear (fast-rate) forms: for a loss pair in [0, 1]^2 and a fair U independent of it,
+  // E exp(c0 (test - c1 train)) <= 1 exactly when exp(c0) + exp(-c0 c1) <= 2 (convex in the pair: check the
+  // corners), so test <= c1 train + I / c0 by Donsker-Varadhan (derivation: bounds/CMI-BOUNDS.md).
+  const auto fast_rate = [](double scale, bool wang_mao) {
+    return [scale, wang_mao](double train, double info, Certificate& c) {
+      const FastRateResult res = fast_rate_heldout_bound(train, round_up(scale * info, 1));
+      c.details.clear();
+      if (wang_mao) c.details = {{"C1", res.c1 - 1.0}, {"C2", res.c0 / 2.0}};
+      else c.details = {{"c0", res.c0}, {"c1", res.c1}};
+      c.details.push_back({"constraint", std::string(wang_mao ? "exp(2 C2) + exp(-2 C2 (C1 + 1)) <= 2"
+                                                              : "exp(c0) + exp(-c0 c1) <= 2")});
+      c.details.push_back({"grid_points", static_cast<std::int64_t>(res.evaluated)});
+      c.status = worst(c.status, SolverStatus::converged);
+      return res.value;
+    };
+  };
+  out.push_back(averaged_bound(
+      "ecmi-fast-rate", e.ecmi, k1, in,
+      {kHellstrom, "linear e-CMI bound test <= c1 train + mean e-CMI / c0 (theorem number unchecked); constants "
+                   "under the exact condition exp(c0) + exp(-c0 c1) <= 2 (bounds/CMI-BOUNDS.md), which contains the "
+                   "sufficient condition of the authors' code"},
+      fast_rate(1.0, false)));
+  if (in.single_loss) {
+    // Wang & Mao (2023): gen <= C1 train + (1/n) sum_i (I(L_i^+; U_i) + I(L_i^-; U_i)) / (2 C2) subject to
+    // exp(2 C2) + exp(-2 C2 (C1 + 1)) <= 2: the form above with c0 = 2 C2, c1 = 1 + C1 and I the sum of
+    // the two single-loss MIs (twice their mean, which is what `single_loss` holds).
+    out.push_back(averaged_bound(
+        "slmi-fast-rate", *in.single_loss, 1, in,
+        {kWangMao, "fast-rate single-loss MI bound with shifted Rademacher variables, constraint exp(2 C2) + "
+                   "exp(-2 C2 (C1 + 1)) <= 2 (theorem number unchecked)"},
+        fast_rate(2.0, true)));
+  }
+
+  // Interpolating 0-1 learners: held-out error = (1/n) sum_i I(Delta_i; U_i) / ln 2 (Wang & Mao 2023):
+  // with zero training loss, Delta_i = 0 says nothing about U_i and Delta_i != 0 reveals it, and by the
+  // symmetry of the unconditional law P(Delta_i != 0) is the held-out error.
   bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0;
   for (double l : r.loss) zero_one = zero_one && (l == 0.0 || l == 1.0);
-  double info = 0;
-  for (double v : e.ldmi) info += v / static_cast<double>(e.ldmi.size());
   Certificate c = base("ldmi-interpolating", in,
-                       {"Wang & Mao (2023), ICLR", "interpolating-algorithm identity for ld-MI (theorem number to verify)"});
+                       {kWangMao, "interpolating 0-1 learners: held-out error = mean ld-MI / ln 2 (theorem number "
+                                  "unchecked)"});
   c.add_assumption("zero_one_loss", "losses take values in {0, 1}", zero_one ? Holds::yes : Holds::no,
                    zero_one ? "" : "a loss value other than 0 or 1 was found (or the declared range is not [0, 1])");
   c.add_assumption("interpolating", "training error is 0 on every run", e.interpolating ? Holds::yes : Holds::no,
                    e.interpolating ? "" : "some run has a nonzero training loss");
-  c.set_value(info / std::numbers::ln2, 1.0);
-  c.details = {{"mean_information", info}, {"spread", 0.0}};
+  c.set_value(round_up(mean(e.ldmi) / std::numbers::ln2, 1), 1.0);
+  c.details = {{"mean_information", mean(e.ldmi)}, {"spread", 0.0}};
   out.push_back(std::move(c));
   return out;
 }

@@ -20,13 +20,19 @@ MODELS = {
 }
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
+def digits_design(k1, k2, n, seed):
+    """The digits scaled to [0, 1], k1 supersamples of n pairs of distinct digits, (k1, k2, n) selectors."""
     x, y = load_digits(return_X_y=True)
     x = x / 16.0
-    rng = np.random.default_rng(2024)
-    supersamples = [rng.choice(len(y), size=(N, 2), replace=False) for _ in range(K1)]
-    masks = rng.integers(0, 2, size=(K1, K2, N)).astype(np.uint8)
+    rng = np.random.default_rng(seed)
+    supersamples = [rng.choice(len(y), size=(n, 2), replace=False) for _ in range(k1)]
+    masks = rng.integers(0, 2, size=(k1, k2, n)).astype(np.uint8)
+    return x, y, supersamples, masks
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    x, y, supersamples, masks = digits_design(K1, K2, N, 2024)
     for name, make in MODELS.items():
         loss = np.zeros((K1, K2, N, 2))
         pred = np.zeros((K1, K2, N, 2), dtype=np.int16)

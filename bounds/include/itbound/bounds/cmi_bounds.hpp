@@ -1,21 +1,50 @@
 #pragma once
 // Supersample CMI bounds on the expected held-out error, from the per-pair estimates of
-// estimators::estimate_cmi. Each bound is reported as train error + bound on the expected gap.
+// estimators::estimate_cmi (or estimate_cmi_knn). Each bound is reported as a bound on the held-out
+// error; derivations and sources of the constants are in bounds/CMI-BOUNDS.md.
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "itbound/bounds/certificate.hpp"
 #include "itbound/estimators/supersample.hpp"
+#include "itbound/solvers/kl.hpp"
 
 namespace itbound {
 
 struct CmiBoundInput {
   const estimators::SupersampleRuns* runs;
-  const estimators::CmiEstimates* estimates;
+  const estimators::CmiEstimates* estimates;  // per-pair values >= 0 (k-NN estimates already clamped)
   estimators::Correction correction;
+  // Per pair i: (I(L_i^0; U_i) + I(L_i^1; U_i)) / 2, single-loss MI pooled over all runs (enables
+  // slmi-fast-rate); null: that bound is skipped.
+  const std::vector<double>* single_loss = nullptr;
+  // I(W; U | Z~) in nats, known from elsewhere (enables cmi-total-sqrt).
+  std::optional<double> total_cmi = std::nullopt;
+  std::string estimator = "plug-in";  // echoed in the certificates' inputs
+  std::string information_detail = {};  // how the information was estimated (the assumption's detail)
 };
 
-// Square-root forms: fcmi-sqrt (if predictions given), ecmi-sqrt, ldcmi-sqrt, ldmi-sqrt;
-// then ldmi-interpolating (valid only for 0-1 losses with zero training error on every run).
+// In order: cmi-total-sqrt (if total_cmi), fcmi-sqrt (if predictions), ecmi-sqrt, ldcmi-sqrt, ldmi-sqrt,
+// ecmi-binary-kl, ecmi-fast-rate, slmi-fast-rate (if single_loss), ldmi-interpolating (valid only for 0-1
+// losses with zero training error on every run).
 std::vector<Certificate> cmi_bounds(const CmiBoundInput& in);
+
+// The two one-dimensional problems behind the binary-kl and fast-rate bounds, for losses in [0, 1];
+// `train` the mean training loss, `info` the information term (nats, >= 0).
+
+// sup{R in [0, 1] : kl(train || (train + R) / 2) <= info}, from the certified kl upper inverse (rounded up).
+KlInverseResult binary_kl_heldout_bound(double train, double info);
+
+struct FastRateResult {
+  double value;   // c1 train + info / c0, rounded up: never below the bound at (c0, c1)
+  double c0, c1;  // constants with exp(c0) + exp(-c0 c1) <= 2 in exact arithmetic
+  int evaluated;  // grid points evaluated (each a valid bound)
+};
+
+// min over a grid of c1 train + info / c0 subject to exp(c0) + exp(-c0 c1) <= 2. Every grid point is
+// feasible by construction (c0 rounded down, c1 rounded up from a common x = c0 c1), so the minimum is a
+// valid bound whatever the grid; three nested log-spaced grids put it within ~1e-9 of the infimum.
+FastRateResult fast_rate_heldout_bound(double train, double info);
 
 }  // namespace itbound
