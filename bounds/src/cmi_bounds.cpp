@@ -10,17 +10,13 @@ namespace {
 using estimators::CmiEstimates;
 using estimators::SupersampleRuns;
 
-const char* correction_name(estimators::Correction c) {
-  return c == estimators::Correction::none ? "none" : c == estimators::Correction::miller_madow ? "miller-madow" : "jackknife";
-}
-
 Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref) {
   const auto& r = *in.runs;
   Certificate c;
   c.name = name;
   c.reference = std::move(ref);
   c.inputs = {{"k1", r.k1}, {"k2", r.k2}, {"n", r.n}, {"loss_min", r.loss_min}, {"loss_max", r.loss_max},
-              {"correction", std::string(correction_name(in.correction))}, {"train_error", in.estimates->train_error}};
+              {"correction", std::string(estimators::to_string(in.correction))}, {"train_error", in.estimates->train_error}};
   c.add_assumption("estimated_information",
                    "the bound holds for the true (conditional) mutual information; the value uses its estimate from "
                    "the finite runs (plug-in estimates are biased upward for independent pairs)",
