@@ -14,9 +14,13 @@ using estimators::Determinism;
 using estimators::MeanSpread;
 using estimators::over_supersamples;
 
-const Reference kHaghifam{"Haghifam, Moran, Roy & Dziugaite (2022), ISIT",
-                          "leave-one-out setting, evaluated loo-CMI (theorem numbers unchecked: the paper's text was "
-                          "not available; the bound is derived in bounds/LOO-CMI.md)"};
+// The setting and the evaluated loo-CMI are Haghifam et al.'s; their theorem text could not be read, so each
+// bound is derived in bounds/LOO-CMI.md and its theorem number is left unchecked.
+Reference haghifam(const std::string& what, int section) {
+  return {"Haghifam, Moran, Roy & Dziugaite (2022), ISIT",
+          what + "; derived in bounds/LOO-CMI.md, section " + std::to_string(section) +
+              " (theorem number unchecked: the paper's text was not available)"};
+}
 
 // Outward rounding of a nonnegative bound (0 stays 0: it is exact).
 double up(double x) { return x > 0 ? round_up(x) : x; }
@@ -39,12 +43,12 @@ std::string exact_detail(const estimators::LooDesign& d, Correction correction) 
          "is the exact I(L; U | Z~ = z~) of each supersample";
 }
 
-Certificate base(const std::string& name, const LooBoundInput& in, const char* direction) {
+Certificate base(const std::string& name, const LooBoundInput& in, const char* direction, Reference ref) {
   const auto& r = *in.runs;
   const auto& e = *in.estimates;
   Certificate c;
   c.name = name;
-  c.reference = kHaghifam;
+  c.reference = std::move(ref);
   c.inputs = {{"k1", r.k1},
               {"k2", r.k2},
               {"n", r.n},
@@ -88,7 +92,8 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     std::vector<double> gap(e.loo_cmi.size());
     std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), gap.begin(), [&](double i) { return width * std::sqrt(i / 2); });
     const MeanSpread g = over_supersamples(gap);
-    Certificate c = base("loo-ecmi-sqrt", in, "upper");
+    Certificate c = base("loo-ecmi-sqrt", in, "upper",
+                         haghifam("evaluated loo-CMI square-root bound for losses in [a, b]", 1));
     c.add_assumption("loss_range", "losses lie in the declared range [loss_min, loss_max]", Holds::yes,
                      "checked on every loss value when the runs were read");
     c.set_value(up(e.train_error + g.mean), r.loss_max);
@@ -114,11 +119,12 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
   std::vector<double> ratio(e.loo_cmi.size());
   std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), ratio.begin(), [&](double i) { return i / log_points; });
   {
-    Certificate c = base("loo-interpolating-upper", in, "upper");
+    Certificate c = base("loo-interpolating-upper", in, "upper",
+                         haghifam("interpolating 0-1 learners: risk <= loo-CMI / ln(n + 1)", 2));
     interpolating(c);
     c.set_value(up(over_supersamples(ratio).mean), 1.0);
     c.details.push_back({"spread", over_supersamples(ratio).spread});
-    if (e.design.exact() && zero_one && e.interpolating) {
+    if (e.design.exact() && in.correction == Correction::none && zero_one && e.interpolating) {
       // The identity I = r ln(n + 1) - (1 - r) ln(1 - r) of a deterministic interpolating learner, checked per supersample.
       double residual = 0;
       for (std::size_t s = 0; s < e.loo_cmi.size(); ++s) {
@@ -131,7 +137,8 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     out.push_back(std::move(c));
   }
   {
-    Certificate c = base("loo-interpolating-lower", in, "lower");
+    Certificate c = base("loo-interpolating-lower", in, "lower",
+                         haghifam("interpolating 0-1 learners: risk >= loo-CMI / (ln(n + 1) + 1)", 2));
     interpolating(c);
     for (double& x : ratio) x *= log_points / (log_points + 1);
     c.set_value(down(over_supersamples(ratio).mean), 1.0);
