@@ -15,3 +15,10 @@ done
 read -r errors trials < <(/usr/bin/python3 -c \
   'import json; d = json.load(open("data/examples/digits-heldout.json")); print(d["errors"], d["trials"])')
 build/bin/itbound test-set --errors "$errors" --trials "$trials" --delta 0.05
+# Leave-one-out CMI bounds beside the measured leave-one-out error for 1-nearest-neighbour and a logistic
+# regression on supersamples of 100 UCI digits (data/examples/make_loo_runs.py made the files; data/SCHEMA.md).
+for model in 1nn logreg; do
+  echo "== digits, leave-one-out, $model (data/examples/digits-loo-$model.npz)"
+  build/bin/itbound loo-cmi --runs "data/examples/digits-loo-$model.npz" --format table
+  echo
+done

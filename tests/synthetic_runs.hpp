@@ -1,8 +1,12 @@
 #pragma once
 // Synthetic supersample runs with closed-form information, shared by the estimator and bound tests.
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 
+#include <vector>
+
+#include "itbound/estimators/loo.hpp"
 #include "itbound/estimators/supersample.hpp"
 
 namespace itbound::testing {
@@ -27,6 +31,37 @@ inline estimators::SupersampleRuns memoriser(std::int64_t k1, std::int64_t k2, s
     if (memorise(rng)) r.loss[2 * c + 1 - u] = 1.0;
   }
   return r;
+}
+
+// Leave-one-out runs of an interpolating 0-1 learner in an exhaustive design (every index of each
+// supersample left out `repeats` times): zero loss on the n training points; on the left-out point u of
+// supersample s, loss 1 with probability err[s][u]. With err in {0, 1} the learner is deterministic and
+// I^{z_s}(L; U) = r ln(n + 1) - (1 - r) ln(1 - r), r the mean of err[s]; with err[s][u] = p for every u
+// (an erasure channel for U) I^{z_s}(L; U) = p ln(n + 1).
+inline estimators::LooRuns loo_interpolator(const std::vector<std::vector<double>>& err, std::int64_t repeats,
+                                            std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  estimators::LooRuns r;
+  r.k1 = static_cast<std::int64_t>(err.size());
+  r.n = static_cast<std::int64_t>(err[0].size()) - 1;
+  r.k2 = repeats * (r.n + 1);
+  r.loss.assign(r.runs() * r.points(), 0.0);
+  for (std::size_t s = 0; s < err.size(); ++s)
+    for (std::int64_t j = 0; j < r.k2; ++j) {
+      const auto u = static_cast<std::size_t>(j % (r.n + 1));  // every index `repeats` times
+      const std::size_t run = s * static_cast<std::size_t>(r.k2) + static_cast<std::size_t>(j);
+      r.left_out.push_back(static_cast<std::int64_t>(u));
+      if (std::bernoulli_distribution(err[s][u])(rng)) r.loss[run * r.points() + u] = 1.0;
+    }
+  return r;
+}
+
+// err for loo_interpolator: a deterministic learner on n + 1 = 10 points, wrong exactly on the left-out
+// points listed in `hard`.
+inline std::vector<double> hard_points(std::initializer_list<int> hard) {
+  std::vector<double> err(10, 0.0);
+  for (int h : hard) err[static_cast<std::size_t>(h)] = 1.0;
+  return err;
 }
 
 }  // namespace itbound::testing

@@ -2,30 +2,18 @@
 // read identically; malformed files give errors naming the field.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
+#include "reader_errors.hpp"
 
 using itbound::data::read_supersample_runs;
+using itbound::testing::write_temp;
 
 namespace {
 const std::string fixtures = std::string(ITBOUND_DATA_DIR) + "/../tests/fixtures/";
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("itbound-test-" + name);
-  std::ofstream(path) << text;
-  return path.string();
-}
-
 std::string error_of(const std::string& path, double lo = 0.0, double hi = 1.0) {
-  try {
-    read_supersample_runs(path, lo, hi);
-  } catch (const itbound::InvalidArgument& e) {
-    return e.what();
-  }
-  return "";
+  return itbound::testing::reader_error(read_supersample_runs, path, lo, hi);
 }
 }  // namespace
 

@@ -22,10 +22,6 @@ constexpr const char* kHarutyunyan = "Harutyunyan, Raginsky, Ver Steeg & Galstya
 constexpr const char* kHellstrom = "Hellstrom & Durisi (2022), NeurIPS 35, pp. 10108-10121";
 constexpr const char* kWangMao = "Wang & Mao (2023), ICML, PMLR 202, pp. 36111-36137";
 
-const char* correction_name(estimators::Correction c) {
-  return c == estimators::Correction::none ? "none" : c == estimators::Correction::miller_madow ? "miller-madow" : "jackknife";
-}
-
 double width(const SupersampleRuns& r) { return r.loss_max - r.loss_min; }
 
 double mean(const std::vector<double>& v) {
@@ -73,7 +69,7 @@ Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref
   c.reference = std::move(ref);
   c.inputs = {{"k1", r.k1}, {"k2", r.k2}, {"n", r.n}, {"loss_min", r.loss_min}, {"loss_max", r.loss_max},
               {"estimator", in.estimator}, {"train_error", in.estimates->train_error}};
-  if (in.estimator == "plug-in") c.inputs.push_back({"correction", std::string(correction_name(in.correction))});
+  if (in.estimator == "plug-in") c.inputs.push_back({"correction", std::string(estimators::to_string(in.correction))});
   if (estimated)
     c.add_assumption("estimated_information",
                      "the bound holds for the true (conditional) mutual information; the value uses its estimate from "

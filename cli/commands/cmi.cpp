@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -9,17 +8,12 @@
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/continuous_cmi.hpp"
+#include "runs_report.hpp"
 
 namespace itbound::cli {
 namespace {
 
 using estimators::Correction;
-
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
-}
 
 // Over the raw per-pair k-NN estimates: the fraction below 0 (noise around a small true MI), the sample sd
 // and the share of estimation samples whose ties were broken (a sign the loss is discrete).
@@ -33,29 +27,10 @@ Json knn_summary(const estimators::KnnTerm& t) {
           {"tied_fraction", t.tied_fraction}};
 }
 
-std::string fixed(double x, int digits = 4) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * fraction);
   return buf;
-}
-
-std::string table(const Json& j) {
-  std::string out = "train error " + fixed(j["train_error"].get<double>()) + "   held-out error " +
-                    fixed(j["heldout_error"].get<double>()) + "   gap " + fixed(j["gap"].get<double>()) + "\n";
-  out += "mean per-pair MI (nats):";
-  for (const auto& [k, v] : j["estimates"].items()) {
-    if (v.is_number()) out += " " + k + "=" + fixed(v.get<double>());
-    else if (v.is_array()) out += " " + k + "=[" + fixed(v[0].get<double>()) + ", " + fixed(v[1].get<double>()) + "]";
-  }
-  out += "\n\nbound (on held-out error)   value    valid  spread   reference\n";
-  for (const auto& b : j["bounds"]) {
-    std::string name = b["name"].get<std::string>();
-    name.resize(std::max<std::size_t>(name.size(), 27), ' ');
-    out += name + " " + fixed(b["value"].get<double>()) + "   " + (b["valid"].get<bool>() ? "yes  " : "NO   ") + " " +
-           fixed(b["spread"].get<double>()) + "   " + b["reference"]["paper"].get<std::string>() + "\n";
-    if (!b["valid"].get<bool>()) out += "    invalid: " + b["invalid_reason"].get<std::string>() + "\n";
-  }
-  return out;
 }
 
 }  // namespace
@@ -64,32 +39,23 @@ Command cmi_command() {
   return {
       "cmi",
       "Supersample CMI: per-pair f-/e-/ld-CMI and ld-MI estimates from saved runs, and the bounds built on them.",
-      {
-          {.name = "runs", .kind = Kind::path, .doc = "Supersample runs file (.npz, .json or .csv; see data/SCHEMA.md)."},
-          {.name = "loss-min", .kind = Kind::real, .doc = "Lower end of the declared loss range.", .default_value = 0.0},
-          {.name = "loss-max", .kind = Kind::real, .doc = "Upper end of the declared loss range.", .default_value = 1.0},
-          {.name = "correction", .kind = Kind::text, .doc = "Bias correction of the plug-in MI estimates.",
-           .default_value = "none", .choices = {"none", "miller-madow", "jackknife"}},
-          {.name = "estimator", .kind = Kind::text,
-           .doc = "Information estimator: plug-in (discrete losses: 0-1, a few levels) or knn (continuous losses: "
-                  "Ross's k-NN estimator per pair, raw estimates reported, clamped at 0 for the bounds; "
-                  "estimators/KNN-K.md).",
-           .default_value = "plug-in", .choices = {"plug-in", "knn"}},
-          {.name = "k", .kind = Kind::integer, .doc = "Neighbours of the knn estimator (bias/variance: estimators/KNN-K.md).",
-           .default_value = 1, .range = Range{1, 1000}},
-          {.name = "total-cmi", .kind = Kind::real,
-           .doc = "Total CMI I(W; U | Z~) in nats, if known from elsewhere (at most n ln 2): adds the cmi-total-sqrt bound.",
-           .default_value = Json(), .range = Range{0, 1e300}},
-          {.name = "bootstrap", .kind = Kind::integer,
-           .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none; plug-in only).",
-           .default_value = 200, .range = Range{0, 100000}},
-          {.name = "format", .kind = Kind::text, .doc = "Output: JSON object or a text table.", .default_value = "json",
-           .choices = {"json", "table"}},
-      },
+      runs_params(
+          "Supersample runs file (.npz, .json or .csv; see data/SCHEMA.md).",
+          {{.name = "estimator", .kind = Kind::text,
+            .doc = "Information estimator: plug-in (discrete losses: 0-1, a few levels) or knn (continuous losses: "
+                   "Ross's k-NN estimator per pair, raw estimates reported, clamped at 0 for the bounds; "
+                   "estimators/KNN-K.md).",
+            .default_value = "plug-in", .choices = {"plug-in", "knn"}},
+           {.name = "k", .kind = Kind::integer, .doc = "Neighbours of the knn estimator (bias/variance: estimators/KNN-K.md).",
+            .default_value = 1, .range = Range{1, 1000}},
+           {.name = "total-cmi", .kind = Kind::real,
+            .doc = "Total CMI I(W; U | Z~) in nats, if known from elsewhere (at most n ln 2): adds the cmi-total-sqrt bound.",
+            .default_value = Json(), .range = Range{0, 1e300}},
+           {.name = "bootstrap", .kind = Kind::integer,
+            .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none; plug-in only).",
+            .default_value = 200, .range = Range{0, 100000}}}),
       [](const Args& a) {
-        const std::string c = a.text("correction");
-        const Correction correction =
-            c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
+        const Correction correction = correction_of(a);
         const auto runs = data::read_supersample_runs(a.text("runs"), a.real("loss-min"), a.real("loss-max"));
         const bool knn = a.text("estimator") == "knn";
         const int k = static_cast<int>(a.integer("k"));
@@ -106,7 +72,7 @@ Command cmi_command() {
         out["heldout_error"] = est.heldout_error;
         out["gap"] = mean(est.run_gap);
         out["shape"] = {{"k1", runs.k1}, {"k2", runs.k2}, {"n", runs.n}};
-        out["correction"] = c;
+        out["correction"] = a.text("correction");
         out["estimator"] = a.text("estimator");
         // k-NN: the raw means (they can be negative); the bounds use the per-pair values clamped to [0, ln 2].
         out["estimates"] = {{"fcmi_mean", est.fcmi.empty() ? Json() : Json(mean(est.fcmi))},
@@ -137,15 +103,14 @@ Command cmi_command() {
         CmiBoundInput in{&runs, &est, correction, &single, std::nullopt, a.text("estimator")};
         if (knn)
           in.information_detail = "k-NN (Ross 2014) with k = " + std::to_string(k) + "; ties broken in " +
-                                  fixed(100 * knn_est.ecmi.tied_fraction, 1) + "% of the e-CMI samples" +
+                                  percent(knn_est.ecmi.tied_fraction) + " of the e-CMI samples" +
                                   (knn_est.ecmi.tied_fraction > 0.1 ? " (the losses look discrete: the plug-in estimator "
                                                                       "is meant for them)" : "") +
                                   "; from tens of runs the 2-d e-CMI estimate can be far below the truth where the loss "
                                   "densities have edges (estimators/KNN-K.md): prefer the ld-CMI bound";
         if (a.has("total-cmi")) in.total_cmi = a.real("total-cmi");
         for (const auto& cert : cmi_bounds(in)) out["bounds"].push_back(data::to_json(cert));
-        if (a.text("format") == "table") return Json(table(out));
-        return out;
+        return runs_output(std::move(out), a, "heldout_error", "held-out error", "mean per-pair MI (nats)");
       },
   };
 }

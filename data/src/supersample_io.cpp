@@ -1,11 +1,10 @@
 #include "itbound/data/supersample_io.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <sstream>
 
-#include "itbound/data/json_text.hpp"
-#include "itbound/data/ndarray.hpp"
 #include "itbound/error.hpp"
+#include "runs_text.hpp"
 
 namespace itbound::data {
 namespace {
@@ -48,80 +47,24 @@ SupersampleRuns from_arrays(NdArray mask, NdArray loss, const NdArray* pred) {
 }
 
 SupersampleRuns npz_runs(std::map<std::string, NdArray> arrays, const std::string& what) {
-  for (const char* key : {"mask", "loss"})
-    if (!arrays.count(key)) fail(key, "missing from " + what);
+  detail::require_members(arrays, {"mask", "loss"}, what);
   const auto p = arrays.find("pred");
   return from_arrays(std::move(arrays.at("mask")), std::move(arrays.at("loss")), p == arrays.end() ? nullptr : &p->second);
 }
 
-// A regular nested JSON array of numbers (booleans count as 0/1) as an NdArray.
-void flatten(const Json& j, std::size_t depth, NdArray& out, const char* field) {
-  if (j.is_array()) {
-    if (depth == out.shape.size()) {
-      if (!out.values.empty()) fail(field, "ragged nested array (shape mismatch)");
-      out.shape.push_back(static_cast<std::int64_t>(j.size()));
-      if (out.shape.size() > 8) fail(field, "more than 8 nested levels");
-    } else if (depth > out.shape.size() || out.shape[depth] != static_cast<std::int64_t>(j.size())) {
-      fail(field, "ragged nested array (shape mismatch)");
-    }
-    for (const auto& e : j) flatten(e, depth + 1, out, field);
-    return;
-  }
-  if (depth != out.shape.size()) fail(field, "ragged nested array (shape mismatch)");
-  if (j.is_boolean()) out.values.push_back(j.get<bool>() ? 1.0 : 0.0);
-  else if (j.is_number()) out.values.push_back(j.get<double>());
-  else fail(field, "entries must be numbers");
-}
-
-NdArray json_array(const Json& doc, const char* field) {
-  NdArray a;
-  flatten(doc.at(field), 0, a, field);
-  return a;
-}
-
 SupersampleRuns parse_json_runs(const std::string& text, const std::string& what) {
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::exception& e) {
-    fail("path", "malformed JSON in '" + what + "': " + e.what());
-  }
-  if (!doc.is_object()) fail("path", "JSON runs must be an object with 'mask' and 'loss'");
-  for (const char* key : {"mask", "loss"})
-    if (!doc.contains(key)) fail(key, "missing from " + what);
+  const Json doc = detail::parse_runs_json(text, what, {"mask", "loss"});
   NdArray pred;
-  if (doc.contains("pred")) pred = json_array(doc, "pred");
-  return from_arrays(json_array(doc, "mask"), json_array(doc, "loss"), doc.contains("pred") ? &pred : nullptr);
-}
-
-double parse_number(const std::string& cell, const char* field, std::size_t line) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(cell, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != cell.size())
-    fail(field, "line " + std::to_string(line) + ": '" + cell + "' is not a number");
-  return v;
-}
-
-std::int64_t parse_index(const std::string& cell, const char* field, std::size_t line) {
-  const double v = parse_number(cell, field, line);
-  if (!(v >= 0 && v < 1e9 && v == std::floor(v)))
-    fail(field, "line " + std::to_string(line) + ": must be a non-negative integer index");
-  return static_cast<std::int64_t>(v);
+  if (doc.contains("pred")) pred = detail::json_array(doc, "pred");
+  return from_arrays(detail::json_array(doc, "mask"), detail::json_array(doc, "loss"), doc.contains("pred") ? &pred : nullptr);
 }
 
 SupersampleRuns parse_csv_runs(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line)) fail("path", "empty CSV file");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const bool with_pred = line == "supersample,run,pair,u,loss0,loss1,pred0,pred1";
-  if (!with_pred && line != "supersample,run,pair,u,loss0,loss1")
-    fail("header", "must be 'supersample,run,pair,u,loss0,loss1[,pred0,pred1]'");
+  std::size_t which = 0;
+  const auto lines = detail::parse_long_csv(
+      text, {"supersample,run,pair,u,loss0,loss1", "supersample,run,pair,u,loss0,loss1,pred0,pred1"},
+      "supersample,run,pair,u,loss0,loss1[,pred0,pred1]", which);
+  const bool with_pred = which == 1;
   const std::size_t columns = with_pred ? 8 : 6;
   static constexpr const char* names[] = {"supersample", "run", "pair", "u", "loss0", "loss1", "pred0", "pred1"};
   struct Row {
@@ -130,33 +73,22 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
   };
   std::vector<Row> rows;
   std::int64_t k1 = 0, k2 = 0, n = 0;
-  for (std::size_t number = 2; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-    if (cells.size() != columns)
-      fail("csv", "line " + std::to_string(number) + ": expected " + std::to_string(columns) + " fields");
-    Row row{parse_index(cells[0], names[0], number), parse_index(cells[1], names[1], number),
-            parse_index(cells[2], names[2], number), {0, 0, 0, 0, 0}};
-    for (std::size_t c = 3; c < columns; ++c) row.v[c - 3] = parse_number(cells[c], names[c], number);
+  for (const auto& [number, cells] : lines) {
+    Row row{detail::parse_index(cells[0], names[0], number), detail::parse_index(cells[1], names[1], number),
+            detail::parse_index(cells[2], names[2], number), {0, 0, 0, 0, 0}};
+    for (std::size_t c = 3; c < columns; ++c) row.v[c - 3] = detail::parse_number(cells[c], names[c], number);
     k1 = std::max(k1, row.s + 1);
     k2 = std::max(k2, row.r + 1);
     n = std::max(n, row.i + 1);
     rows.push_back(row);
   }
-  // Compared in floating point first so that huge indices cannot overflow the product.
-  if (static_cast<double>(k1) * static_cast<double>(k2) * static_cast<double>(n) > static_cast<double>(rows.size()))
-    fail("csv", "shape mismatch: missing rows for some (supersample, run, pair)");
+  detail::require_full_table(static_cast<double>(k1) * static_cast<double>(k2) * static_cast<double>(n), rows.size(),
+                             "(supersample, run, pair)");
   SupersampleRuns r;
   r.k1 = k1;
   r.k2 = k2;
   r.n = n;
   const auto cells = static_cast<std::size_t>(k1 * k2 * n);
-  if (rows.size() != cells)
-    fail("csv", "shape mismatch: " + std::to_string(rows.size()) + " rows, expected one per (supersample, run, pair) = " +
-                    std::to_string(cells));
   r.mask.assign(cells, 2);  // 2 marks a cell not yet seen
   r.loss.resize(2 * cells);
   if (with_pred) r.pred.resize(2 * cells);
@@ -177,24 +109,11 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
 
 estimators::SupersampleRuns parse_supersample_runs(std::span<const unsigned char> bytes, RunsFormat format,
                                                    const std::string& what, double loss_min, double loss_max) {
-  SupersampleRuns r;
-  switch (format) {
-    case RunsFormat::npz: r = npz_runs(parse_npz(bytes, what), what); break;
-    case RunsFormat::json: r = parse_json_runs(std::string(bytes.begin(), bytes.end()), what); break;
-    case RunsFormat::csv: r = parse_csv_runs(std::string(bytes.begin(), bytes.end())); break;
-  }
-  r.loss_min = loss_min;
-  r.loss_max = loss_max;
-  estimators::validate(r);
-  return r;
+  return detail::parse_runs<SupersampleRuns>(bytes, format, what, loss_min, loss_max, npz_runs, parse_json_runs, parse_csv_runs);
 }
 
 estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min, double loss_max) {
-  const auto ext = path.extension().string();
-  RunsFormat format = RunsFormat::npz;
-  if (ext == ".json") format = RunsFormat::json;
-  else if (ext == ".csv") format = RunsFormat::csv;
-  else if (ext != ".npz") fail("path", "unknown runs file type '" + ext + "' (expected .npz, .json or .csv)");
+  const RunsFormat format = runs_format(path);
   return parse_supersample_runs(read_file_bytes(path), format, path.string(), loss_min, loss_max);
 }
 

@@ -13,8 +13,6 @@
 namespace itbound::estimators {
 namespace {
 
-double xlogx(double c) { return c > 0 ? c * std::log(c) : 0.0; }
-
 // Counts (U = 0, U = 1) of each distinct X value. Few distinct values (the usual case: 0-1 losses,
 // a handful of classes) are found by a linear scan; many fall back to sorting.
 using Counts = std::vector<std::array<double, 2>>;
@@ -50,9 +48,6 @@ void count_cells(std::vector<KeyedSample>& k, Counts& cells) {
   }
 }
 
-// m * I from cell sums: sum c_xu ln c_xu - sum c_x ln c_x - sum c_u ln c_u + m ln m.
-double m_times_mi(double s_xu, double s_x, double s_u, double m) { return s_xu - s_x - s_u + xlogx(m); }
-
 }  // namespace
 
 void validate(const SupersampleRuns& r) {
@@ -77,42 +72,21 @@ void validate(const SupersampleRuns& r) {
 }
 
 double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction) {
-  const double m = static_cast<double>(keys.size());
   if (keys.size() < 2) return 0.0;
-  thread_local Counts cells;  // one allocation per thread, reused for every pair
-  count_cells(keys, cells);
-  double s_xu = 0, s_x = 0, cu[2] = {0, 0}, kx = 0, kxu = 0;
-  for (const auto& [c0, c1] : cells) {
-    s_xu += xlogx(c0) + xlogx(c1);
-    s_x += xlogx(c0 + c1);
-    cu[0] += c0;
-    cu[1] += c1;
-    kx += 1;
-    kxu += (c0 > 0) + (c1 > 0);
-  }
-  const double s_u = xlogx(cu[0]) + xlogx(cu[1]);
-  double mi = m_times_mi(s_xu, s_x, s_u, m) / m;
-  if (correction == Correction::miller_madow) {
-    // Miller (1955): H_MM = H_plugin + (K - 1)/(2m) for K occupied cells; I = H(X) + H(U) - H(X, U).
-    const double ku = (cu[0] > 0) + (cu[1] > 0);
-    mi += ((kx - 1) + (ku - 1) - (kxu - 1)) / (2 * m);
-  } else if (correction == Correction::jackknife) {
-    // Efron & Stein (1981) / Quenouille: I_J = m I - (m - 1)/m sum_j I_{-j}; samples in one cell share I_{-j}.
-    double loo_sum = 0;
-    for (const auto& [c0, c1] : cells) {
-      const double cx = c0 + c1;
-      const double c[2] = {c0, c1};
-      for (int u = 0; u < 2; ++u) {
-        if (c[u] == 0) continue;
-        const double sxu = s_xu - xlogx(c[u]) + xlogx(c[u] - 1);
-        const double sx = s_x - xlogx(cx) + xlogx(cx - 1);
-        const double su = s_u - xlogx(cu[u]) + xlogx(cu[u] - 1);
-        loo_sum += c[u] * m_times_mi(sxu, sx, su, m - 1) / (m - 1);
-      }
+  thread_local Counts counts;        // one allocation per thread, reused for every pair
+  thread_local ContingencyTable t;
+  count_cells(keys, counts);
+  t.clear();
+  t.u_count = {0, 0};
+  for (const auto& c : counts) {
+    t.x_count.push_back(c[0] + c[1]);
+    for (std::size_t u = 0; u < 2; ++u) {
+      if (c[u] == 0) continue;
+      t.cells.push_back({t.x_count.size() - 1, u, c[u]});
+      t.u_count[u] += c[u];
     }
-    mi = m * mi - (m - 1) / m * loo_sum;
   }
-  return std::clamp(mi, 0.0, std::numbers::ln2);
+  return std::clamp(table_mi(t, correction), 0.0, std::numbers::ln2);
 }
 
 CmiEstimates estimate_cmi(const SupersampleRuns& r, Correction correction) {

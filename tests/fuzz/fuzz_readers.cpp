@@ -1,11 +1,13 @@
 // libFuzzer harness for every array/runs/trajectory reader and the estimators and bounds behind them: the first byte
-// picks NPY, NPZ, runs-NPZ, runs-JSON, runs-CSV, trajectory JSON (lines) or trajectory NPZ; the rest is the file. Any exception other than InvalidArgument, any crash or sanitizer report is a bug.
+// picks NPY, NPZ, supersample runs (NPZ, JSON, CSV), leave-one-out runs (NPZ, JSON, CSV), trajectory JSON (lines) or
+// trajectory NPZ; the rest is the file. Any exception other than InvalidArgument, any crash or sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <sstream>
 #include <string>
 
+#include "itbound/data/loo_io.hpp"
 #include "itbound/data/ndarray.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/data/trajectory.hpp"
@@ -16,21 +18,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const unsigned char> bytes(data + 1, size - 1);
   using itbound::data::RunsFormat;
   try {
-    switch (data[0] % 7) {
-      case 0: itbound::data::parse_npy(bytes, "fuzz"); break;
-      case 1: itbound::data::parse_npz(bytes, "fuzz"); break;
-      case 5: {  // trajectories that pass validation also give their certificates
-        std::istringstream in(std::string(bytes.begin(), bytes.end()));
-        itbound::data::trajectory_result(itbound::data::read_trajectory(in));
-        break;
-      }
-      case 6: itbound::data::trajectory_result(itbound::data::read_trajectory_npz(itbound::data::parse_npz(bytes, "fuzz"), "fuzz")); break;
-      default: {
-        const RunsFormat format = data[0] % 7 == 2 ? RunsFormat::npz : data[0] % 7 == 3 ? RunsFormat::json : RunsFormat::csv;
-        // Runs that pass validation also go through the estimators, under the same sanitizers.
-        const auto runs = itbound::data::parse_supersample_runs(bytes, format, "fuzz");
-        itbound::estimators::estimate_cmi(runs, static_cast<itbound::estimators::Correction>(data[0] / 7 % 3));
-      }
+    const int pick = data[0] % 10;
+    const RunsFormat format = static_cast<RunsFormat>((pick + 1) % 3);  // npz, json, csv for 2..4 and for 5..7
+    const auto correction = static_cast<itbound::estimators::Correction>(data[0] / 10 % 3);
+    // Inputs that pass validation also go through the estimators and bounds, under the same sanitizers.
+    if (pick == 0) itbound::data::parse_npy(bytes, "fuzz");
+    else if (pick == 1) itbound::data::parse_npz(bytes, "fuzz");
+    else if (pick <= 4) itbound::estimators::estimate_cmi(itbound::data::parse_supersample_runs(bytes, format, "fuzz"), correction);
+    else if (pick <= 7) itbound::estimators::estimate_loo_cmi(itbound::data::parse_loo_runs(bytes, format, "fuzz"), correction);
+    else if (pick == 8) {
+      std::istringstream in(std::string(bytes.begin(), bytes.end()));
+      itbound::data::trajectory_result(itbound::data::read_trajectory(in));
+    } else {
+      itbound::data::trajectory_result(itbound::data::read_trajectory_npz(itbound::data::parse_npz(bytes, "fuzz"), "fuzz"));
     }
   } catch (const itbound::InvalidArgument&) {
   }

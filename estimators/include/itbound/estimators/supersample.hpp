@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "itbound/estimators/discrete_mi.hpp"
+
 namespace itbound::estimators {
 
 struct SupersampleRuns {
@@ -19,8 +21,6 @@ struct SupersampleRuns {
 // Throws InvalidArgument naming the field: sizes, mask outside {0,1}, loss NaN or outside the range,
 // non-integer predictions.
 void validate(const SupersampleRuns& runs);
-
-enum class Correction { none, miller_madow, jackknife };
 
 // Plug-in MI (nats) between a discrete X and a binary U from m samples, optionally bias-corrected;
 // the result is clamped to [0, ln 2], the range of I(X; U) for binary U.

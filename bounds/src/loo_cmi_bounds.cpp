@@ -1,0 +1,151 @@
+#include "itbound/bounds/loo_cmi_bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "itbound/solvers/rounding.hpp"
+
+namespace itbound {
+namespace {
+
+using estimators::Correction;
+using estimators::Determinism;
+using estimators::MeanSpread;
+using estimators::over_supersamples;
+
+// The setting and the evaluated loo-CMI are Haghifam et al.'s; their theorem text could not be read, so each
+// bound is derived in bounds/LOO-CMI.md and its theorem number is left unchecked.
+Reference haghifam(const std::string& what, int section) {
+  return {"Haghifam, Moran, Roy & Dziugaite (2022), ISIT",
+          what + "; derived in bounds/LOO-CMI.md, section " + std::to_string(section) +
+              " (theorem number unchecked: the paper's text was not available)"};
+}
+
+// Outward rounding of a nonnegative bound (0 stays 0: it is exact).
+double up(double x) { return x > 0 ? round_up(x) : x; }
+double down(double x) { return x > 0 ? round_down(x) : x; }
+
+std::string exact_detail(const estimators::LooDesign& d, Correction correction) {
+  if (!d.exhaustive)
+    return "not an exhaustive design: the plug-in estimate is biased, downward when k2 < n + 1 (the empirical "
+           "entropy of U over k2 runs is at most ln k2)";
+  if (d.learner == Determinism::randomized)
+    return "randomized learner (runs leaving out the same index differ): the plug-in value over the runs estimates "
+           "its information with a bias";
+  if (d.learner == Determinism::unchecked)
+    return "each index is left out once: the value is exact if the learner is deterministic given its training set, "
+           "which the runs cannot show (leave each index out twice to check it)";
+  if (correction != Correction::none)
+    return std::string("exhaustive design of a deterministic learner: the plug-in value is exact, but the ") +
+           estimators::to_string(correction) + " correction moves it";
+  return "exhaustive design of a deterministic learner (runs leaving out the same index agree): the plug-in value "
+         "is the exact I(L; U | Z~ = z~) of each supersample";
+}
+
+Certificate base(const std::string& name, const LooBoundInput& in, const char* direction, Reference ref) {
+  const auto& r = *in.runs;
+  const auto& e = *in.estimates;
+  Certificate c;
+  c.name = name;
+  c.reference = std::move(ref);
+  c.inputs = {{"k1", r.k1},
+              {"k2", r.k2},
+              {"n", r.n},
+              {"loss_min", r.loss_min},
+              {"loss_max", r.loss_max},
+              {"correction", std::string(estimators::to_string(in.correction))},
+              {"train_error", e.train_error},
+              {"loo_error", e.loo_error}};
+  c.add_assumption("exhaustive_design",
+                   "U is uniform on the n + 1 indices: every supersample leaves out each index equally often",
+                   e.design.exhaustive ? Holds::yes : Holds::no,
+                   e.design.exhaustive ? "each index left out " + std::to_string(e.design.repeats) + " time(s)"
+                                       : "some index is left out more often than another in some supersample");
+  const bool exact = e.design.exact() && in.correction == Correction::none;
+  c.add_assumption("exact_information",
+                   "the bound holds for the true evaluated loo-CMI I(L; U | Z~); the value uses its plug-in value over "
+                   "the runs of each supersample",
+                   exact ? Holds::yes : Holds::unchecked, exact_detail(e.design, in.correction));
+  c.add_assumption("expectation",
+                   "bounds the expected risk of the learner trained on n points (over supersamples, the left-out index "
+                   "and training randomness), estimated by the mean over the k1 supersamples given; not the risk of one "
+                   "trained model",
+                   Holds::unchecked);
+  c.details = {{"direction", std::string(direction)}};
+  return c;
+}
+
+}  // namespace
+
+std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
+  const auto& r = *in.runs;
+  const auto& e = *in.estimates;
+  const double n = static_cast<double>(r.n), log_points = std::log(n + 1);
+  const MeanSpread info = over_supersamples(e.loo_cmi);
+  std::vector<Certificate> out;
+
+  // |E gen| <= E_z~ ((n + 1)/n) (b - a) sqrt(I^{z~}(L; U) / 2): Donsker-Varadhan given Z~ = z~ with
+  // f(L, u) = ((n + 1) L_u - sum_i L_i)/n, mean zero when U is independent of L (bounds/LOO-CMI.md, section 1).
+  {
+    const double width = (n + 1) / n * (r.loss_max - r.loss_min);
+    std::vector<double> gap(e.loo_cmi.size());
+    std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), gap.begin(), [&](double i) { return width * std::sqrt(i / 2); });
+    const MeanSpread g = over_supersamples(gap);
+    Certificate c = base("loo-ecmi-sqrt", in, "upper",
+                         haghifam("evaluated loo-CMI square-root bound for losses in [a, b]", 1));
+    c.add_assumption("loss_range", "losses lie in the declared range [loss_min, loss_max]", Holds::yes,
+                     "checked on every loss value when the runs were read");
+    c.set_value(up(e.train_error + g.mean), r.loss_max);
+    c.details.push_back({"gap_bound", g.mean});
+    c.details.push_back({"mean_information", info.mean});
+    c.details.push_back({"spread", g.spread});
+    c.details.push_back({"spread_over", std::string(e.loo_cmi.size() > 1 ? "supersamples (sample std of the gap bound)" : "none")});
+    out.push_back(std::move(c));
+  }
+
+  // Interpolating 0-1 learners (bounds/LOO-CMI.md, section 2): per supersample with loo error r,
+  // r ln(n + 1) <= I(L; U) <= r ln(n + 1) - (1 - r) ln(1 - r) <= r (ln(n + 1) + 1), equality on the
+  // right for a deterministic learner; averaged over supersamples, the risk lies between I/(ln(n+1)+1) and I/ln(n+1).
+  bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0;
+  for (const double l : r.loss) zero_one = zero_one && (l == 0.0 || l == 1.0);
+  const auto interpolating = [&](Certificate& c) {
+    c.add_assumption("zero_one_loss", "losses take values in {0, 1}", zero_one ? Holds::yes : Holds::no,
+                     zero_one ? "" : "a loss value other than 0 or 1 was found (or the declared range is not [0, 1])");
+    c.add_assumption("interpolating", "training loss is 0 on every training point of every run",
+                     e.interpolating ? Holds::yes : Holds::no, e.interpolating ? "" : "some run has a nonzero training loss");
+    c.details.push_back({"mean_information", info.mean});
+  };
+  std::vector<double> ratio(e.loo_cmi.size());
+  std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), ratio.begin(), [&](double i) { return i / log_points; });
+  {
+    Certificate c = base("loo-interpolating-upper", in, "upper",
+                         haghifam("interpolating 0-1 learners: risk <= loo-CMI / ln(n + 1)", 2));
+    interpolating(c);
+    c.set_value(up(over_supersamples(ratio).mean), 1.0);
+    c.details.push_back({"spread", over_supersamples(ratio).spread});
+    if (e.design.exact() && in.correction == Correction::none && zero_one && e.interpolating) {
+      // The identity I = r ln(n + 1) - (1 - r) ln(1 - r) of a deterministic interpolating learner, checked per supersample.
+      double residual = 0;
+      for (std::size_t s = 0; s < e.loo_cmi.size(); ++s) {
+        const double q = e.supersample_loo_error[s];
+        const double exact_info = q * log_points - (q < 1 ? (1 - q) * std::log1p(-q) : 0.0);
+        residual = std::max(residual, std::abs(e.loo_cmi[s] - exact_info));
+      }
+      c.details.push_back({"identity_residual", residual});
+    }
+    out.push_back(std::move(c));
+  }
+  {
+    Certificate c = base("loo-interpolating-lower", in, "lower",
+                         haghifam("interpolating 0-1 learners: risk >= loo-CMI / (ln(n + 1) + 1)", 2));
+    interpolating(c);
+    for (double& x : ratio) x *= log_points / (log_points + 1);
+    c.set_value(down(over_supersamples(ratio).mean), 1.0);
+    c.details.push_back({"spread", over_supersamples(ratio).spread});
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace itbound
