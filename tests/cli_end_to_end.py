@@ -67,6 +67,35 @@ r = run("mi-bound", "--mi", "5", "--n", "1000")
 check(r.returncode == 0 and abs(json.loads(r.stdout)["value"] - 0.05) < 1e-14, f"mi-bound: {r.stdout}{r.stderr}")
 r = run("mi-bound", "--mi", "0.02, 0.08,0.08,0.08", "--n", "4", "--bound", "individual")
 check(r.returncode == 0 and abs(json.loads(r.stdout)["value"] - 0.175) < 1e-14, f"mi-bound individual: {r.stderr}")
+
+# The same per-example values from a file; and estimated by KSG from paired samples of (W, Z_i).
+import tempfile  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    np.save(tmp / "mi.npy", np.array([0.02, 0.08, 0.08, 0.08]))
+    r = run("mi-bound", "--mi-file", str(tmp / "mi.npy"), "--n", "4", "--bound", "individual")
+    check(r.returncode == 0 and abs(json.loads(r.stdout)["value"] - 0.175) < 1e-14, f"mi-bound --mi-file: {r.stderr}")
+    # W = mean of the 3 examples + noise, Z_i ~ N(0, 1): I(W; Z_i) = -ln(1 - rho^2)/2, rho^2 = (1/9)/(1/3 + 0.09).
+    rng = np.random.default_rng(7)
+    z = rng.standard_normal((3000, 3))
+    np.savez(tmp / "samples.npz", w=z.mean(axis=1) + 0.3 * rng.standard_normal(3000), z=z)
+    r = run("mi-bound", "--samples", str(tmp / "samples.npz"), "--n", "3", "--bound", "individual")
+    check(r.returncode == 0, f"mi-bound --samples: {r.stderr}")
+    out = json.loads(r.stdout)
+    raw = out["estimates"]["raw"]
+    truth = -0.5 * np.log(1 - (1 / 9) / (1 / 3 + 0.09))
+    check(len(raw) == 3 and all(abs(v - truth) < 0.05 for v in raw), f"mi-bound KSG estimates {raw} vs {truth}")
+    expected = np.mean([np.sqrt(2 * 0.25 * max(v, 0.0)) for v in raw])
+    check(abs(out["value"] - expected) < 1e-12, f"mi-bound --samples value {out['value']} vs {expected}")
+    check(any(a["name"] == "estimated_information" for a in out["assumptions"]), "mi-bound --samples says it estimated")
+    for args, field in [(["--samples", str(tmp / "samples.npz")], "samples:"),
+                        (["--mi", "0.1", "--mi-file", str(tmp / "mi.npy"), "--bound", "individual"], "mi:"),
+                        (["--mi-file", str(tmp / "nope.npy"), "--bound", "individual"], "mi-file:")]:
+        r = run("mi-bound", "--n", "3", *args)
+        check(r.returncode == 2 and r.stderr.count(field) == 1, f"mi-bound {args}: {r.stderr!r}")
 r = run("mi-bound", "--mi", "-0.01", "--n", "4")
 check(r.returncode == 2 and r.stderr.count("mi:") == 1, f"mi-bound negative mi: {r.stderr!r}")
 
