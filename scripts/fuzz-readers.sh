@@ -8,12 +8,12 @@ out=build-fuzz
 mkdir -p "$out/corpus"
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -Isolvers/include -Iestimators/include -Idata/include -Ibounds/include \
-  tests/fuzz/fuzz_readers.cpp data/src/npy.cpp data/src/npz.cpp data/src/supersample_io.cpp \
-  estimators/src/supersample.cpp solvers/src/error.cpp -lz -o "$out/fuzz_readers"
+  tests/fuzz/fuzz_readers.cpp data/src/npy.cpp data/src/npz.cpp data/src/crc32.cpp data/src/supersample_io.cpp \
+  estimators/src/supersample.cpp estimators/src/supersample_stats.cpp solvers/src/error.cpp -lz -o "$out/fuzz_readers"
 # Seeds: each fixture behind every format byte.
 i=0
 for f in tests/fixtures/*.npy tests/fixtures/*.npz tests/fixtures/runs.*; do
-  for b in 0 1 2 3 4; do printf "\\x0$b" | cat - "$f" > "$out/corpus/seed-$i-$b"; done
+  for b in 0 1 2 3 4 5 6; do printf "\\x0$b" | cat - "$f" > "$out/corpus/seed-$i-$b"; done
   i=$((i + 1))
 done
 "$out/fuzz_readers" "$out/corpus" -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=1024 \

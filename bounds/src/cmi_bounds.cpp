@@ -75,8 +75,7 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
 
   // Interpolating 0-1 learners: held-out error = (1/n) sum_i I(Delta_i; U_i) / ln 2 (Wang & Mao 2023).
   const auto& r = *in.runs;
-  bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0;
-  for (double l : r.loss) zero_one = zero_one && (l == 0.0 || l == 1.0);
+  const bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0 && e.zero_one;
   double info = 0;
   for (double v : e.ldmi) info += v / static_cast<double>(e.ldmi.size());
   Certificate c = base("ldmi-interpolating", in,

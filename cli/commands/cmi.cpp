@@ -7,6 +7,7 @@
 #include "itbound/data/certificate_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
+#include "itbound/estimators/supersample_stats.hpp"
 
 namespace itbound::cli {
 namespace {
@@ -44,7 +45,81 @@ std::string table(const Json& j) {
   return out;
 }
 
+// The result from statistics (and, for the bootstrap, the runs they came from); every argument but runs.
+Json report(const estimators::SupersampleStats& stats, const Args& a, const estimators::SupersampleView* runs) {
+  const std::string c = a.text("correction");
+  const Correction correction =
+      c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
+  const auto est = stats.finalize(correction);
+  Json out = Json::object();
+  out["train_error"] = est.train_error;
+  out["heldout_error"] = est.heldout_error;
+  out["gap"] = mean(est.run_gap);
+  out["shape"] = {{"k1", stats.k1()}, {"k2", stats.k2()}, {"n", stats.n()}};
+  out["correction"] = c;
+  out["estimates"] = {{"fcmi_mean", est.fcmi.empty() ? Json() : Json(mean(est.fcmi))},
+                      {"ecmi_mean", mean(est.ecmi)},
+                      {"ldcmi_mean", mean(est.ldcmi)},
+                      {"ldmi_mean", mean(est.ldmi)}};
+  if (const auto reps = runs ? a.integer("bootstrap") : 0; reps > 0) {
+    // Fixed seed: the same file always gives the same intervals.
+    const auto b = estimators::bootstrap_cmi(*runs, correction, static_cast<int>(reps), 0.9, 20240601);
+    const auto pair = [](estimators::Interval i) { return Json::array({i.lo, i.hi}); };
+    if (!est.fcmi.empty()) out["estimates"]["fcmi_interval"] = pair(b.fcmi);
+    out["estimates"]["ecmi_interval"] = pair(b.ecmi);
+    out["estimates"]["ldcmi_interval"] = pair(b.ldcmi);
+    out["estimates"]["ldmi_interval"] = pair(b.ldmi);
+    out["estimates"]["interval"] = {{"method", "percentile bootstrap over runs"}, {"level", 0.9}, {"replicates", b.replicates}};
+  }
+  out["bounds"] = Json::array();
+  estimators::SupersampleRuns shape;  // the bounds read shape and loss range; the data is in the estimates
+  shape.k1 = stats.k1(), shape.k2 = stats.k2(), shape.n = stats.n();
+  shape.loss_min = stats.loss_min(), shape.loss_max = stats.loss_max();
+  for (const auto& cert : cmi_bounds({&shape, &est, correction})) out["bounds"].push_back(data::to_json(cert));
+  if (a.flag("per-pair")) {
+    // Per pair i: the mean over supersamples of I^{z_s}(X_i; U_i), and ld-MI as it is (pooled already).
+    const auto n = static_cast<std::size_t>(stats.n()), k1 = static_cast<std::size_t>(stats.k1());
+    const auto over_supersamples = [&](const std::vector<double>& per) {
+      if (per.empty()) return Json();
+      std::vector<double> m(n, 0.0);
+      for (std::size_t s = 0; s < k1; ++s)
+        for (std::size_t i = 0; i < n; ++i) m[i] += per[s * n + i] / static_cast<double>(k1);
+      return Json(m);
+    };
+    out["per_pair"] = {{"fcmi", over_supersamples(est.fcmi)},
+                       {"ecmi", over_supersamples(est.ecmi)},
+                       {"ldcmi", over_supersamples(est.ldcmi)},
+                       {"ldmi", est.ldmi}};
+  }
+  if (a.text("format") == "table") return Json(table(out));
+  return out;
+}
+
+std::vector<Param> params_except(std::initializer_list<const char*> names) {
+  std::vector<Param> out;
+  for (const auto& p : cmi_command().params)
+    if (std::none_of(names.begin(), names.end(), [&](const char* n) { return p.name == n; })) out.push_back(p);
+  return out;
+}
+
 }  // namespace
+
+std::vector<Param> cmi_array_params() { return params_except({"runs"}); }
+std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "bootstrap"}); }
+std::vector<Param> cmi_shard_params() {
+  std::vector<Param> out = params_except({"runs", "correction", "bootstrap", "per-pair", "format"});
+  for (const char* axis : {"supersample", "run", "pair"})
+    out.push_back({.name = std::string(axis) + "-offset", .kind = Kind::integer,
+                   .doc = std::string("Index of the shard's first ") + axis + " in the full run.", .default_value = 0,
+                   .range = Range{0, 1e12}});
+  return out;
+}
+
+Json cmi_result(const estimators::SupersampleView& runs, const Args& a) {
+  return report(estimators::SupersampleStats::accumulate(runs), a, &runs);
+}
+
+Json cmi_result(const estimators::SupersampleStats& stats, const Args& a) { return report(stats, a, nullptr); }
 
 Command cmi_command() {
   return {
@@ -59,39 +134,16 @@ Command cmi_command() {
           {.name = "bootstrap", .kind = Kind::integer,
            .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none).",
            .default_value = 200, .range = Range{0, 100000}},
+          {.name = "per-pair", .kind = Kind::flag,
+           .doc = "Also report each pair's estimates under per_pair: f-, e- and ld-CMI averaged over the supersamples, "
+                  "and ld-MI."},
           {.name = "format", .kind = Kind::text, .doc = "Output: JSON object or a text table.", .default_value = "json",
            .choices = {"json", "table"}},
       },
       [](const Args& a) {
-        const std::string c = a.text("correction");
-        const Correction correction =
-            c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
-        const auto runs = data::read_supersample_runs(a.text("runs"), a.real("loss-min"), a.real("loss-max"));
-        const auto est = estimators::estimate_cmi(runs, correction);
-        Json out = Json::object();
-        out["train_error"] = est.train_error;
-        out["heldout_error"] = est.heldout_error;
-        out["gap"] = mean(est.run_gap);
-        out["shape"] = {{"k1", runs.k1}, {"k2", runs.k2}, {"n", runs.n}};
-        out["correction"] = c;
-        out["estimates"] = {{"fcmi_mean", est.fcmi.empty() ? Json() : Json(mean(est.fcmi))},
-                            {"ecmi_mean", mean(est.ecmi)},
-                            {"ldcmi_mean", mean(est.ldcmi)},
-                            {"ldmi_mean", mean(est.ldmi)}};
-        if (const auto reps = a.integer("bootstrap"); reps > 0) {
-          // Fixed seed: the same file always gives the same intervals.
-          const auto b = estimators::bootstrap_cmi(runs, correction, static_cast<int>(reps), 0.9, 20240601);
-          const auto pair = [](estimators::Interval i) { return Json::array({i.lo, i.hi}); };
-          if (!est.fcmi.empty()) out["estimates"]["fcmi_interval"] = pair(b.fcmi);
-          out["estimates"]["ecmi_interval"] = pair(b.ecmi);
-          out["estimates"]["ldcmi_interval"] = pair(b.ldcmi);
-          out["estimates"]["ldmi_interval"] = pair(b.ldmi);
-          out["estimates"]["interval"] = {{"method", "percentile bootstrap over runs"}, {"level", 0.9}, {"replicates", b.replicates}};
-        }
-        out["bounds"] = Json::array();
-        for (const auto& cert : cmi_bounds({&runs, &est, correction})) out["bounds"].push_back(data::to_json(cert));
-        if (a.text("format") == "table") return Json(table(out));
-        return out;
+        // The file is mapped and read in place: no copy, no conversion to double.
+        const auto runs = data::open_supersample_runs(a.text("runs"), a.real("loss-min"), a.real("loss-max"));
+        return cmi_result(runs.view(), a);
       },
   };
 }

@@ -9,7 +9,7 @@
 namespace itbound {
 
 struct CmiBoundInput {
-  const estimators::SupersampleRuns* runs;
+  const estimators::SupersampleRuns* runs;  // shape and declared loss range (the arrays may be empty)
   const estimators::CmiEstimates* estimates;
   estimators::Correction correction;
 };

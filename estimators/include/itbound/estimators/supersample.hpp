@@ -1,6 +1,7 @@
 #pragma once
 // Supersample runs (Steinke & Zakynthinou 2020): k1 supersamples of n pairs, k2 selector draws U each,
 // one trained model per draw. Arrays in C order; see data/SCHEMA.md for the file format.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -19,6 +20,23 @@ struct SupersampleRuns {
 // Throws InvalidArgument naming the field: sizes, mask outside {0,1}, loss NaN or outside the range,
 // non-integer predictions.
 void validate(const SupersampleRuns& runs);
+
+// The same runs as stored, without conversion or copy: each array is a typed, C-order view (elements
+// may be unaligned; they are read with memcpy). The estimators read this; SupersampleRuns is one source.
+enum class Element : std::uint8_t { u8, i16, i32, i64, f32, f64 };
+struct ElementArray {
+  const void* data = nullptr;  // null: absent (pred only)
+  Element type = Element::f64;
+  std::size_t size = 0;        // elements
+};
+struct SupersampleView {
+  std::int64_t k1 = 0, k2 = 0, n = 0;
+  ElementArray mask, loss, pred;  // shapes as in SupersampleRuns; values checked when read
+  double loss_min = 0.0, loss_max = 1.0;
+};
+SupersampleView view(const SupersampleRuns& runs);
+// Materialises a view as doubles (validated): for code that needs SupersampleRuns.
+SupersampleRuns to_runs(const SupersampleView& runs);
 
 enum class Correction { none, miller_madow, jackknife };
 
@@ -40,9 +58,12 @@ struct CmiEstimates {
   double train_error = 0, heldout_error = 0;   // mean over runs and pairs
   std::vector<double> run_gap;                  // held-out minus train error, per run (k1 * k2)
   bool interpolating = true;                    // training loss at loss_min on every run
+  bool zero_one = true;                         // every loss is 0 or 1
 };
 
+// Validates while it reads (same messages as validate). Both are SupersampleStats accumulate + finalize.
 CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
+CmiEstimates estimate_cmi(const SupersampleView& runs, Correction correction);
 
 // Percentile bootstrap over runs: each replicate redraws the k2 runs of every supersample with
 // replacement and recomputes the mean per-pair estimates. Describes the run-to-run variability of
@@ -56,6 +77,8 @@ struct CmiBootstrap {
   double level = 0;
 };
 CmiBootstrap bootstrap_cmi(const SupersampleRuns& runs, Correction correction, int replicates, double level,
+                           std::uint64_t seed);
+CmiBootstrap bootstrap_cmi(const SupersampleView& runs, Correction correction, int replicates, double level,
                            std::uint64_t seed);
 
 }  // namespace itbound::estimators
