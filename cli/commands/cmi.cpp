@@ -4,10 +4,10 @@
 
 #include "commands.hpp"
 #include "itbound/bounds/cmi_bounds.hpp"
+#include "itbound/cli/cmi.hpp"
 #include "itbound/data/certificate_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
-#include "itbound/estimators/supersample_stats.hpp"
 
 namespace itbound::cli {
 namespace {

@@ -1,7 +1,9 @@
 #pragma once
 // One function per command file; registry.cpp lists them in the order --help shows them.
+#include <optional>
+
 #include "itbound/cli/command.hpp"
-#include "itbound/estimators/supersample_stats.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 
 namespace itbound::cli {
 
@@ -13,17 +15,22 @@ Command self_certify_command();
 Command trajectory_command();
 Command mi_bound_command();
 Command cmi_command();
-// The cmi command on runs already in memory, or on merged shard statistics (no bootstrap: it resamples
-// runs); the Python array entry points. Their parameters: cmi's without runs (and, for statistics, without
-// the loss range and bootstrap, which the statistics fix); a shard's: the loss range and its offsets.
-Json cmi_result(const estimators::SupersampleView& runs, const Args& args);
-Json cmi_result(const estimators::SupersampleStats& stats, const Args& args);
-std::vector<Param> cmi_array_params();
-std::vector<Param> cmi_stats_params();
-std::vector<Param> cmi_shard_params();
+Command kl_divergence_command();
 
 // The prior-std grid top * exp(-j / b), j = 0..count-1 (Dziugaite & Roy 2017), shared by prior and self-certify.
 std::vector<Param> with_prior_scale_grid(std::vector<Param> params);  // appends scale-top, scale-b, scale-count
 std::vector<double> prior_scale_grid(const Args& args);
+
+// The KL term from --kl, --posterior/--prior (+ --family, --prior-variance grid) or --code-length-bits
+// (kl_source.cpp), shared by kl-divergence and pac-bayes; both also declare --delta.
+std::vector<Param> with_kl_source(std::vector<Param> params);
+struct KlSource {
+  double kl = 0.0;                        // nats, rounded up
+  std::string source;                     // "given", "compression" or the family of the files
+  std::optional<std::int64_t> dimension;  // entries of the posterior's parameter vector
+  std::optional<PriorGridPoint> grid;     // the prior variance's point on Dziugaite & Roy's grid
+};
+KlSource kl_from_args(const Args& args);
+Json to_json(const KlSource& source);
 
 }  // namespace itbound::cli

@@ -18,7 +18,7 @@ struct Shape {
   std::int64_t k1, k2, n;
 };
 
-Shape mask_shape(const std::vector<std::int64_t>& shape) {
+Shape dims_of_mask(const std::vector<std::int64_t>& shape) {
   if (shape.size() != 3) fail("mask", "shape mismatch: must have 3 axes (k1, k2, n)");
   return {shape[0], shape[1], shape[2]};
 }
@@ -40,7 +40,7 @@ std::vector<std::uint8_t> to_mask(const std::vector<double>& v) {
 
 SupersampleRuns from_arrays(NdArray mask, NdArray loss, const NdArray* pred) {
   SupersampleRuns r;
-  const Shape shape = mask_shape(mask.shape);
+  const Shape shape = dims_of_mask(mask.shape);
   r.k1 = shape.k1, r.k2 = shape.k2, r.n = shape.n;
   check_pair_shape("loss", loss.shape, shape);
   r.mask = to_mask(mask.values);
@@ -189,6 +189,16 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
 
 }  // namespace
 
+estimators::SupersampleView runs_view(const estimators::ElementArray& mask, const std::vector<std::int64_t>& mask_shape,
+                                      const estimators::ElementArray& loss, const std::vector<std::int64_t>& loss_shape,
+                                      const estimators::ElementArray& pred, const std::vector<std::int64_t>& pred_shape,
+                                      double loss_min, double loss_max) {
+  const Shape dims = dims_of_mask(mask_shape);
+  check_pair_shape("loss", loss_shape, dims);
+  if (pred.data) check_pair_shape("pred", pred_shape, dims);
+  return {dims.k1, dims.k2, dims.n, mask, loss, pred, loss_min, loss_max};
+}
+
 StoredRuns parse_stored_runs(std::span<const unsigned char> bytes, RunsFormat format, const std::string& what,
                              double loss_min, double loss_max) {
   StoredRuns out;
@@ -208,19 +218,11 @@ StoredRuns parse_stored_runs(std::span<const unsigned char> bytes, RunsFormat fo
       }
       return std::pair(a, header.shape);
     };
-    auto& v = out.view_;
-    const auto [mask, shape] = array("mask", 0);
-    const Shape dims = mask_shape(shape);
-    v.k1 = dims.k1, v.k2 = dims.k2, v.n = dims.n;
-    v.mask = mask;
+    const auto [mask, mask_shape] = array("mask", 0);
     const auto [loss, loss_shape] = array("loss", 1);
-    check_pair_shape("loss", loss_shape, dims);
-    v.loss = loss;
-    if (members.count("pred")) {
-      const auto [pred, pred_shape] = array("pred", 2);
-      check_pair_shape("pred", pred_shape, dims);
-      v.pred = pred;
-    }
+    std::pair<estimators::ElementArray, std::vector<std::int64_t>> pred;
+    if (members.count("pred")) pred = array("pred", 2);
+    out.view_ = runs_view(mask, mask_shape, loss, loss_shape, pred.first, pred.second, loss_min, loss_max);
   } else {
     const std::string text(bytes.begin(), bytes.end());
     out.parsed_ = format == RunsFormat::json ? parse_json_runs(text, what) : parse_csv_runs(text);

@@ -22,6 +22,13 @@ estimators::SupersampleRuns parse_supersample_runs(std::span<const unsigned char
 estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min = 0.0,
                                                   double loss_max = 1.0);
 
+// A view of three arrays given with their shapes, checked as the file readers check them: mask (k1, k2, n),
+// loss and pred (k1, k2, n, 2); pred.data null means no predictions. (Python's array entry points.)
+estimators::SupersampleView runs_view(const estimators::ElementArray& mask, const std::vector<std::int64_t>& mask_shape,
+                                      const estimators::ElementArray& loss, const std::vector<std::int64_t>& loss_shape,
+                                      const estimators::ElementArray& pred, const std::vector<std::int64_t>& pred_shape,
+                                      double loss_min, double loss_max);
+
 // Runs as stored, for the estimators' SupersampleView: NPZ members that are little endian (or bytes) in
 // C order are viewed in place, in the memory-mapped file, without conversion; other members (big endian,
 // Fortran order) and JSON or CSV files are decoded into buffers this object owns. Shapes are checked here,
