@@ -48,8 +48,7 @@ std::string table(const Json& j) {
 // The result from statistics (and, for the bootstrap, the runs they came from); every argument but runs.
 Json report(const estimators::SupersampleStats& stats, const Args& a, const estimators::SupersampleView* runs) {
   const std::string c = a.text("correction");
-  const Correction correction =
-      c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
+  const Correction correction = correction_of(a);
   const auto est = stats.finalize(correction);
   Json out = Json::object();
   out["train_error"] = est.train_error;
@@ -103,6 +102,16 @@ std::vector<Param> params_except(std::initializer_list<const char*> names) {
 }
 
 }  // namespace
+
+Correction correction_of(const Args& a) {
+  const std::string c = a.text("correction");
+  return c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
+}
+
+Correction correction_of(const Args& a) {
+  const std::string c = a.text("correction");
+  return c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
+}
 
 std::vector<Param> cmi_array_params() { return params_except({"runs"}); }
 std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "bootstrap"}); }

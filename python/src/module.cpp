@@ -258,6 +258,16 @@ Result cmi_arrays(py::kwargs kwargs) {
   return Result{itbound::cli::cmi_result(runs, a)};
 }
 
+py::bytes stats_to_bytes(const SupersampleStats& st) {
+  const auto b = st.to_bytes();
+  return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+SupersampleStats stats_from_bytes(const py::bytes& data) {
+  const std::string s = data;
+  return SupersampleStats::from_bytes(std::span(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
+}
+
 py::object per_supersample(const std::vector<double>& v, std::int64_t rows, std::int64_t cols) {
   if (v.empty()) return py::none();
   py::array_t<double> out({rows, cols});
@@ -373,12 +383,7 @@ PYBIND11_MODULE(_itbound, m) {
         std::vector<itbound::cli::Param> params;
         for (const auto& p : itbound::cli::cmi_stats_params())
           if (p.name == "correction") params.push_back(p);
-        const auto a = args_for("finalize", params, kwargs);
-        const std::string c = a.text("correction");
-        using itbound::estimators::Correction;
-        const auto est = st.finalize(c == "miller-madow" ? Correction::miller_madow
-                                     : c == "jackknife"  ? Correction::jackknife
-                                                         : Correction::none);
+        const auto est = st.finalize(itbound::cli::correction_of(args_for("finalize", params, kwargs)));
         py::dict d;
         d["fcmi"] = per_supersample(est.fcmi, st.k1(), st.n());
         d["ecmi"] = per_supersample(est.ecmi, st.k1(), st.n());
@@ -398,23 +403,9 @@ PYBIND11_MODULE(_itbound, m) {
       .def_property_readonly("loss_min", &SupersampleStats::loss_min)
       .def_property_readonly("loss_max", &SupersampleStats::loss_max)
       .def_property_readonly("has_pred", &SupersampleStats::has_pred)
-      .def("to_bytes", [](const SupersampleStats& st) {
-        const auto b = st.to_bytes();
-        return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
-      })
-      .def_static("from_bytes", [](const py::bytes& b) {
-        const std::string s = b;
-        return SupersampleStats::from_bytes(std::span(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
-      })
-      .def(py::pickle([](const SupersampleStats& st) {
-                        const auto b = st.to_bytes();
-                        return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
-                      },
-                      [](const py::bytes& b) {
-                        const std::string s = b;
-                        return SupersampleStats::from_bytes(
-                            std::span(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
-                      }))
+      .def("to_bytes", &stats_to_bytes, "The statistics as bytes (SupersampleStats.from_bytes reads them back).")
+      .def_static("from_bytes", &stats_from_bytes, py::arg("data"))
+      .def(py::pickle(&stats_to_bytes, &stats_from_bytes))
       .def("__repr__", [](const SupersampleStats& st) {
         return "SupersampleStats(shape=(" + std::to_string(st.k1()) + ", " + std::to_string(st.k2()) + ", " +
                std::to_string(st.n()) + "), complete=" + (st.complete() ? "True" : "False") + ")";
