@@ -108,11 +108,6 @@ Correction correction_of(const Args& a) {
   return c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
 }
 
-Correction correction_of(const Args& a) {
-  const std::string c = a.text("correction");
-  return c == "miller-madow" ? Correction::miller_madow : c == "jackknife" ? Correction::jackknife : Correction::none;
-}
-
 std::vector<Param> cmi_array_params() { return params_except({"runs"}); }
 std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "bootstrap"}); }
 std::vector<Param> cmi_shard_params() {
