@@ -570,40 +570,37 @@ SupersampleStats SupersampleStats::accumulate(const SupersampleView& runs, std::
 
 // ---- merge ----
 
-void SupersampleStats::merge(const SupersampleStats& o) {
-  if (o.empty()) return;
-  if (empty()) {
-    *this = o;
-    return;
-  }
-  if (o.loss_min_ != loss_min_ || o.loss_max_ != loss_max_)
-    fail("stats", "shards declare different loss ranges: [" + format_number(loss_min_) + ", " + format_number(loss_max_) +
+SupersampleStats SupersampleStats::merged(const SupersampleStats& t, const SupersampleStats& o) {
+  if (o.empty()) return t;
+  if (t.empty()) return o;
+  if (o.loss_min_ != t.loss_min_ || o.loss_max_ != t.loss_max_)
+    fail("stats", "shards declare different loss ranges: [" + format_number(t.loss_min_) + ", " + format_number(t.loss_max_) +
                       "] and [" + format_number(o.loss_min_) + ", " + format_number(o.loss_max_) + "]");
-  if (o.has_pred_ != has_pred_) fail("pred", "present in some shards only");
-  for (const auto& a : blocks_)
+  if (o.has_pred_ != t.has_pred_) fail("pred", "present in some shards only");
+  for (const auto& a : t.blocks_)
     for (const auto& b : o.blocks_)
       if (overlap(a, b))
         fail("stats", "shards overlap: supersample " + std::to_string(std::max(a.s, b.s)) + ", run " +
                           std::to_string(std::max(a.j, b.j)) + ", pair " + std::to_string(std::max(a.i, b.i)) +
                           " is in both");
   SupersampleStats m;
-  m.loss_min_ = loss_min_, m.loss_max_ = loss_max_, m.has_pred_ = has_pred_;
-  m.s_begin_ = std::min(s_begin_, o.s_begin_), m.s_end_ = std::max(s_end_, o.s_end_);
-  m.j_begin_ = std::min(j_begin_, o.j_begin_), m.j_end_ = std::max(j_end_, o.j_end_);
-  m.i_begin_ = std::min(i_begin_, o.i_begin_), m.i_end_ = std::max(i_end_, o.i_end_);
+  m.loss_min_ = t.loss_min_, m.loss_max_ = t.loss_max_, m.has_pred_ = t.has_pred_;
+  m.s_begin_ = std::min(t.s_begin_, o.s_begin_), m.s_end_ = std::max(t.s_end_, o.s_end_);
+  m.j_begin_ = std::min(t.j_begin_, o.j_begin_), m.j_end_ = std::max(t.j_end_, o.j_end_);
+  m.i_begin_ = std::min(t.i_begin_, o.i_begin_), m.i_end_ = std::max(t.i_end_, o.i_end_);
   // The merged tables are allocated over the bounding box (holes included).
   if (static_cast<double>(m.k1()) * static_cast<double>(std::max(m.n(), m.k2())) > 1e12)
     fail("stats", "merged shards span too large a box");
-  m.blocks_ = blocks_;
+  m.blocks_ = t.blocks_;
   m.blocks_.insert(m.blocks_.end(), o.blocks_.begin(), o.blocks_.end());
-  m.interpolating_ = interpolating_ && o.interpolating_;
-  m.zero_one_ = zero_one_ && o.zero_one_;
+  m.interpolating_ = t.interpolating_ && o.interpolating_;
+  m.zero_one_ = t.zero_one_ && o.zero_one_;
 
   // Slot (s, i) of a side's table, or an empty range outside its box.
-  const auto slot_cells = [](const SupersampleStats& side, const CellTable& t, std::int64_t s, std::int64_t i) {
+  const auto slot_cells = [](const SupersampleStats& side, const CellTable& table, std::int64_t s, std::int64_t i) {
     if (s < side.s_begin_ || s >= side.s_end_ || i < side.i_begin_ || i >= side.i_end_) return std::span<const Cell>();
     const auto k = static_cast<std::size_t>((s - side.s_begin_) * side.n() + (i - side.i_begin_));
-    return std::span(t.cells).subspan(t.offsets[k], t.offsets[k + 1] - t.offsets[k]);
+    return std::span(table.cells).subspan(table.offsets[k], table.offsets[k + 1] - table.offsets[k]);
   };
   const auto merge_table = [&](const CellTable& ta, const CellTable& tb, CellTable& out) {
     out.offsets.reserve(m.slots() + 1);
@@ -611,7 +608,7 @@ void SupersampleStats::merge(const SupersampleStats& o) {
     out.cells.reserve(ta.cells.size() + tb.cells.size());
     for (std::int64_t s = m.s_begin_; s < m.s_end_; ++s)
       for (std::int64_t i = m.i_begin_; i < m.i_end_; ++i) {
-        const auto a = slot_cells(*this, ta, s, i), b = slot_cells(o, tb, s, i);
+        const auto a = slot_cells(t, ta, s, i), b = slot_cells(o, tb, s, i);
         std::size_t p = 0, q = 0;
         while (p < a.size() || q < b.size()) {
           if (q == b.size() || (p < a.size() && key_less(a[p], b[q]))) out.cells.push_back(a[p++]);
@@ -627,11 +624,11 @@ void SupersampleStats::merge(const SupersampleStats& o) {
         out.offsets.push_back(out.cells.size());
       }
   };
-  merge_table(e_, o.e_, m.e_);
-  if (has_pred_) merge_table(f_, o.f_, m.f_);
+  merge_table(t.e_, o.e_, m.e_);
+  if (t.has_pred_) merge_table(t.f_, o.f_, m.f_);
   m.train_.resize(static_cast<std::size_t>(m.k1() * m.k2()));
   m.held_.resize(m.train_.size());
-  for (const SupersampleStats* side : {static_cast<const SupersampleStats*>(this), &o})
+  for (const SupersampleStats* side : {&t, &o})
     for (std::int64_t s = side->s_begin_; s < side->s_end_; ++s)
       for (std::int64_t j = side->j_begin_; j < side->j_end_; ++j) {
         const auto from = static_cast<std::size_t>((s - side->s_begin_) * side->k2() + (j - side->j_begin_));
@@ -639,8 +636,10 @@ void SupersampleStats::merge(const SupersampleStats& o) {
         m.train_[to].add(side->train_[from]);
         m.held_[to].add(side->held_[from]);
       }
-  *this = std::move(m);
+  return m;
 }
+
+void SupersampleStats::merge(const SupersampleStats& other) { *this = merged(*this, other); }
 
 bool SupersampleStats::complete() const {
   if (empty() || s_begin_ != 0 || j_begin_ != 0 || i_begin_ != 0) return false;

@@ -374,10 +374,8 @@ PYBIND11_MODULE(_itbound, m) {
                                "Picklable (for Dask and multiprocessing).")
       .def(py::init<>(), "Empty statistics: the identity of merge.")
       .def("merge", [](const SupersampleStats& a, const SupersampleStats& b) {
-        SupersampleStats out = a;
         py::gil_scoped_release release;
-        out.merge(b);
-        return out;
+        return SupersampleStats::merged(a, b);
       }, py::arg("other"), "These statistics merged with another shard's (a new object); ValueError if they overlap.")
       .def("finalize", [](const SupersampleStats& st, const py::kwargs& kwargs) {
         std::vector<itbound::cli::Param> params;

@@ -57,6 +57,7 @@ public:
   // Adds another shard. Throws InvalidArgument("stats", ...) if the shards overlap or disagree (loss range,
   // predictions present or not).
   void merge(const SupersampleStats& other);
+  static SupersampleStats merged(const SupersampleStats& a, const SupersampleStats& b);  // builds the merged tables once
 
   // The estimates; throws InvalidArgument("stats", ...) unless the merged shards cover supersamples
   // [0, k1), runs [0, k2) and pairs [0, n) exactly once. The box is what the shards span: a missing last
