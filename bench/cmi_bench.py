@@ -9,7 +9,9 @@ Usage: bench/cmi_bench.py ITBOUND_EXE [k1 k2 n] [--repeat R] [--sklearn-pairs P]
 Synthetic 0-1 runs: a learner that memorises each trained point with probability 0.3 and errs with probability 0.1
 otherwise. Rows:
   itbound cmi           the CLI end to end: process start, reading the float64 NPZ file, e/ld-CMI, ld-MI, bounds
-  itbound (in memory)   the same estimates from the arrays already in memory, like the NumPy peer
+  NumPy + np.load       the NumPy peer end to end from the same file (the CLI's like-for-like peer)
+  itbound (in memory)   the same estimates from the arrays already in memory (itbound.supersample_stats +
+                        cmi_from_stats, arrays viewed without a copy), like the NumPy peer below
   NumPy                 vectorised counts over all pairs at once, arrays in memory
   sklearn               mutual_info_score per pair; with --sklearn-pairs P only the first P pairs are timed and the
                         time is scaled to all n (its cost is the same for every pair)
@@ -104,6 +106,11 @@ def main():
         cli = lambda *extra: json.loads(subprocess.run(argv + list(extra), check=True, capture_output=True, text=True).stdout)
         est = run("itbound cmi (CLI, file read included)", cli, args.repeat)["estimates"]
         per = cli("--per-pair")["per_pair"]  # untimed: 3n numbers printed with 17 digits
+
+        def load_and_count():
+            with np.load(path) as z:
+                return numpy_means(z["mask"], z["loss"])
+        run("NumPy: np.load of the file + counts", load_and_count, args.repeat)
     ours = (est["ecmi_mean"], est["ldcmi_mean"], est["ldmi_mean"])
     try:
         import itbound

@@ -12,7 +12,7 @@ clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-r
   estimators/src/supersample.cpp estimators/src/supersample_stats.cpp solvers/src/error.cpp -lz -o "$out/fuzz_readers"
 # Seeds: each fixture behind every format byte.
 i=0
-for f in tests/fixtures/*.npy tests/fixtures/*.npz tests/fixtures/runs.*; do
+for f in tests/fixtures/*.npy tests/fixtures/*.npz tests/fixtures/runs.* tests/fixtures/stats.bin; do
   for b in 0 1 2 3 4 5 6; do printf "\\x0$b" | cat - "$f" > "$out/corpus/seed-$i-$b"; done
   i=$((i + 1))
 done

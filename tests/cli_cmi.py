@@ -37,6 +37,16 @@ for model in ["logreg", "1nn", "tree"]:
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"), "--format", "table")
     check(r.returncode == 0 and "ldcmi-sqrt" in r.stdout and "held-out error" in r.stdout, f"{model}: table")
 
+# --per-pair: one value per pair whose mean is the reported mean; without it the output has no per_pair.
+r = run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0", "--per-pair")
+out = json.loads(r.stdout)
+n = out["shape"]["n"]
+for kind in ["fcmi", "ecmi", "ldcmi", "ldmi"]:
+    values = out["per_pair"][kind]
+    check(len(values) == n and abs(sum(values) / n - out["estimates"][f"{kind}_mean"]) < 1e-12, f"per_pair {kind}")
+check("per_pair" not in json.loads(run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0").stdout),
+      "per_pair only on request")
+
 for args, field in [
     (["cmi", "--runs", "/nonexistent.npz"], "path:"),
     (["cmi", "--runs", str(data / "examples" / "digits-1nn.npz"), "--loss-max", "0.5"], "loss:"),

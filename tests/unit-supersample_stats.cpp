@@ -10,6 +10,7 @@
 #include <numbers>
 #include <random>
 
+#include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/supersample_stats.hpp"
 #include "synthetic_runs.hpp"
@@ -312,4 +313,13 @@ TEST_CASE("bootstrap picks: the identity draw is the plain accumulation") {
                   estimate_cmi(r, Correction::none));
   identity[0] = 5;
   CHECK_THROWS_AS(SupersampleStats::accumulate(view(r), identity), itbound::InvalidArgument);
+}
+
+TEST_CASE("the byte form is stable: a file written by make_stats_fixture.py reads back to the same estimates") {
+  const std::string fixtures = std::string(ITBOUND_DATA_DIR) + "/../tests/fixtures/";
+  const auto bytes = itbound::data::read_file_bytes(fixtures + "stats.bin");
+  const auto stats = SupersampleStats::from_bytes(bytes);
+  CHECK(stats.complete());
+  check_identical(stats.finalize(Correction::jackknife),
+                  estimate_cmi(itbound::data::read_supersample_runs(fixtures + "runs.npz"), Correction::jackknife));
 }
