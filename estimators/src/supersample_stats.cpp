@@ -392,14 +392,27 @@ struct Shard {
 };
 
 // Bits of the pair (loss0, loss1) at element i: bit 0 set if loss0 == 1, bit 1 if loss1 == 1; `bad` gains a
-// bit if either is neither 0 nor 1 (NaN included). Doubles compare as a pair in one SSE2 register.
+// bit if either is neither 0 nor 1 (NaN included). Branch-free (the values are random): bytes by bit
+// arithmetic, floats and doubles compared as a pair in one SSE2 register.
 template <class T>
 inline std::uint32_t one_bits(const void* l, std::size_t i, std::uint32_t& bad) {
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    const std::uint32_t a = load<T>(l, 2 * i), c = load<T>(l, 2 * i + 1);
+    bad |= (a | c) >> 1;
+    return a | (c << 1);
+  }
 #ifdef __SSE2__
   if constexpr (std::is_same_v<T, double>) {
     const __m128d v = _mm_loadu_pd(static_cast<const double*>(l) + 2 * i);
     const auto one = static_cast<std::uint32_t>(_mm_movemask_pd(_mm_cmpeq_pd(v, _mm_set1_pd(1.0))));
     const auto zero = static_cast<std::uint32_t>(_mm_movemask_pd(_mm_cmpeq_pd(v, _mm_setzero_pd())));
+    bad |= (one | zero) ^ 3;
+    return one;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    const __m128 v = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(static_cast<const float*>(l) + 2 * i)));
+    const auto one = static_cast<std::uint32_t>(_mm_movemask_ps(_mm_cmpeq_ps(v, _mm_set1_ps(1.0f)))) & 3;
+    const auto zero = static_cast<std::uint32_t>(_mm_movemask_ps(_mm_cmpeq_ps(v, _mm_setzero_ps()))) & 3;
     bad |= (one | zero) ^ 3;
     return one;
   }
