@@ -66,6 +66,21 @@ plug = json.loads(run("cmi", "--runs", cont, "--loss-max", "4", "--bootstrap", "
 check(plug["estimates"]["ecmi_mean"] > out["estimates"]["ecmi_mean"], "plug-in vs knn on continuous losses")
 r = run("cmi", "--runs", cont, "--estimator", "knn")
 check(r.returncode == 2 and "loss:" in r.stderr, "continuous losses outside the default range [0, 1]")
+# --per-pair: one value per pair whose mean is the reported mean; without it the output has no per_pair.
+r = run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0", "--per-pair")
+out = json.loads(r.stdout)
+n = out["shape"]["n"]
+for kind in ["fcmi", "ecmi", "ldcmi", "ldmi", "slmi"]:
+    values = out["per_pair"][kind]
+    check(len(values) == n and abs(sum(values) / n - out["estimates"][f"{kind}_mean"]) < 1e-12, f"per_pair {kind}")
+check("per_pair" not in json.loads(run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0").stdout),
+      "per_pair only on request")
+# ... and under the k-NN estimator the raw per-pair values, whose means are the reported (raw) means.
+out = json.loads(run("cmi", "--runs", cont, "--loss-max", "4", "--estimator", "knn", "--per-pair").stdout)
+for kind in ["ecmi", "ldcmi", "ldmi", "slmi"]:
+    values = out["per_pair"][kind]
+    check(len(values) == out["shape"]["n"] and abs(sum(values) / len(values) - out["estimates"][f"{kind}_mean"]) < 1e-12,
+          f"knn per_pair {kind}")
 
 for args, field in [
     (["cmi", "--runs", "/nonexistent.npz"], "path:"),

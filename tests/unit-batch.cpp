@@ -70,6 +70,12 @@ TEST_CASE("a malformed array is one error record") {
   const auto r = records("[{\"id\": 1, \"command\": \"kl-inverse\"");
   REQUIRE(r.size() == 1);
   CHECK(r[0]["error"]["code"] == kMalformedJob);
+  // Number overflow is nlohmann's out_of_range, not a parse_error: still one record, in both forms.
+  CHECK(records("[{\"id\": 1, \"args\": {\"q\": 1e400}}]")[0]["error"]["code"] == kMalformedJob);
+  const auto lines = records("{\"id\": 1, \"args\": {\"q\": 1e400}}\n{\"id\": 2, \"command\": \"no-such\"}\n");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["error"]["code"] == kMalformedJob);
+  CHECK(lines[1]["id"] == 2);
 }
 
 TEST_CASE("threads keep input order and give the same records") {

@@ -45,8 +45,7 @@ TEST_CASE("cmi bounds on a learner with closed-form information") {
   const double p = 0.2;
   const auto runs = memorising_runs(p, false);
   const auto est = estimate_cmi(runs, Correction::none);
-  const auto single = single_loss_mi(runs, Correction::none);
-  const auto all = cmi_bounds({&runs, &est, Correction::none, &single});
+  const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
   // Closed form: I = p ln 2 per pair, so each square-root gap bound is about sqrt(2 p ln 2) = 0.527 > p.
   const double closed = std::sqrt(2 * p * std::numbers::ln2);
   for (const char* name : {"ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt"}) {
@@ -76,8 +75,8 @@ TEST_CASE("new bounds at the exact information of the memoriser (hand-computed v
   REQUIRE(est.train_error == 0.0);
   for (auto* v : {&est.ecmi, &est.ldcmi}) v->assign(v->size(), p * std::numbers::ln2);
   est.ldmi.assign(est.ldmi.size(), p * std::numbers::ln2);
-  const std::vector<double> single(static_cast<std::size_t>(runs.n), h(p / 2) - h(p) / 2);
-  CmiBoundInput in{&runs, &est, Correction::none, &single};
+  est.slmi.assign(static_cast<std::size_t>(runs.n), h(p / 2) - h(p) / 2);
+  CmiBoundInput in{runs.shape(), &est, Correction::none};
   in.total_cmi = static_cast<double>(runs.n) * p * std::numbers::ln2;
   const auto all = cmi_bounds(in);
 
@@ -161,15 +160,13 @@ TEST_CASE("bounds scale with the declared loss range") {
   // bound on the held-out loss is a + (b - a) times the bound for [0, 1] losses.
   auto runs = memorising_runs(0.3, true);
   const auto est = estimate_cmi(runs, Correction::none);
-  const auto single = single_loss_mi(runs, Correction::none);
-  const auto unit = cmi_bounds({&runs, &est, Correction::none, &single});
+  const auto unit = cmi_bounds({runs.shape(), &est, Correction::none});
   auto scaled = runs;
   scaled.loss_min = -1;
   scaled.loss_max = 3;
   for (double& l : scaled.loss) l = -1 + 4 * l;
   const auto est_s = estimate_cmi(scaled, Correction::none);
-  const auto single_s = single_loss_mi(scaled, Correction::none);
-  const auto wide = cmi_bounds({&scaled, &est_s, Correction::none, &single_s});
+  const auto wide = cmi_bounds({scaled.shape(), &est_s, Correction::none});
   for (const char* name : {"ecmi-sqrt", "ldmi-sqrt", "ecmi-binary-kl", "ecmi-fast-rate", "slmi-fast-rate"}) {
     CAPTURE(name);
     CHECK(find(wide, name).raw_value == doctest::Approx(-1 + 4 * find(unit, name).raw_value).epsilon(1e-12));
@@ -180,8 +177,7 @@ TEST_CASE("bounds scale with the declared loss range") {
 TEST_CASE("the fast-rate certificates echo feasible constants in their papers' parametrisations") {
   const auto runs = memorising_runs(0.3, true);
   const auto est = estimate_cmi(runs, Correction::none);
-  const auto single = single_loss_mi(runs, Correction::none);
-  const auto all = cmi_bounds({&runs, &est, Correction::none, &single});
+  const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
   const auto& lin = find(all, "ecmi-fast-rate");
   const double c0 = detail(lin, "c0"), c1 = detail(lin, "c1");
   CHECK(std::exp(c0) + std::exp(-c0 * c1) <= 2.0);
@@ -194,7 +190,7 @@ TEST_CASE("the fast-rate certificates echo feasible constants in their papers' p
 TEST_CASE("total CMI outside [0, n ln 2] is rejected, naming the parameter") {
   const auto runs = memorising_runs(0.2, false);
   const auto est = estimate_cmi(runs, Correction::none);
-  CmiBoundInput in{&runs, &est, Correction::none};
+  CmiBoundInput in{runs.shape(), &est, Correction::none};
   in.total_cmi = static_cast<double>(runs.n) * std::numbers::ln2 * 1.01;
   try {
     cmi_bounds(in);
@@ -208,8 +204,9 @@ TEST_CASE("total CMI outside [0, n ln 2] is rejected, naming the parameter") {
 
 TEST_CASE("interpolating bound is invalid, with the reason, when a run has a training error") {
   const auto runs = memorising_runs(0.2, true);
-  const auto est = estimate_cmi(runs, Correction::none);
-  const auto all = cmi_bounds({&runs, &est, Correction::none});
+  auto est = estimate_cmi(runs, Correction::none);
+  est.slmi.clear();
+  const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
   const auto& interp = find(all, "ldmi-interpolating");
   CHECK_FALSE(interp.valid);
   CHECK(interp.invalid_reason.find("interpolating") == 0);
@@ -222,7 +219,7 @@ TEST_CASE("f-CMI is invalid when the losses are not a function of the prediction
   runs.pred = runs.loss;  // 0-1 loss: the prediction (right/wrong) determines the loss
   const auto check_fcmi = [&](bool expect_valid) {
     const auto est = estimate_cmi(runs, Correction::none);
-    const auto all = cmi_bounds({&runs, &est, Correction::none});
+    const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
     const auto& f = find(all, "fcmi-sqrt");
     CHECK(f.valid == expect_valid);
     if (!expect_valid) CHECK(f.invalid_reason.find("loss_function_of_prediction") == 0);

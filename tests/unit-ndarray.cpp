@@ -1,7 +1,10 @@
 // NPY/NPZ readers on files written by numpy (tests/fixtures/make_npy_fixtures.py) and on malformed bytes.
 #include <doctest/doctest.h>
+#include <zlib.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "itbound/data/ndarray.hpp"
 #include "itbound/error.hpp"
@@ -102,4 +105,19 @@ TEST_CASE("npy/npz: malformed input is an error naming the problem, never a cras
     } catch (const InvalidArgument&) {
     }
   }
+}
+
+TEST_CASE("crc32 equals zlib's for every length, alignment and start value") {
+  std::mt19937_64 rng(2);
+  std::vector<unsigned char> bytes(4096);
+  for (auto& b : bytes) b = static_cast<unsigned char>(rng());
+  for (std::size_t size = 0; size <= 700; ++size)
+    for (std::size_t offset = 0; offset < 4; ++offset)
+      for (const std::uint32_t start : {0u, 0xFFFFFFFFu, 0x1234567u}) {
+        CAPTURE(size);
+        CAPTURE(offset);
+        const auto expected = static_cast<std::uint32_t>(::crc32(start, bytes.data() + offset, static_cast<uInt>(size)));
+        REQUIRE(itbound::data::crc32(start, bytes.data() + offset, size) == expected);
+      }
+  CHECK(itbound::data::crc32(0, bytes.data(), bytes.size()) == ::crc32(0, bytes.data(), static_cast<uInt>(bytes.size())));
 }

@@ -50,3 +50,26 @@ TEST_CASE("runs: malformed files name the problem") {
   CHECK(error_of(write_temp("e.json", R"({"mask": )")).find("path: malformed JSON") == 0);
   CHECK(error_of(write_temp("x.txt", "")).find("path: unknown runs file type") == 0);
 }
+
+TEST_CASE("runs: the stored view reads members in place where it can and estimates like the decoded runs") {
+  using itbound::data::open_supersample_runs;
+  using namespace itbound::estimators;
+  // Fixture: bool mask (in place), Fortran-order loss (decoded), int32 predictions (in place), deflated.
+  auto stored = open_supersample_runs(fixtures + "runs.npz");
+  const auto moved = std::move(stored);  // the view points into buffers that move with the object
+  const auto& v = moved.view();
+  CHECK(v.mask.type == Element::u8);
+  CHECK(v.loss.type == Element::f64);
+  CHECK(v.pred.type == Element::i32);
+  const auto runs = read_supersample_runs(fixtures + "runs.npz");
+  const auto a = estimate_cmi(v, Correction::jackknife), b = estimate_cmi(runs, Correction::jackknife);
+  CHECK(a.ecmi == b.ecmi);
+  CHECK(a.fcmi == b.fcmi);
+  CHECK(a.ldmi == b.ldmi);
+  CHECK(a.run_gap == b.run_gap);
+  // Stored (numpy.savez) digits runs: every member viewed in the mapped file.
+  const auto digits = open_supersample_runs(std::string(ITBOUND_DATA_DIR) + "/examples/digits-1nn.npz");
+  CHECK(digits.view().pred.type == Element::i16);
+  CHECK(estimate_cmi(digits.view(), Correction::none).ecmi ==
+        estimate_cmi(read_supersample_runs(std::string(ITBOUND_DATA_DIR) + "/examples/digits-1nn.npz"), Correction::none).ecmi);
+}

@@ -205,6 +205,11 @@ TEST_CASE("trajectory files: JSON arrays and JSON lines give the same bounds") {
   CHECK_THROWS_WITH_AS(itbound::data::read_trajectory(bad_key), "step[0].noise: unknown key", itbound::InvalidArgument);
   std::istringstream ragged(R"({"dimension": 2, "n": 10, "steps": {"step_size": [0.1, 0.1], "noise_std": [1]}})");
   CHECK_THROWS_AS(itbound::data::read_trajectory(ragged), itbound::InvalidArgument);
+  // A number past double's range is nlohmann's out_of_range, not a parse_error (found by the fuzzer).
+  std::istringstream overflow("{\"dimension\": 2, \"n\": 10}\n{\"step_size\": 99E99999999999999}\n");
+  CHECK_THROWS_AS(itbound::data::read_trajectory(overflow), itbound::InvalidArgument);
+  std::istringstream overflow_doc(R"({"dimension": 2, "n": 1e400, "steps": {}})");
+  CHECK_THROWS_AS(itbound::data::read_trajectory(overflow_doc), itbound::InvalidArgument);
 }
 
 TEST_CASE("trajectory files: NPZ members (per-step arrays, 0-d header scalars) read like the JSON form") {

@@ -13,7 +13,7 @@ namespace itbound {
 namespace {
 
 using estimators::CmiEstimates;
-using estimators::SupersampleRuns;
+using estimators::SupersampleShape;
 
 // Venues and pages checked against citing papers' reference lists; the texts of the papers themselves
 // were not available here, so theorem numbers are marked unchecked (see bounds/CMI-BOUNDS.md).
@@ -22,7 +22,7 @@ constexpr const char* kHarutyunyan = "Harutyunyan, Raginsky, Ver Steeg & Galstya
 constexpr const char* kHellstrom = "Hellstrom & Durisi (2022), NeurIPS 35, pp. 10108-10121";
 constexpr const char* kWangMao = "Wang & Mao (2023), ICML, PMLR 202, pp. 36111-36137";
 
-double width(const SupersampleRuns& r) { return r.loss_max - r.loss_min; }
+double width(const SupersampleShape& r) { return r.loss_max - r.loss_min; }
 
 double mean(const std::vector<double>& v) {
   double s = 0;
@@ -32,38 +32,18 @@ double mean(const std::vector<double>& v) {
 
 // Training loss scaled to [0, 1], per supersample: the bounds below are stated for losses in [0, 1]; an
 // affine map of the losses leaves every mutual information unchanged.
-std::vector<double> scaled_train_error(const SupersampleRuns& r) {
-  const auto k2 = static_cast<std::size_t>(r.k2), n = static_cast<std::size_t>(r.n);
-  std::vector<double> out(static_cast<std::size_t>(r.k1), 0.0);
-  for (std::size_t c = 0; c < r.mask.size(); ++c) out[c / (k2 * n)] += r.loss[2 * c + r.mask[c]];
-  for (double& t : out) t = std::clamp((t / static_cast<double>(k2 * n) - r.loss_min) / width(r), 0.0, 1.0);
+std::vector<double> scaled_train_error(const SupersampleShape& r, const CmiEstimates& e) {
+  std::vector<double> out(e.supersample_train.size());
+  for (std::size_t s = 0; s < out.size(); ++s)
+    out[s] = std::clamp((e.supersample_train[s] - r.loss_min) / width(r), 0.0, 1.0);
   return out;
 }
 
-// f-CMI reaches the losses only through the predictions: within a supersample, the same prediction on
-// the same example must give the same loss (true of 0-1 losses, not of a cross-entropy).
-bool loss_follows_prediction(const SupersampleRuns& r) {
-  const auto k2 = static_cast<std::size_t>(r.k2), n = static_cast<std::size_t>(r.n);
-  std::vector<std::pair<double, double>> seen(k2);
-  for (std::size_t s = 0; s < static_cast<std::size_t>(r.k1); ++s)
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t side = 0; side < 2; ++side) {
-        for (std::size_t j = 0; j < k2; ++j) {
-          const std::size_t c = 2 * ((s * k2 + j) * n + i) + side;
-          seen[j] = {r.pred[c], r.loss[c]};
-        }
-        std::sort(seen.begin(), seen.end());
-        for (std::size_t j = 1; j < k2; ++j)
-          if (seen[j].first == seen[j - 1].first && seen[j].second != seen[j - 1].second) return false;
-      }
-  return true;
-}
-
 // A bound b on the held-out loss scaled to [0, 1] is loss_min + (loss_max - loss_min) b on the original scale.
-double unscale(const SupersampleRuns& r, double b) { return round_up(r.loss_min + round_up(width(r) * b, 1), 1); }
+double unscale(const SupersampleShape& r, double b) { return round_up(r.loss_min + round_up(width(r) * b, 1), 1); }
 
 Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref, bool estimated = true) {
-  const auto& r = *in.runs;
+  const auto& r = in.shape;
   Certificate c;
   c.name = name;
   c.reference = std::move(ref);
@@ -105,7 +85,7 @@ std::vector<double> group_means(const std::vector<double>& per, std::size_t grou
 // (b - a)-sub-Gaussian and the Donsker-Varadhan step gives E[eps Delta] <= (b - a) sqrt(2 I).
 Certificate sqrt_bound(const std::string& name, const std::vector<double>& per, std::size_t groups,
                        const CmiBoundInput& in, Reference ref) {
-  const auto& r = *in.runs;
+  const auto& r = in.shape;
   const std::size_t n = static_cast<std::size_t>(r.n);
   std::vector<double> group_value(groups, 0.0);
   for (std::size_t s = 0; s < groups; ++s)
@@ -123,8 +103,8 @@ Certificate sqrt_bound(const std::string& name, const std::vector<double>& per, 
 template <class F>
 Certificate averaged_bound(const std::string& name, const std::vector<double>& per, std::size_t groups,
                            const CmiBoundInput& in, Reference ref, F f) {
-  const auto& r = *in.runs;
-  const std::vector<double> train = scaled_train_error(r), info = group_means(per, groups);
+  const auto& r = in.shape;
+  const std::vector<double> train = scaled_train_error(r, *in.estimates), info = group_means(per, groups);
   const double scaled_train = std::clamp((in.estimates->train_error - r.loss_min) / width(r), 0.0, 1.0);
   Certificate c = base(name, in, std::move(ref));
   const double value = unscale(r, f(scaled_train, mean(info), c));
@@ -184,7 +164,7 @@ FastRateResult fast_rate_heldout_bound(double train, double info) {
 
 std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   const auto& e = *in.estimates;
-  const auto& r = *in.runs;
+  const auto& r = in.shape;
   const auto k1 = static_cast<std::size_t>(r.k1);
   std::vector<Certificate> out;
 
@@ -208,7 +188,7 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   if (!e.fcmi.empty()) {
     Certificate c = sqrt_bound("fcmi-sqrt", e.fcmi, k1, in,
                                {kHarutyunyan, "samplewise f-CMI bound, f = the prediction pair (theorem number unchecked)"});
-    const bool follows = loss_follows_prediction(r);
+    const bool follows = e.loss_follows_prediction;
     c.add_assumption("loss_function_of_prediction", "each loss is a function of the prediction on that example",
                      follows ? Holds::yes : Holds::no,
                      follows ? "" : "the same prediction on the same example gave different losses (e.g. a "
@@ -260,12 +240,12 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
                    "under the exact condition exp(c0) + exp(-c0 c1) <= 2 (bounds/CMI-BOUNDS.md), which contains the "
                    "sufficient condition of the authors' code"},
       fast_rate(1.0, false)));
-  if (in.single_loss) {
+  if (!e.slmi.empty()) {
     // Wang & Mao (2023): gen <= C1 train + (1/n) sum_i (I(L_i^+; U_i) + I(L_i^-; U_i)) / (2 C2) subject to
     // exp(2 C2) + exp(-2 C2 (C1 + 1)) <= 2: the form above with c0 = 2 C2, c1 = 1 + C1 and I the sum of
-    // the two single-loss MIs (twice their mean, which is what `single_loss` holds).
+    // the two single-loss MIs (twice their mean, which is what `slmi` holds).
     out.push_back(averaged_bound(
-        "slmi-fast-rate", *in.single_loss, 1, in,
+        "slmi-fast-rate", e.slmi, 1, in,
         {kWangMao, "fast-rate single-loss MI bound with shifted Rademacher variables, constraint exp(2 C2) + "
                    "exp(-2 C2 (C1 + 1)) <= 2 (theorem number unchecked)"},
         fast_rate(2.0, true)));
@@ -274,8 +254,7 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   // Interpolating 0-1 learners: held-out error = (1/n) sum_i I(Delta_i; U_i) / ln 2 (Wang & Mao 2023):
   // with zero training loss, Delta_i = 0 says nothing about U_i and Delta_i != 0 reveals it, and by the
   // symmetry of the unconditional law P(Delta_i != 0) is the held-out error.
-  bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0;
-  for (double l : r.loss) zero_one = zero_one && (l == 0.0 || l == 1.0);
+  const bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0 && e.zero_one;
   Certificate c = base("ldmi-interpolating", in,
                        {kWangMao, "interpolating 0-1 learners: held-out error = mean ld-MI / ln 2 (theorem number "
                                   "unchecked)"});

@@ -30,7 +30,7 @@ std::vector<BatchInput> read_batch(const std::string& text) {
   if (first != std::string::npos && text[first] == '[') {
     try {
       for (Json& job : Json::parse(text)) inputs.push_back({std::move(job), {}});
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
       inputs.push_back({nullptr, std::string("not a JSON array of jobs: ") + e.what()});
     }
     return inputs;
@@ -44,7 +44,7 @@ std::vector<BatchInput> read_batch(const std::string& text) {
     if (!blank(line)) {
       try {
         inputs.push_back({Json::parse(line), {}});
-      } catch (const Json::parse_error& e) {
+      } catch (const Json::exception& e) {
         inputs.push_back({nullptr, "line " + std::to_string(line_number) + " is not JSON: " + e.what()});
       }
     }

@@ -2,6 +2,11 @@
 // dict literal {'descr': ..., 'fortran_order': ..., 'shape': (...)}, then the raw data.
 #include "itbound/data/ndarray.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -151,7 +156,7 @@ std::uint64_t load_unsigned(const unsigned char* p, std::size_t width, bool big_
   return v;
 }
 
-double decode(const unsigned char* p, const Descr& d, const std::string& what) {
+double decode_element(const unsigned char* p, const Descr& d, const std::string& what) {
   const std::uint64_t raw = load_unsigned(p, d.width, d.big_endian);
   switch (d.dtype) {
     case DType::boolean:
@@ -192,7 +197,7 @@ const char* dtype_name(DType dtype) {
   return "unknown";
 }
 
-NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what) {
+NpyView parse_npy_header(std::span<const unsigned char> bytes, const std::string& what) {
   static constexpr unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (bytes.size() < 10) bad(what, "truncated file (no NPY header)");
   if (std::memcmp(bytes.data(), magic, sizeof magic) != 0) bad(what, "bad magic: not an NPY file");
@@ -212,11 +217,12 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
   // Version 3 allows UTF-8 in the header; only ASCII keys and dtype codes are accepted below anyway.
   const std::string header(reinterpret_cast<const char*>(bytes.data() + header_start), header_len);
   std::string descr_text;
-  bool fortran = false;
-  NdArray out;
-  HeaderParser(header, what).parse(descr_text, fortran, out.shape);
+  NpyView out;
+  HeaderParser(header, what).parse(descr_text, out.fortran_order, out.shape);
   const Descr descr = parse_descr(descr_text, what);
   out.dtype = descr.dtype;
+  out.width = descr.width;
+  out.big_endian = descr.big_endian;
 
   std::uint64_t count = 1;
   for (const auto d : out.shape) {
@@ -230,11 +236,20 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
     bad(what, "truncated file: shape needs " + std::to_string(count * descr.width) + " data bytes, file has " +
                   std::to_string(available));
   if (count * descr.width < available) bad(what, "shape/size mismatch: trailing bytes after the data");
+  out.data = bytes.subspan(data_start);
+  out.count = static_cast<std::size_t>(count);
+  return out;
+}
 
-  out.values.resize(static_cast<std::size_t>(count));
-  const unsigned char* p = bytes.data() + data_start;
-  if (!fortran || out.shape.size() < 2) {
-    for (std::size_t k = 0; k < out.values.size(); ++k) out.values[k] = decode(p + k * descr.width, descr, what);
+NdArray decode(const NpyView& v, const std::string& what) {
+  NdArray out;
+  out.shape = v.shape;
+  out.dtype = v.dtype;
+  out.values.resize(v.count);
+  const Descr descr{v.dtype, v.width, v.big_endian};
+  const unsigned char* p = v.data.data();
+  if (!v.fortran_order || out.shape.size() < 2) {
+    for (std::size_t k = 0; k < out.values.size(); ++k) out.values[k] = decode_element(p + k * descr.width, descr, what);
     return out;
   }
   // Fortran order: the first index varies fastest in the file; walk the file in order, keep the
@@ -244,7 +259,7 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
   for (std::size_t a = rank - 1; a > 0; --a) c_stride[a - 1] = c_stride[a] * static_cast<std::size_t>(out.shape[a]);
   std::size_t c_pos = 0;
   for (std::size_t k = 0; k < out.values.size(); ++k) {
-    out.values[c_pos] = decode(p + k * descr.width, descr, what);
+    out.values[c_pos] = decode_element(p + k * descr.width, descr, what);
     for (std::size_t a = 0; a < rank; ++a) {
       c_pos += c_stride[a];
       if (++index[a] < static_cast<std::size_t>(out.shape[a])) break;
@@ -253,6 +268,10 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
     }
   }
   return out;
+}
+
+NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what) {
+  return decode(parse_npy_header(bytes, what), what);
 }
 
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
@@ -265,6 +284,36 @@ std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
   // One bulk read: a per-character stream iterator is several times slower on large runs files.
   if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) throw InvalidArgument("path", "cannot read '" + path.string() + "'");
   return bytes;
+}
+
+FileBytes::FileBytes(const std::filesystem::path& path) {
+  // Mapping a large runs file costs page-table entries only (faulted in as read, which is cheaper here than
+  // MAP_POPULATE); reading it would also allocate and copy every page.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p != MAP_FAILED) {
+      mapping_ = p;
+      bytes_ = {static_cast<const unsigned char*>(p), static_cast<std::size_t>(st.st_size)};
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  if (!mapping_) {
+    copy_ = read_file_bytes(path);
+    bytes_ = copy_;
+  }
+}
+
+FileBytes::FileBytes(FileBytes&& other) noexcept
+    : bytes_(other.bytes_), mapping_(other.mapping_), copy_(std::move(other.copy_)) {
+  other.mapping_ = nullptr;
+  other.bytes_ = {};
+  if (!mapping_) bytes_ = copy_;
+}
+
+FileBytes::~FileBytes() {
+  if (mapping_) ::munmap(mapping_, bytes_.size());
 }
 
 NdArray read_npy(const std::filesystem::path& path) { return parse_npy(read_file_bytes(path), path.string()); }

@@ -62,7 +62,8 @@ std::vector<unsigned char> inflate_raw(std::span<const unsigned char> in, std::u
 
 }  // namespace
 
-std::map<std::string, NdArray> parse_npz(std::span<const unsigned char> bytes, const std::string& what) {
+std::map<std::string, NpzMember> npz_members(std::span<const unsigned char> bytes, const std::string& what,
+                                             std::vector<std::vector<unsigned char>>& inflated) {
   const Reader r(bytes, what);
   if (r.size() < 22) bad(what, "truncated file (too short for a zip archive)");
   if (r.le(0, 4) != kLocal && r.le(0, 4) != kEocd) bad(what, "bad magic: not a zip (NPZ) archive");
@@ -85,7 +86,7 @@ std::map<std::string, NdArray> parse_npz(std::span<const unsigned char> bytes, c
   r.slice(cd_offset, cd_size);
   if (entries > cd_size / 46) bad(what, "zip directory too small for its entry count");
 
-  std::map<std::string, NdArray> out;
+  std::map<std::string, NpzMember> out;
   std::uint64_t pos = cd_offset;
   for (std::uint64_t e = 0; e < entries; ++e) {
     if (r.le(pos, 4) != kCentral) bad(what, "bad zip central directory entry");
@@ -123,28 +124,27 @@ std::map<std::string, NdArray> parse_npz(std::span<const unsigned char> bytes, c
     if (r.le(local, 4) != kLocal) bad(member, "bad zip local header");
     const std::uint64_t data = local + 30 + r.le(local + 26, 2) + r.le(local + 28, 2);
     const auto packed = r.slice(data, csize);
-    std::vector<unsigned char> inflated;
     std::span<const unsigned char> raw;
     if (method == 0) {
       if (csize != usize) bad(member, "stored member with differing sizes");
       raw = packed;
     } else if (method == 8) {
-      inflated = inflate_raw(packed, usize, member);
-      raw = inflated;
+      raw = inflated.emplace_back(inflate_raw(packed, usize, member));
     } else {
       bad(member, "unsupported zip compression method " + std::to_string(method) + " (stored and deflate only)");
     }
-    uLong c = crc32(0L, Z_NULL, 0);
-    for (std::size_t off = 0; off < raw.size();) {
-      const auto chunk = static_cast<uInt>(std::min<std::size_t>(raw.size() - off, std::numeric_limits<uInt>::max()));
-      c = crc32(c, raw.data() + off, chunk);
-      off += chunk;
-    }
-    if (c != crc) bad(member, "CRC-32 mismatch (corrupt archive)");
+    if (data::crc32(0, raw.data(), raw.size()) != crc) bad(member, "CRC-32 mismatch (corrupt archive)");
     if (name.size() >= 4 && name.compare(name.size() - 4, 4, ".npy") == 0) name.resize(name.size() - 4);
     if (out.count(name)) bad(member, "duplicate member");
-    out.emplace(name, parse_npy(raw, member));
+    out.emplace(name, NpzMember{raw, member});
   }
+  return out;
+}
+
+std::map<std::string, NdArray> parse_npz(std::span<const unsigned char> bytes, const std::string& what) {
+  std::vector<std::vector<unsigned char>> inflated;
+  std::map<std::string, NdArray> out;
+  for (const auto& [name, member] : npz_members(bytes, what, inflated)) out.emplace(name, parse_npy(member.bytes, member.what));
   return out;
 }
 

@@ -46,12 +46,6 @@ std::string join(std::initializer_list<const char*> keys) {
 
 }  // namespace
 
-void require_members(const std::map<std::string, NdArray>& arrays, std::initializer_list<const char*> keys,
-                     const std::string& what) {
-  for (const char* key : keys)
-    if (!arrays.count(key)) fail(key, "missing from " + what);
-}
-
 Json parse_runs_json(const std::string& text, const std::string& what, std::initializer_list<const char*> keys) {
   Json doc;
   try {

@@ -11,12 +11,18 @@
 #include "itbound/data/json_text.hpp"
 #include "itbound/data/ndarray.hpp"
 #include "itbound/data/runs_format.hpp"
+#include "itbound/error.hpp"
 
 namespace itbound::data::detail {
 
-// Throws InvalidArgument(key, "missing from <what>") for the first required member absent.
-void require_members(const std::map<std::string, NdArray>& arrays, std::initializer_list<const char*> keys,
-                     const std::string& what);
+// Throws InvalidArgument(key, "missing from <what>") for the first required member absent (of decoded
+// arrays, or of an archive's undecoded members).
+template <class Member>
+void require_members(const std::map<std::string, Member>& members, std::initializer_list<const char*> keys,
+                     const std::string& what) {
+  for (const char* key : keys)
+    if (!members.count(key)) fail(key, "missing from " + what);
+}
 
 // A JSON object with the required keys (errors: "path: malformed JSON ...", "<key>: missing from <what>").
 Json parse_runs_json(const std::string& text, const std::string& what, std::initializer_list<const char*> keys);

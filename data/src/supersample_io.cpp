@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "itbound/error.hpp"
 #include "runs_text.hpp"
@@ -11,14 +13,16 @@ namespace {
 
 using estimators::SupersampleRuns;
 
-void set_shape(SupersampleRuns& r, const std::vector<std::int64_t>& mask_shape) {
-  if (mask_shape.size() != 3) fail("mask", "shape mismatch: must have 3 axes (k1, k2, n)");
-  r.k1 = mask_shape[0];
-  r.k2 = mask_shape[1];
-  r.n = mask_shape[2];
+struct Shape {
+  std::int64_t k1, k2, n;
+};
+
+Shape dims_of_mask(const std::vector<std::int64_t>& shape) {
+  if (shape.size() != 3) fail("mask", "shape mismatch: must have 3 axes (k1, k2, n)");
+  return {shape[0], shape[1], shape[2]};
 }
 
-void check_pair_shape(const char* field, const std::vector<std::int64_t>& shape, const SupersampleRuns& r) {
+void check_pair_shape(const char* field, const std::vector<std::int64_t>& shape, Shape r) {
   if (shape != std::vector<std::int64_t>{r.k1, r.k2, r.n, 2})
     fail(field, "shape mismatch: expected (k1, k2, n, 2) = (" + std::to_string(r.k1) + ", " + std::to_string(r.k2) +
                     ", " + std::to_string(r.n) + ", 2)");
@@ -35,21 +39,32 @@ std::vector<std::uint8_t> to_mask(const std::vector<double>& v) {
 
 SupersampleRuns from_arrays(NdArray mask, NdArray loss, const NdArray* pred) {
   SupersampleRuns r;
-  set_shape(r, mask.shape);
-  check_pair_shape("loss", loss.shape, r);
+  const Shape shape = dims_of_mask(mask.shape);
+  r.k1 = shape.k1, r.k2 = shape.k2, r.n = shape.n;
+  check_pair_shape("loss", loss.shape, shape);
   r.mask = to_mask(mask.values);
   r.loss = std::move(loss.values);
   if (pred) {
-    check_pair_shape("pred", pred->shape, r);
+    check_pair_shape("pred", pred->shape, shape);
     r.pred = pred->values;
   }
   return r;
 }
 
-SupersampleRuns npz_runs(std::map<std::string, NdArray> arrays, const std::string& what) {
-  detail::require_members(arrays, {"mask", "loss"}, what);
-  const auto p = arrays.find("pred");
-  return from_arrays(std::move(arrays.at("mask")), std::move(arrays.at("loss")), p == arrays.end() ? nullptr : &p->second);
+// The element type of an NPY member whose bytes can be read in place.
+std::optional<estimators::Element> in_place(const NpyView& v) {
+  using estimators::Element;
+  if (v.big_endian || (v.fortran_order && v.shape.size() > 1)) return std::nullopt;
+  switch (v.dtype) {
+    case DType::boolean:
+    case DType::uint8: return Element::u8;
+    case DType::int16: return Element::i16;
+    case DType::int32: return Element::i32;
+    case DType::int64: return Element::i64;
+    case DType::float32: return Element::f32;
+    case DType::float64: return Element::f64;
+  }
+  return std::nullopt;
 }
 
 SupersampleRuns parse_json_runs(const std::string& text, const std::string& what) {
@@ -107,14 +122,65 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
 
 }  // namespace
 
+estimators::SupersampleView runs_view(const estimators::ElementArray& mask, const std::vector<std::int64_t>& mask_shape,
+                                      const estimators::ElementArray& loss, const std::vector<std::int64_t>& loss_shape,
+                                      const estimators::ElementArray& pred, const std::vector<std::int64_t>& pred_shape,
+                                      double loss_min, double loss_max) {
+  const Shape dims = dims_of_mask(mask_shape);
+  check_pair_shape("loss", loss_shape, dims);
+  if (pred.data) check_pair_shape("pred", pred_shape, dims);
+  return {dims.k1, dims.k2, dims.n, mask, loss, pred, loss_min, loss_max};
+}
+
+StoredRuns parse_stored_runs(std::span<const unsigned char> bytes, RunsFormat format, const std::string& what,
+                             double loss_min, double loss_max) {
+  StoredRuns out;
+  if (format == RunsFormat::npz) {
+    const auto members = npz_members(bytes, what, out.inflated_);
+    detail::require_members(members, {"mask", "loss"}, what);
+    const auto array = [&](const char* key, std::size_t slot) {
+      const auto& member = members.at(key);
+      const NpyView header = parse_npy_header(member.bytes, member.what);
+      estimators::ElementArray a{header.data.data(), estimators::Element::f64, header.count};
+      if (const auto type = in_place(header)) {
+        a.type = *type;
+      } else {
+        out.decoded_[slot] = decode(header, member.what).values;
+        a.data = out.decoded_[slot].data();
+      }
+      return std::pair(a, header.shape);
+    };
+    const auto [mask, mask_shape] = array("mask", 0);
+    const auto [loss, loss_shape] = array("loss", 1);
+    std::pair<estimators::ElementArray, std::vector<std::int64_t>> pred;
+    if (members.count("pred")) pred = array("pred", 2);
+    out.view_ = runs_view(mask, mask_shape, loss, loss_shape, pred.first, pred.second, loss_min, loss_max);
+  } else {
+    const std::string text(bytes.begin(), bytes.end());
+    out.parsed_ = format == RunsFormat::json ? parse_json_runs(text, what) : parse_csv_runs(text);
+    out.view_ = estimators::view(out.parsed_);
+  }
+  out.view_.loss_min = loss_min;
+  out.view_.loss_max = loss_max;
+  return out;
+}
+
 estimators::SupersampleRuns parse_supersample_runs(std::span<const unsigned char> bytes, RunsFormat format,
                                                    const std::string& what, double loss_min, double loss_max) {
-  return detail::parse_runs<SupersampleRuns>(bytes, format, what, loss_min, loss_max, npz_runs, parse_json_runs, parse_csv_runs);
+  // to_runs validates every value as it converts.
+  return estimators::to_runs(parse_stored_runs(bytes, format, what, loss_min, loss_max).view());
+}
+
+StoredRuns open_supersample_runs(const std::filesystem::path& path, double loss_min, double loss_max) {
+  const RunsFormat format = runs_format(path);
+  auto file = std::make_unique<FileBytes>(path);
+  StoredRuns out = parse_stored_runs(file->bytes(), format, path.string(), loss_min, loss_max);
+  out.file_ = std::move(file);  // the view points into the mapping, which moves with the pointer
+  return out;
 }
 
 estimators::SupersampleRuns read_supersample_runs(const std::filesystem::path& path, double loss_min, double loss_max) {
-  const RunsFormat format = runs_format(path);
-  return parse_supersample_runs(read_file_bytes(path), format, path.string(), loss_min, loss_max);
+  return estimators::to_runs(open_supersample_runs(path, loss_min, loss_max).view());
 }
 
 }  // namespace itbound::data

@@ -79,7 +79,7 @@ namespace {
 Json parse(const std::string& text, const std::string& where) {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     throw InvalidArgument(where, std::string("is not valid JSON: ") + e.what());
   }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <utility>
 
 #include "itbound/error.hpp"
 #include "itbound/estimators/knn_mi.hpp"
@@ -126,7 +127,7 @@ double ross_mi_maxnorm(std::span<const double> x, std::size_t dim, std::span<con
 
 KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
   check_k(k);
-  KnnCmiEstimates out{estimate_cmi(r, Correction::none), {}, {}, {}};  // errors, f-CMI; validates the runs
+  KnnCmiEstimates out{estimate_cmi(r, Correction::none), {}, {}, {}, {}};  // errors, f-CMI; validates the runs
   const auto k1 = static_cast<std::size_t>(r.k1), k2 = static_cast<std::size_t>(r.k2),
              n = static_cast<std::size_t>(r.n);
   out.ecmi.raw.resize(k1 * n);
@@ -164,29 +165,13 @@ KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
   out.ecmi.tied_fraction = pair_ties.fraction();
   out.ldcmi.tied_fraction = diff_ties.fraction();
   out.ldmi.tied_fraction = pooled_ties.fraction();
+  auto single = single_loss_mi_knn(r, k);
+  out.slmi = std::move(single.slmi);
   auto& e = out.clamped;
+  e.slmi = std::move(single.clamped);
   std::transform(out.ecmi.raw.begin(), out.ecmi.raw.end(), e.ecmi.begin(), clamp_mi);
   std::transform(out.ldcmi.raw.begin(), out.ldcmi.raw.end(), e.ldcmi.begin(), clamp_mi);
   std::transform(out.ldmi.raw.begin(), out.ldmi.raw.end(), e.ldmi.begin(), clamp_mi);
-  return out;
-}
-
-std::vector<double> single_loss_mi(const SupersampleRuns& r, Correction correction) {
-  validate(r);
-  const auto runs = r.runs(), n = static_cast<std::size_t>(r.n);
-  std::vector<double> out(n);
-  std::vector<KeyedSample> keys(runs);
-  for (std::size_t i = 0; i < n; ++i) {
-    double sum = 0.0;
-    for (std::size_t side = 0; side < 2; ++side) {
-      for (std::size_t run = 0; run < runs; ++run) {
-        const std::size_t c = run * n + i;
-        keys[run] = {r.loss[2 * c + side], 0.0, r.mask[c]};
-      }
-      sum += discrete_mi_binary(keys, correction);
-    }
-    out[i] = sum / 2;
-  }
   return out;
 }
 

@@ -8,9 +8,6 @@ namespace {
 
 double xlogx(double c) { return c > 0 ? c * std::log(c) : 0.0; }
 
-// m * I from cell sums: sum c_xu ln c_xu - sum c_x ln c_x - sum c_u ln c_u + m ln m.
-double m_times_mi(double s_xu, double s_x, double s_u, double m) { return s_xu - s_x - s_u + xlogx(m); }
-
 double occupied(const std::vector<double>& counts) {
   return static_cast<double>(std::count_if(counts.begin(), counts.end(), [](double c) { return c > 0; }));
 }
@@ -18,32 +15,20 @@ double occupied(const std::vector<double>& counts) {
 }  // namespace
 
 double table_mi(const ContingencyTable& t, Correction correction) {
-  double m = 0, s_xu = 0, s_x = 0, s_u = 0;
+  CountSums sums;
   for (const auto& c : t.cells) {
-    m += c.count;
-    s_xu += xlogx(c.count);
+    sums.m += c.count;
+    sums.s_xu += xlogx(c.count);
   }
-  if (m < 2) return 0.0;
-  for (const double c : t.x_count) s_x += xlogx(c);
-  for (const double c : t.u_count) s_u += xlogx(c);
-  double mi = m_times_mi(s_xu, s_x, s_u, m) / m;
-  if (correction == Correction::miller_madow) {
-    // Miller (1955): H_MM = H_plugin + (K - 1)/(2m) for K occupied cells; I = H(X) + H(U) - H(X, U).
-    const double kxu = static_cast<double>(t.cells.size());
-    mi += ((occupied(t.x_count) - 1) + (occupied(t.u_count) - 1) - (kxu - 1)) / (2 * m);
-  } else if (correction == Correction::jackknife) {
-    // Efron & Stein (1981) / Quenouille: I_J = m I - (m - 1)/m sum_j I_{-j}; samples in one cell share I_{-j}.
-    double loo_sum = 0;
-    for (const auto& c : t.cells) {
-      const double cx = t.x_count[c.x], cu = t.u_count[c.u];
-      const double sxu = s_xu - xlogx(c.count) + xlogx(c.count - 1);
-      const double sx = s_x - xlogx(cx) + xlogx(cx - 1);
-      const double su = s_u - xlogx(cu) + xlogx(cu - 1);
-      loo_sum += c.count * m_times_mi(sxu, sx, su, m - 1) / (m - 1);
-    }
-    mi = m * mi - (m - 1) / m * loo_sum;
-  }
-  return mi;
+  for (const double c : t.x_count) sums.s_x += xlogx(c);
+  for (const double c : t.u_count) sums.s_u += xlogx(c);
+  sums.kx = occupied(t.x_count);
+  sums.ku = occupied(t.u_count);
+  sums.kxu = static_cast<double>(t.cells.size());
+  const auto each_cell = [&](const auto& f) {
+    for (const auto& c : t.cells) f(c.count, t.x_count[c.x], t.u_count[c.u]);
+  };
+  return count_mi(sums, correction, each_cell, xlogx);
 }
 
 double discrete_mi(std::vector<DiscreteSample>& samples, Correction correction, double cap) {

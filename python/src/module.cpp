@@ -6,17 +6,21 @@
 
 #include <Eigen/Core>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "itbound/bounds/test_set.hpp"
 #include "itbound/cli/batch.hpp"
+#include "itbound/cli/cmi.hpp"
 #include "itbound/cli/command.hpp"
 #include "itbound/data/certificate_json.hpp"
+#include "itbound/data/supersample_io.hpp"
 #include "itbound/data/trajectory.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/kl_divergence.hpp"
+#include "itbound/estimators/supersample_stats.hpp"
 #include "itbound/solvers/binomial.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/maurer.hpp"
@@ -196,6 +200,103 @@ std::string trajectory_step_doc() {
          "\nRaises\n------\nValueError\n    naming the field, e.g. 'step[3].noise_std: must be a finite number > 0'.\n";
 }
 
+// ---- supersample runs as NumPy arrays ----
+
+using itbound::estimators::Element;
+using itbound::estimators::SupersampleStats;
+
+// An array the estimators read in place when it is C-contiguous in native byte order with a dtype they know
+// (bool, uint8, int16, int32, int64, float32, float64); other real dtypes are converted once to float64.
+struct ArrayIn {
+  py::array array;  // keeps the memory alive while the view is used
+  itbound::estimators::ElementArray view;
+  std::vector<std::int64_t> shape;
+};
+
+ArrayIn array_in(const py::handle& obj, const char* field) {
+  py::array a = py::array::ensure(obj);
+  if (!a) throw InvalidArgument(field, "must be an array");
+  const auto dt = a.dtype();
+  const char kind = dt.kind();
+  if (kind != 'b' && kind != 'u' && kind != 'i' && kind != 'f')
+    throw InvalidArgument(field, "unsupported dtype " + py::str(static_cast<const py::handle&>(dt)).cast<std::string>() + " (real numbers only)");
+  const bool native = dt.attr("isnative").cast<bool>() && a.attr("flags")["C_CONTIGUOUS"].cast<bool>();
+  const auto width = dt.itemsize();
+  std::optional<Element> type;
+  if ((kind == 'b' || kind == 'u') && width == 1) type = Element::u8;
+  else if (kind == 'i' && width == 2) type = Element::i16;
+  else if (kind == 'i' && width == 4) type = Element::i32;
+  else if (kind == 'i' && width == 8) type = Element::i64;
+  else if (kind == 'f' && width == 4) type = Element::f32;
+  else if (kind == 'f' && width == 8) type = Element::f64;
+  if (!native || !type) {
+    a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
+    type = Element::f64;
+  }
+  ArrayIn out{a, {a.data(), *type, static_cast<std::size_t>(a.size())}, {}};
+  for (py::ssize_t d = 0; d < a.ndim(); ++d) out.shape.push_back(a.shape(d));
+  return out;
+}
+
+itbound::cli::Args args_for(const std::string& what, std::vector<itbound::cli::Param> params, const py::kwargs& kwargs) {
+  return itbound::cli::parse_args({what, "", std::move(params), {}}, to_json(kwargs, "args"));
+}
+
+// The three arrays as a checked view; `keep` holds what the view points into.
+itbound::estimators::SupersampleView runs_in(const py::handle& mask, const py::handle& loss, const py::handle& pred,
+                                             double loss_min, double loss_max, std::vector<ArrayIn>& keep) {
+  keep.push_back(array_in(mask, "mask"));
+  keep.push_back(array_in(loss, "loss"));
+  if (!pred.is_none()) keep.push_back(array_in(pred, "pred"));
+  const ArrayIn none{};
+  const ArrayIn& p = pred.is_none() ? none : keep[2];
+  return itbound::data::runs_view(keep[0].view, keep[0].shape, keep[1].view, keep[1].shape, p.view, p.shape, loss_min,
+                                  loss_max);
+}
+
+SupersampleStats supersample_stats(const py::handle& mask, const py::handle& loss, const py::handle& pred,
+                                   const py::kwargs& kwargs) {
+  const auto a = args_for("supersample_stats", itbound::cli::cmi_shard_params(), kwargs);
+  std::vector<ArrayIn> keep;
+  const auto runs = runs_in(mask, loss, pred, a.real("loss-min"), a.real("loss-max"), keep);
+  const itbound::estimators::SupersampleOffsets at{a.integer("supersample-offset"), a.integer("run-offset"),
+                                                   a.integer("pair-offset")};
+  py::gil_scoped_release release;
+  return SupersampleStats::accumulate(runs, at);
+}
+
+// itbound.cmi with the runs as arrays (mask=, loss=, pred=) instead of a file: the same result.
+Result cmi_arrays(py::kwargs kwargs) {
+  const py::object mask = kwargs["mask"], loss = kwargs.contains("loss") ? kwargs["loss"] : py::object(py::none());
+  const py::object pred = kwargs.contains("pred") ? kwargs["pred"] : py::object(py::none());
+  if (loss.is_none()) throw InvalidArgument("loss", "is required with mask");
+  if (kwargs.contains("runs")) throw InvalidArgument("runs", "give either runs (a file) or mask and loss (arrays)");
+  for (const char* key : {"mask", "loss", "pred"})
+    if (kwargs.contains(key)) PyDict_DelItemString(kwargs.ptr(), key);
+  const auto a = args_for("cmi", itbound::cli::cmi_array_params(), kwargs);
+  std::vector<ArrayIn> keep;
+  const auto runs = runs_in(mask, loss, pred, a.real("loss-min"), a.real("loss-max"), keep);
+  py::gil_scoped_release release;
+  return Result{itbound::cli::cmi_result(runs, a)};
+}
+
+py::bytes stats_to_bytes(const SupersampleStats& st) {
+  const auto b = st.to_bytes();
+  return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+SupersampleStats stats_from_bytes(const py::bytes& data) {
+  const std::string s = data;
+  return SupersampleStats::from_bytes(std::span(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
+}
+
+py::object per_supersample(const std::vector<double>& v, std::int64_t rows, std::int64_t cols) {
+  if (v.empty()) return py::none();
+  py::array_t<double> out({rows, cols});
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_itbound, m) {
@@ -313,6 +414,64 @@ PYBIND11_MODULE(_itbound, m) {
   }, py::arg("jobs"), py::arg("threads") = 1,
      "Runs a list of jobs {id, command, args} like `itbound batch`; returns one record dict per job, in order.");
 
+  py::class_<SupersampleStats>(m, "SupersampleStats",
+                               "Mergeable sufficient statistics of supersample runs (counts and exact sums): "
+                               "shards by supersample, pair or run merge to exactly the single-pass result. "
+                               "Picklable (for Dask and multiprocessing).")
+      .def(py::init<>(), "Empty statistics: the identity of merge.")
+      .def("merge", [](const SupersampleStats& a, const SupersampleStats& b) {
+        py::gil_scoped_release release;
+        return SupersampleStats::merged(a, b);
+      }, py::arg("other"), "These statistics merged with another shard's (a new object); ValueError if they overlap.")
+      .def("finalize", [](const SupersampleStats& st, const py::kwargs& kwargs) {
+        std::vector<itbound::cli::Param> params;
+        for (const auto& p : itbound::cli::cmi_stats_params())
+          if (p.name == "correction") params.push_back(p);
+        const auto est = itbound::cli::cmi_estimates(st, args_for("finalize", params, kwargs));
+        py::dict d;
+        d["fcmi"] = per_supersample(est.fcmi, st.k1(), st.n());
+        d["ecmi"] = per_supersample(est.ecmi, st.k1(), st.n());
+        d["ldcmi"] = per_supersample(est.ldcmi, st.k1(), st.n());
+        d["ldmi"] = per_supersample(est.ldmi, 1, st.n()).attr("reshape")(st.n());
+        d["slmi"] = per_supersample(est.slmi, 1, st.n()).attr("reshape")(st.n());
+        d["supersample_train"] = per_supersample(est.supersample_train, 1, st.k1()).attr("reshape")(st.k1());
+        d["run_gap"] = per_supersample(est.run_gap, st.k1(), st.k2());
+        d["train_error"] = est.train_error;
+        d["heldout_error"] = est.heldout_error;
+        d["interpolating"] = est.interpolating;
+        d["zero_one"] = est.zero_one;
+        d["loss_follows_prediction"] = est.loss_follows_prediction;
+        return d;
+      }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi and slmi "
+         "(n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
+         "loss_follows_prediction. Keyword: correction.")
+      .def_property_readonly("shape", [](const SupersampleStats& st) { return py::make_tuple(st.k1(), st.k2(), st.n()); })
+      .def_property_readonly("complete", &SupersampleStats::complete)
+      .def_property_readonly("empty", &SupersampleStats::empty)
+      .def_property_readonly("loss_min", &SupersampleStats::loss_min)
+      .def_property_readonly("loss_max", &SupersampleStats::loss_max)
+      .def_property_readonly("has_pred", &SupersampleStats::has_pred)
+      .def("to_bytes", &stats_to_bytes, "The statistics as bytes (SupersampleStats.from_bytes reads them back).")
+      .def_static("from_bytes", &stats_from_bytes, py::arg("data"))
+      .def(py::pickle(&stats_to_bytes, &stats_from_bytes))
+      .def("__repr__", [](const SupersampleStats& st) {
+        return "SupersampleStats(shape=(" + std::to_string(st.k1()) + ", " + std::to_string(st.k2()) + ", " +
+               std::to_string(st.n()) + "), complete=" + (st.complete() ? "True" : "False") + ")";
+      });
+  m.def("supersample_stats", &supersample_stats, py::arg("mask"), py::arg("loss"), py::arg("pred") = py::none(),
+        "supersample_stats(mask, loss, pred=None, *, loss_min=0.0, loss_max=1.0, supersample_offset=0, run_offset=0, "
+        "pair_offset=0) -> SupersampleStats\n\nStatistics of one shard of supersample runs: mask (k1, k2, n), loss and "
+        "pred (k1, k2, n, 2) as in data/SCHEMA.md, placed at the offsets in the full run. C-contiguous arrays of dtype "
+        "bool, uint8, int16, int32, int64, float32 or float64 are read in place (no copy); others are converted.");
+  m.def("cmi_from_stats", [](const SupersampleStats& st, const py::kwargs& kwargs) {
+    const auto a = args_for("cmi_from_stats", itbound::cli::cmi_stats_params(), kwargs);
+    py::gil_scoped_release release;
+    return Result{itbound::cli::cmi_result(st, a)};
+  }, py::arg("stats"), "cmi_from_stats(stats, **kwargs) -> Result\n\n"
+     "The result of `itbound cmi --bootstrap 0` from merged statistics (see supersample_stats). Keywords: those of "
+     "cmi but runs, loss_min, loss_max and bootstrap; estimator='knn' is refused (k-NN needs the raw losses: give "
+     "the arrays to cmi).");
+
   m.def("kl", py::vectorize(static_cast<double (*)(double, double)>(&itbound::kl)), py::arg("q"), py::arg("p"),
         "Binary relative entropy kl(q||p) in nats; element-wise over NumPy arrays.");
   m.def("kl_inverse_upper", &kl_inverse<UpperInverse{}>, py::arg("q"), py::arg("c"),
@@ -369,6 +528,13 @@ PYBIND11_MODULE(_itbound, m) {
       // A command named like a direct function would silently become an overload of it.
       if (py::hasattr(m, itbound::cli::python_name(c->name).c_str()))
         throw std::logic_error("command '" + c->name + "' collides with the Python function of the same name");
+      if (c->name == "cmi") {
+        // The runs may also come as NumPy arrays: mask=, loss=, pred= instead of runs=.
+        m.def("cmi", [c](const py::kwargs& kwargs) { return kwargs.contains("mask") ? cmi_arrays(kwargs) : run(*c, kwargs); },
+              (command_doc(*c) + "\nThe runs may instead be given as arrays: mask=, loss= and optionally pred= (as in "
+                                 "supersample_stats), with every other parameter as above.\n").c_str());
+        continue;
+      }
       m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },
             command_doc(*c).c_str());
     }

@@ -13,12 +13,10 @@
 namespace itbound {
 
 struct CmiBoundInput {
-  const estimators::SupersampleRuns* runs;
-  const estimators::CmiEstimates* estimates;  // per-pair values >= 0 (k-NN estimates already clamped)
+  estimators::SupersampleShape shape;  // sizes and declared loss range (the bounds read no run arrays)
+  // Per-pair values >= 0 (k-NN estimates already clamped); slmi empty: slmi-fast-rate is skipped.
+  const estimators::CmiEstimates* estimates;
   estimators::Correction correction;
-  // Per pair i: (I(L_i^0; U_i) + I(L_i^1; U_i)) / 2, single-loss MI pooled over all runs (enables
-  // slmi-fast-rate); null: that bound is skipped.
-  const std::vector<double>* single_loss = nullptr;
   // I(W; U | Z~) in nats, known from elsewhere (enables cmi-total-sqrt).
   std::optional<double> total_cmi = std::nullopt;
   std::string estimator = "plug-in";  // echoed in the certificates' inputs
@@ -26,7 +24,7 @@ struct CmiBoundInput {
 };
 
 // In order: cmi-total-sqrt (if total_cmi), fcmi-sqrt (if predictions), ecmi-sqrt, ldcmi-sqrt, ldmi-sqrt,
-// ecmi-binary-kl, ecmi-fast-rate, slmi-fast-rate (if single_loss), ldmi-interpolating (valid only for 0-1
+// ecmi-binary-kl, ecmi-fast-rate, slmi-fast-rate (if estimates->slmi), ldmi-interpolating (valid only for 0-1
 // losses with zero training error on every run).
 std::vector<Certificate> cmi_bounds(const CmiBoundInput& in);
 

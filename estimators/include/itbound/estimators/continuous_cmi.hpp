@@ -28,19 +28,20 @@ struct KnnTerm {
 
 struct KnnCmiEstimates {
   // What the bounds use: estimate_cmi's errors and (prediction-based, plug-in) f-CMI, with the e-CMI,
-  // ld-CMI and ld-MI entries replaced by the k-NN estimates clamped to [0, ln 2], the range of I(X; U).
+  // ld-CMI, ld-MI and single-loss MI entries replaced by the k-NN estimates clamped to [0, ln 2], the
+  // range of I(X; U).
   CmiEstimates clamped;
-  KnnTerm ecmi, ldcmi, ldmi;  // raw values in the layout of CmiEstimates (s * n + i; ldmi: i)
+  KnnTerm ecmi, ldcmi, ldmi, slmi;  // raw values in the layout of CmiEstimates (s * n + i; ldmi, slmi: i)
 };
 
 // e-CMI: the loss pair (2-d) against U_i over the k2 runs of each supersample; ld-CMI: the loss
-// difference (1-d) likewise; ld-MI: the loss difference over all k1 * k2 runs (ross_mi). Deterministic.
+// difference (1-d) likewise; ld-MI: the loss difference over all k1 * k2 runs (ross_mi); single-loss MI
+// as single_loss_mi_knn. Deterministic.
 KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& runs, int k);
 
 // Per pair i, (I(L_i^0; U_i) + I(L_i^1; U_i)) / 2 with L_i^j the loss on member j, pooled over all
-// k1 * k2 runs: plug-in (clamped to [0, ln 2] by discrete_mi_binary) or k-NN (ross_mi, ties broken as
-// above; the values clamped to [0, ln 2] that the bound uses, and the raw ones).
-std::vector<double> single_loss_mi(const SupersampleRuns& runs, Correction correction);
+// k1 * k2 runs, by k-NN (ross_mi, ties broken as above): the values clamped to [0, ln 2] that the bound
+// uses, and the raw ones. (The plug-in value is CmiEstimates::slmi.)
 struct SingleLossKnn {
   std::vector<double> clamped;
   KnnTerm slmi;

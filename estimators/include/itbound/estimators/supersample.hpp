@@ -1,12 +1,19 @@
 #pragma once
 // Supersample runs (Steinke & Zakynthinou 2020): k1 supersamples of n pairs, k2 selector draws U each,
 // one trained model per draw. Arrays in C order; see data/SCHEMA.md for the file format.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "itbound/estimators/discrete_mi.hpp"
 
 namespace itbound::estimators {
+
+// What the bounds need besides the estimates: the sizes and the declared loss range.
+struct SupersampleShape {
+  std::int64_t k1 = 0, k2 = 0, n = 0;
+  double loss_min = 0.0, loss_max = 1.0;
+};
 
 struct SupersampleRuns {
   std::int64_t k1 = 0, k2 = 0, n = 0;
@@ -16,11 +23,31 @@ struct SupersampleRuns {
   double loss_min = 0.0, loss_max = 1.0;
 
   std::size_t runs() const { return static_cast<std::size_t>(k1 * k2); }
+  SupersampleShape shape() const { return {k1, k2, n, loss_min, loss_max}; }
 };
 
 // Throws InvalidArgument naming the field: sizes, mask outside {0,1}, loss NaN or outside the range,
 // non-integer predictions.
 void validate(const SupersampleRuns& runs);
+
+// The same runs as stored, without conversion or copy: each array is a typed, C-order view (elements
+// may be unaligned; they are read with memcpy). The estimators read this; SupersampleRuns is one source.
+enum class Element : std::uint8_t { u8, i16, i32, i64, f32, f64 };
+struct ElementArray {
+  const void* data = nullptr;  // null: absent (pred only)
+  Element type = Element::f64;
+  std::size_t size = 0;        // elements
+};
+struct SupersampleView {
+  std::int64_t k1 = 0, k2 = 0, n = 0;
+  ElementArray mask, loss, pred;  // shapes as in SupersampleRuns; values checked when read
+  double loss_min = 0.0, loss_max = 1.0;
+
+  SupersampleShape shape() const { return {k1, k2, n, loss_min, loss_max}; }
+};
+SupersampleView view(const SupersampleRuns& runs);
+// Materialises a view as doubles (validated): for code that needs the raw values (the k-NN estimators).
+SupersampleRuns to_runs(const SupersampleView& runs);
 
 // Plug-in MI (nats) between a discrete X and a binary U from m samples, optionally bias-corrected;
 // the result is clamped to [0, ln 2], the range of I(X; U) for binary U.
@@ -37,12 +64,23 @@ struct CmiEstimates {
   // per[s * n + i]: I^{z_s}(X_i; U_i) over the k2 runs of supersample s.
   std::vector<double> fcmi, ecmi, ldcmi;  // fcmi empty without predictions
   std::vector<double> ldmi;               // per pair i: I(Delta_i; U_i) pooled over all k1 * k2 runs
+  // Per pair i: (I(L_i^0; U_i) + I(L_i^1; U_i)) / 2, L_i^j the loss on member j, pooled over all runs (the
+  // single-loss MI of Wang & Mao 2023).
+  std::vector<double> slmi;
   double train_error = 0, heldout_error = 0;   // mean over runs and pairs
   std::vector<double> run_gap;                  // held-out minus train error, per run (k1 * k2)
+  std::vector<double> supersample_train;        // mean training loss of each supersample (k1)
   bool interpolating = true;                    // training loss at loss_min on every run
+  bool zero_one = true;                         // every loss is 0 or 1
+  // Within each supersample, the same prediction on the same member of a pair always came with the same loss
+  // (true of a 0-1 loss, not of a cross-entropy): what f-CMI needs, as it sees the losses only through the
+  // predictions. True without predictions.
+  bool loss_follows_prediction = true;
 };
 
+// Validates while it reads (same messages as validate). Both are SupersampleStats accumulate + finalize.
 CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
+CmiEstimates estimate_cmi(const SupersampleView& runs, Correction correction);
 
 // Percentile bootstrap over runs: each replicate redraws the k2 runs of every supersample with
 // replacement and recomputes the mean per-pair estimates. Describes the run-to-run variability of
@@ -56,6 +94,8 @@ struct CmiBootstrap {
   double level = 0;
 };
 CmiBootstrap bootstrap_cmi(const SupersampleRuns& runs, Correction correction, int replicates, double level,
+                           std::uint64_t seed);
+CmiBootstrap bootstrap_cmi(const SupersampleView& runs, Correction correction, int replicates, double level,
                            std::uint64_t seed);
 
 }  // namespace itbound::estimators
