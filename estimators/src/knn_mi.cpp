@@ -70,21 +70,49 @@ std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t 
   return begin;
 }
 
+// First index in [begin, end] where `pred` (true, then false along the sorted range) turns false. A fixed
+// number of steps for a given length, each an arithmetic select: no branch depends on the data.
+template <class Pred>
+std::size_t partition_point_branchless(const std::vector<double>& s, std::size_t begin, std::size_t end, Pred pred) {
+  if (begin == end) return begin;
+  std::size_t base = begin, len = end - begin;  // pred holds below base; the answer is in [base, base + len]
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    base += half * static_cast<std::size_t>(pred(s[base + half - 1]));
+    len -= half;
+  }
+  return base + static_cast<std::size_t>(pred(s[base]));
+}
+
+// The edge of a window near a guess: the first index in [begin, end) where `pred` turns false (it is false
+// at end, or end is the range's end). Within kSlack of the guess (checked) by a branch-free search, else
+// by galloping from it; either way exact.
+template <class Pred>
+std::size_t edge_near(const std::vector<double>& s, std::size_t begin, std::size_t end, std::size_t guess, Pred pred) {
+  constexpr std::size_t kSlack = 64;
+  guess = std::clamp(guess, begin, end);
+  const std::size_t a = guess > begin + kSlack ? guess - kSlack : begin;
+  const std::size_t b = std::min(end, guess + kSlack);
+  if ((a == begin || pred(s[a - 1])) && (b == end || !pred(s[b]))) return partition_point_branchless(s, a, b, pred);
+  return gallop(s, begin, end, guess, pred);
+}
+
 // sum_i f(#{j : |s_j - s_i| <= r_i}) over sorted values s with radii r; the count includes i itself. The
 // float differences themselves are compared (fl(v - t) is monotone in t), so the count matches a tree
-// that tests fabs(t - v) <= r. Each window edge is galloped from a guess made with the local density of
-// the previous window (the answer does not depend on the guess).
+// that tests fabs(t - v) <= r. Each window edge is searched near a guess from the density of the 64
+// points around i (the answer does not depend on the guess; consecutive points do not wait on each other).
 template <class F>
 double window_sum_sorted(const std::vector<double>& s, const std::vector<double>& r, F f) {
   const std::size_t n = s.size();
   double sum = 0.0;
-  double density = 0.0;  // points per unit length near the previous point: predicts the next window edges
   for (std::size_t p = 0; p < n; ++p) {
     const double vp = s[p], rp = r[p];
-    const auto reach = static_cast<std::size_t>(std::min(density * rp, static_cast<double>(n)));
-    const std::size_t lo = gallop(s, 0, p + 1, p > reach ? p - reach : 0, [=](double t) { return vp - t > rp; });
-    const std::size_t hi = gallop(s, p + 1, n, p + 1 + reach, [=](double t) { return t - vp <= rp; });
-    if (rp > 0.0) density = static_cast<double>(hi - lo) / (2.0 * rp);
+    const std::size_t a = p > 32 ? p - 32 : 0, b = std::min(n - 1, p + 32);
+    const double span = s[b] - s[a];
+    const double reach_f = span > 0.0 ? static_cast<double>(b - a) * rp / span : 0.0;
+    const auto reach = static_cast<std::size_t>(std::min(reach_f, static_cast<double>(n)));
+    const std::size_t lo = edge_near(s, 0, p, p > reach ? p - reach : 0, [=](double t) { return vp - t > rp; });
+    const std::size_t hi = edge_near(s, p + 1, n, p + 1 + reach, [=](double t) { return t - vp <= rp; });
     sum += f(static_cast<std::int64_t>(hi - lo));
   }
   return sum;
@@ -192,6 +220,17 @@ KthDistances kth_distances(std::span<const double> x, std::span<const double> y,
   return out;
 }
 
+// digamma_int for window counts: a table for the small counts that dominate, the function above it.
+struct DigammaCounts {
+  std::vector<double> table;
+  explicit DigammaCounts(std::size_t n) : table(std::min<std::size_t>(n, 8192) + 1) {
+    for (std::size_t c = 1; c < table.size(); ++c) table[c] = digamma_int(static_cast<std::int64_t>(c));
+  }
+  double operator()(std::int64_t c) const {
+    return static_cast<std::size_t>(c) < table.size() ? table[static_cast<std::size_t>(c)] : digamma_int(c);
+  }
+};
+
 }  // namespace
 
 double ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
@@ -204,7 +243,8 @@ double ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
     yr[p] = {knn.y[p], knn.r[p]};
   }
   // The window counts include the point itself: n_x + 1 and n_y + 1.
-  const double sum = window_sum_sorted(knn.x, knn.r, digamma_int) + window_sum(std::move(yr), digamma_int);
+  const DigammaCounts psi(n);
+  const double sum = window_sum_sorted(knn.x, knn.r, psi) + window_sum(std::move(yr), psi);
   return digamma_int(k) + digamma_int(static_cast<std::int64_t>(n)) - sum / static_cast<double>(n);
 }
 
