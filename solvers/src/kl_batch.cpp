@@ -1,6 +1,7 @@
 // Array kl and kl inverses: input checks, the vector lanes (kl_lanes_impl.hpp: the method, its error
 // bounds and certification) for the AVX2 + FMA or the baseline instruction set, and the scalar functions
 // (kl.cpp) for every element the lanes leave.
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace {
 
 using lanes::Job;
 
-bool use_baseline_only = false;
+std::atomic<bool> use_baseline_only{false};  // set by tests only
 
 // The AVX2 + FMA lanes where they were built (x86-64 GCC/Clang, see solvers/CMakeLists.txt) and the CPU
 // has both, else the baseline's.
@@ -33,7 +34,7 @@ void run(Job job, const Eigen::Ref<const Eigen::ArrayXd>& a, const Eigen::Ref<co
   if (a.size() != b.size())
     fail(b_name, "must have the same length as q (" + std::to_string(a.size()) + "), got " + std::to_string(b.size()));
   static const lanes::Run best = best_lanes();
-  (use_baseline_only ? lanes::run_baseline : best)(job, a.data(), b.data(), a.size(), value);
+  (use_baseline_only.load(std::memory_order_relaxed) ? lanes::run_baseline : best)(job, a.data(), b.data(), a.size(), value);
   for (Eigen::Index i = 0; i < a.size(); ++i) {
     if (!std::isnan(value[i])) continue;
     try {

@@ -293,9 +293,9 @@ ITBOUND_LANE Mask series_start(const V& q, const V& omq, const V& v, const V& w,
 
 // The state of one pack of lanes through the solve.
 struct Lanes {
-  V q, c, omq, rq, romq, sc;  // the problem and its constants
-  V u, du;                        // the iterate and its next step
-  V p, omp, d, vv, K, h;          // the last evaluation, at the double p
+  V q, c, omq, rq, romq, sc;  // the problem and its constants (sc = sqrt c)
+  V u, du;                     // the iterate and its next step
+  V p, omp, d, vv, K, h;       // the last evaluation, at the double p (d = p - q, vv = p (1-p), h = K - c)
   Mask converged, at_one;
 };
 

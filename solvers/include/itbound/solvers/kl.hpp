@@ -37,7 +37,7 @@ KlInverseArrayResult kl_inverse_lower(const Eigen::Ref<const Eigen::ArrayXd>& q,
                                       const Eigen::Ref<const Eigen::ArrayXd>& c);
 
 // The array functions run lane code built for x86-64-v3 (AVX2, FMA) where the CPU has it; `on` forces the
-// baseline x86-64 build instead (tests compare the two; not thread-safe against concurrent calls).
+// baseline x86-64 build instead (tests compare the two).
 void kl_arrays_use_baseline(bool on);
 
 }  // namespace itbound
