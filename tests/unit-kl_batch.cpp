@@ -1,11 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
 
 #include "itbound/error.hpp"
 #include "itbound/solvers/kl.hpp"
+#include "reference_table.hpp"
 
 using itbound::kl;
 
@@ -22,6 +24,51 @@ bool agrees(double q, double c, double r, double s) {
 
 }  // namespace
 
+TEST_CASE("kl arrays: within 32 eps of the 80-digit table, in both instruction-set builds; scalar kl too") {
+  // The certified array inverses rely on this bound (kKlError in solvers/src/kl_batch.cpp).
+  const auto rows = itbound::test::read_reference("kl_values.csv");
+  REQUIRE(rows.size() >= 3000);
+  const auto n = static_cast<Eigen::Index>(rows.size());
+  Eigen::ArrayXd q(n), p(n), exact(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto& row = rows[static_cast<std::size_t>(i)];
+    q[i] = itbound::test::number(row, "q");
+    p[i] = itbound::test::number(row, "p");
+    exact[i] = itbound::test::number(row, "kl");
+  }
+  const double bound = 32.0 * std::numeric_limits<double>::epsilon();
+  for (const bool baseline : {false, true}) {
+    itbound::kl_arrays_use_baseline(baseline);
+    const Eigen::ArrayXd got = kl(q, p);
+    itbound::kl_arrays_use_baseline(false);
+    const Eigen::ArrayXd rel = (got - exact).abs() / exact;
+    Eigen::Index worst = 0;
+    MESSAGE("array kl (baseline build: " << baseline << "): max relative error "
+            << rel.maxCoeff(&worst) / std::numeric_limits<double>::epsilon() << " eps at q=" << q[worst]
+            << " p=" << p[worst]);
+    CHECK(rel.maxCoeff() <= bound);
+  }
+  double worst_scalar = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) worst_scalar = std::max(worst_scalar, std::abs(kl(q[i], p[i]) - exact[i]) / exact[i]);
+  MESSAGE("scalar kl: max relative error " << worst_scalar / std::numeric_limits<double>::epsilon() << " eps");
+  CHECK(worst_scalar <= bound);
+}
+
+TEST_CASE("kl arrays: the ends and bad entries as the scalar kl") {
+  const double inf = std::numeric_limits<double>::infinity();
+  Eigen::ArrayXd q(9), p(9);
+  q << 0.0, 1.0, 0.3, 0.3, 0.3, 1e-300, 0.5, 0.7, 0.2;
+  p << 0.4, 0.4, 0.0, 1.0, 0.3, 0.5, 1e-300, 1.0 - 0x1p-53, 0.2 + 1e-17;
+  const Eigen::ArrayXd got = kl(q, p);
+  for (Eigen::Index i = 0; i < q.size(); ++i) CHECK(got[i] == kl(q[i], p[i]));
+  CHECK(got[2] == inf);
+  CHECK(got[4] == 0.0);
+  p[1] = 1.5;
+  CHECK_THROWS_WITH_AS(kl(q, p), "p[1]: must be in [0, 1], got 1.5", itbound::InvalidArgument);
+  CHECK_THROWS_WITH_AS(kl(q, Eigen::ArrayXd(2)), "p: must have the same length as q (9), got 2",
+                       itbound::InvalidArgument);
+}
+
 TEST_CASE("kl inverse arrays: agree with the scalar solver, never less safe") {
   std::mt19937_64 rng(2026);
   std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -34,26 +81,33 @@ TEST_CASE("kl inverse arrays: agree with the scalar solver, never less safe") {
     q[i] = i % 7 == 0 ? edge_q[(i / 7) % 8] : u(rng);
     c[i] = i % 5 == 0 ? edge_c[(i / 5) % 8] : std::exp(std::log(1e-12) + u(rng) * std::log(1e15));
   }
-  const auto up = itbound::kl_inverse_upper(q, c);
-  const auto lo = itbound::kl_inverse_lower(q, c);
-  Eigen::Index up_bad = 0, lo_bad = 0;
+  Eigen::ArrayXd su(n), sl(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double su = itbound::kl_inverse_upper(q[i], c[i]).value;
-    const double sl = itbound::kl_inverse_lower(q[i], c[i]).value;
-    if (!agrees(q[i], c[i], up.value[i], su)) {
-      ++up_bad;
-      INFO("upper q=" << q[i] << " c=" << c[i] << " array=" << up.value[i] << " scalar=" << su);
-      CHECK(false);
-    }
-    if (!agrees(q[i], c[i], lo.value[i], sl)) {
-      ++lo_bad;
-      INFO("lower q=" << q[i] << " c=" << c[i] << " array=" << lo.value[i] << " scalar=" << sl);
-      CHECK(false);
-    }
-    if (up_bad + lo_bad > 5) break;
+    su[i] = itbound::kl_inverse_upper(q[i], c[i]).value;
+    sl[i] = itbound::kl_inverse_lower(q[i], c[i]).value;
   }
-  CHECK(up.not_converged == 0);
-  CHECK(lo.not_converged == 0);
+  for (const bool baseline : {false, true}) {
+    itbound::kl_arrays_use_baseline(baseline);
+    const auto up = itbound::kl_inverse_upper(q, c);
+    const auto lo = itbound::kl_inverse_lower(q, c);
+    itbound::kl_arrays_use_baseline(false);
+    Eigen::Index up_bad = 0, lo_bad = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!agrees(q[i], c[i], up.value[i], su[i])) {
+        ++up_bad;
+        INFO("upper q=" << q[i] << " c=" << c[i] << " array=" << up.value[i] << " scalar=" << su[i] << " baseline=" << baseline);
+        CHECK(false);
+      }
+      if (!agrees(q[i], c[i], lo.value[i], sl[i])) {
+        ++lo_bad;
+        INFO("lower q=" << q[i] << " c=" << c[i] << " array=" << lo.value[i] << " scalar=" << sl[i] << " baseline=" << baseline);
+        CHECK(false);
+      }
+      if (up_bad + lo_bad > 5) break;
+    }
+    CHECK(up.not_converged == 0);
+    CHECK(lo.not_converged == 0);
+  }
 }
 
 TEST_CASE("kl inverse arrays: bad entries throw naming the index") {

@@ -70,133 +70,170 @@ std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t 
   return begin;
 }
 
-// sum_i f(#{j : |v_j - v_i| <= r_i}) over the pairs (v_i, r_i); the count includes i itself. The float
-// differences themselves are compared (fl(v - s) is monotone in s), so the count matches a tree that
-// tests fabs(s - v) <= r. Points are visited in sorted order; each window edge is galloped from a guess
-// made with the local density of the previous window (the answer does not depend on the guess).
+// First index in [begin, end] where `pred` (true, then false along the sorted range) turns false. A fixed
+// number of steps for a given length, each an arithmetic select: no branch depends on the data.
+template <class Pred>
+std::size_t partition_point_branchless(const std::vector<double>& s, std::size_t begin, std::size_t end, Pred pred) {
+  if (begin == end) return begin;
+  std::size_t base = begin, len = end - begin;  // pred holds below base; the answer is in [base, base + len]
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    base += half * static_cast<std::size_t>(pred(s[base + half - 1]));
+    len -= half;
+  }
+  return base + static_cast<std::size_t>(pred(s[base]));
+}
+
+// The edge of a window near a guess: the first index in [begin, end) where `pred` turns false (it is false
+// at end, or end is the range's end). Within `slack` of the guess (checked) by a branch-free search, else
+// by galloping from it; either way exact.
+template <class Pred>
+std::size_t edge_near(const std::vector<double>& s, std::size_t begin, std::size_t end, std::size_t guess,
+                      std::size_t slack, Pred pred) {
+  guess = std::clamp(guess, begin, end);
+  const std::size_t a = guess > begin + slack ? guess - slack : begin;
+  const std::size_t b = std::min(end, guess + slack);
+  if ((a == begin || pred(s[a - 1])) && (b == end || !pred(s[b]))) return partition_point_branchless(s, a, b, pred);
+  return gallop(s, begin, end, guess, pred);
+}
+
+// sum_i f(#{j : |s_j - s_i| <= r_i}) over sorted values s with radii r; the count includes i itself. The
+// float differences themselves are compared (fl(v - t) is monotone in t), so the count matches a tree
+// that tests fabs(t - v) <= r. Each window edge is searched near a guess from the density of the 64
+// points around i (the answer does not depend on the guess; consecutive points do not wait on each other).
 template <class F>
-double window_sum(std::vector<std::pair<double, double>> vr, F f) {
-  std::sort(vr.begin(), vr.end());
-  const std::size_t n = vr.size();
-  std::vector<double> s(n);
-  for (std::size_t p = 0; p < n; ++p) s[p] = vr[p].first;
+double window_sum_sorted(const std::vector<double>& s, const std::vector<double>& r, F f) {
+  const std::size_t n = s.size();
   double sum = 0.0;
-  std::size_t lo = 0, hi = 0;
-  double density = 0.0;  // points per unit length near the previous point: predicts the next window edges
   for (std::size_t p = 0; p < n; ++p) {
-    const auto [vp, rp] = vr[p];
-    const auto reach = static_cast<std::size_t>(std::min(density * rp, static_cast<double>(n)));
-    lo = gallop(s, 0, p + 1, p > reach ? p - reach : 0, [=](double t) { return vp - t > rp; });
-    hi = gallop(s, p + 1, n, p + 1 + reach, [=](double t) { return t - vp <= rp; });
-    if (rp > 0.0) density = static_cast<double>(hi - lo) / (2.0 * rp);
+    const double vp = s[p], rp = r[p];
+    const std::size_t a = p > 32 ? p - 32 : 0, b = std::min(n - 1, p + 32);
+    const double span = s[b] - s[a];
+    const double reach_f = span > 0.0 ? static_cast<double>(b - a) * rp / span : 0.0;
+    const auto reach = static_cast<std::size_t>(std::min(reach_f, static_cast<double>(n)));
+    // The guess is off by about the count's Poisson noise, sqrt(reach): search 2 sqrt(reach) + 8 around it.
+    const auto slack = static_cast<std::size_t>(2.0 * std::sqrt(reach_f) + 8.0);
+    const std::size_t lo = edge_near(s, 0, p, p > reach ? p - reach : 0, slack, [=](double t) { return vp - t > rp; });
+    const std::size_t hi = edge_near(s, p + 1, n, p + 1 + reach, slack, [=](double t) { return t - vp <= rp; });
     sum += f(static_cast<std::int64_t>(hi - lo));
   }
   return sum;
 }
 
-struct JointSample {
-  double x, y;
-  double r;  // max-norm distance to the k-th nearest other point
+// The same over unsorted (value, radius) pairs.
+template <class F>
+double window_sum(std::vector<std::pair<double, double>> vr, F f) {
+  std::sort(vr.begin(), vr.end());
+  std::vector<double> s(vr.size()), r(vr.size());
+  for (std::size_t p = 0; p < vr.size(); ++p) s[p] = vr[p].first, r[p] = vr[p].second;
+  return window_sum_sorted(s, r, f);
+}
+
+// Every point with its max-norm distance to the k-th nearest other point (ties at distance 0 count), in
+// increasing x.
+struct KthDistances {
+  std::vector<double> x, y, r;
 };
 
-// Static 2-d tree (implicit: median splits of index ranges, x and y alternating) for the max-norm
-// distance of every point to its k-th nearest other point. Exact: a subtree is skipped only when the
-// float distance to its splitting line is at least the current k-th distance, and every point beyond
-// that line is at least that far (float subtraction is monotone).
-class JointKnn {
-public:
-  JointKnn(std::span<const double> x, std::span<const double> y, int k)
-      : pts_(x.size()), k_(static_cast<std::size_t>(k)), best_(k_) {
-    for (std::size_t i = 0; i < x.size(); ++i) pts_[i] = {x[i], y[i]};
-    build(0, pts_.size(), 0, 0);
-  }
-
-  // Every point with its distance to the k-th nearest other point (ties at distance 0 count), in tree
-  // order: neighbouring queries share cache lines, and the callers only sum over points.
-  std::vector<JointSample> kth_distances() {
-    std::vector<JointSample> out(pts_.size());
-    solve_leaves(0, pts_.size(), out);
-    return out;
-  }
-
-private:
+// Exact k-NN for one-dimensional x and y: the points sorted by x are cut into strips of consecutive points,
+// each strip sorted by y. A query scans its own strip outward in y from itself, then the other strips in
+// order of their x-distance from it, each outward in y from its y; a scan stops where the float distance
+// along y reaches the current k-th distance, and the strips stop where the float distance along x does:
+// float subtraction is monotone, so no point beyond can be closer (a tie cannot change the k-th distance).
+// With strips of about sqrt(k N) / 2 points a query looks at a few strips and a few points in each: O(N log N)
+// for the sorts, about linear for the queries on smooth densities.
+KthDistances kth_distances(std::span<const double> x, std::span<const double> y, int k) {
   struct Point {
     double x, y;
+    std::size_t rank;  // position in x order
   };
-  static constexpr std::size_t leaf_size = 12;
-
-  static double coord(const Point& p, int dim) { return dim == 0 ? p.x : p.y; }
-
-  // Node ids are implicit (children of `node` are 2 node + 1 and 2 node + 2); the split values are stored
-  // because building the subtrees reorders the range and moves the median away from `mid`.
-  void build(std::size_t lo, std::size_t hi, std::size_t node, int dim) {
-    if (hi - lo <= leaf_size) return;
-    const std::size_t mid = lo + (hi - lo) / 2;
-    const auto first = pts_.begin();
-    const auto b = first + static_cast<std::ptrdiff_t>(lo), m = first + static_cast<std::ptrdiff_t>(mid),
-               e = first + static_cast<std::ptrdiff_t>(hi);
-    if (dim == 0) std::nth_element(b, m, e, [](const Point& p, const Point& q) { return p.x < q.x; });
-    else std::nth_element(b, m, e, [](const Point& p, const Point& q) { return p.y < q.y; });
-    if (node >= split_.size()) split_.resize(2 * node + 1);
-    split_[node] = coord(pts_[mid], dim);
-    build(lo, mid, 2 * node + 1, 1 - dim);
-    build(mid, hi, 2 * node + 2, 1 - dim);
-  }
-
-  // Each query starts from the points of its own leaf, which gives a tight first k-th distance, then
-  // searches the tree from the root skipping that leaf (every other point is offered exactly once).
-  void solve_leaves(std::size_t lo, std::size_t hi, std::vector<JointSample>& out) {
-    if (hi - lo > leaf_size) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      solve_leaves(lo, mid, out);
-      solve_leaves(mid, hi, out);
-      return;
-    }
-    leaf_lo_ = lo;
-    for (std::size_t q = lo; q < hi; ++q) {
-      std::fill(best_.begin(), best_.end(), std::numeric_limits<double>::infinity());
-      const double qx = pts_[q].x, qy = pts_[q].y;
-      for (std::size_t j = lo; j < hi; ++j)
-        if (j != q) offer(std::max(std::fabs(pts_[j].x - qx), std::fabs(pts_[j].y - qy)));
-      search(0, pts_.size(), 0, 0, qx, qy);
-      out[q] = {qx, qy, best_.back()};
+  const std::size_t n = x.size(), kk = static_cast<std::size_t>(k);
+  KthDistances out{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+  std::vector<Point> pts(n);
+  {
+    std::vector<std::pair<double, double>> xy(n);  // the global sort moves 16 bytes a point, not 24
+    for (std::size_t i = 0; i < n; ++i) xy[i] = {x[i], y[i]};
+    std::sort(xy.begin(), xy.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t g = 0; g < n; ++g) {
+      pts[g] = {xy[g].first, xy[g].second, g};
+      out.x[g] = xy[g].first;
+      out.y[g] = xy[g].second;
     }
   }
+  const auto width = static_cast<std::size_t>(
+      std::clamp(0.5 * std::sqrt(static_cast<double>(kk) * static_cast<double>(n)), 16.0, 4096.0));
+  const std::size_t strips = (n + width - 1) / width;
+  const auto begin = [&](std::size_t t) { return t * width; };
+  const auto end = [&](std::size_t t) { return std::min(n, (t + 1) * width); };
+  std::vector<double> x_lo(strips), x_hi(strips);
+  for (std::size_t t = 0; t < strips; ++t) {
+    x_lo[t] = pts[begin(t)].x;
+    x_hi[t] = pts[end(t) - 1].x;
+    std::sort(pts.begin() + static_cast<std::ptrdiff_t>(begin(t)), pts.begin() + static_cast<std::ptrdiff_t>(end(t)),
+              [](const Point& a, const Point& b) { return a.y < b.y; });
+  }
+  std::vector<double> sy(n);
+  for (std::size_t g = 0; g < n; ++g) sy[g] = pts[g].y;
 
-  void offer(double d) {
-    if (d >= best_.back()) return;
-    std::size_t j = k_ - 1;
-    while (j > 0 && best_[j - 1] > d) {
-      best_[j] = best_[j - 1];
+  std::vector<double> best(kk);  // the k smallest distances so far, ascending
+  const auto offer = [&](double d) {
+    if (d >= best[kk - 1]) return;
+    std::size_t j = kk - 1;
+    while (j > 0 && best[j - 1] > d) {
+      best[j] = best[j - 1];
       --j;
     }
-    best_[j] = d;
-  }
-
-  // Left subtree [lo, mid) has coordinates <= the split, right [mid, hi) >= it.
-  void search(std::size_t lo, std::size_t hi, std::size_t node, int dim, double qx, double qy) {
-    if (hi - lo <= leaf_size) {
-      if (lo != leaf_lo_)
-        for (std::size_t j = lo; j < hi; ++j) offer(std::max(std::fabs(pts_[j].x - qx), std::fabs(pts_[j].y - qy)));
-      return;
+    best[j] = d;
+  };
+  // Offers the points of [lo, hi) outward from `from` (upwards from it, downwards from from - 1), skipping
+  // `self`, until the y distance alone reaches the current k-th distance.
+  const auto scan = [&](std::size_t lo, std::size_t hi, std::size_t from, std::size_t self, double qx, double qy) {
+    for (std::size_t j = from; j < hi; ++j) {
+      const double dy = sy[j] - qy;
+      if (dy >= best[kk - 1]) break;
+      if (j != self) offer(std::max(std::fabs(pts[j].x - qx), dy));
     }
-    const std::size_t mid = lo + (hi - lo) / 2;
-    const double split = split_[node];
-    const double q = dim == 0 ? qx : qy;
-    if (q < split) {
-      search(lo, mid, 2 * node + 1, 1 - dim, qx, qy);
-      if (split - q < best_.back()) search(mid, hi, 2 * node + 2, 1 - dim, qx, qy);
-    } else {
-      search(mid, hi, 2 * node + 2, 1 - dim, qx, qy);
-      if (q - split < best_.back()) search(lo, mid, 2 * node + 1, 1 - dim, qx, qy);
+    for (std::size_t j = from; j-- > lo;) {
+      const double dy = qy - sy[j];
+      if (dy >= best[kk - 1]) break;
+      if (j != self) offer(std::max(std::fabs(pts[j].x - qx), dy));
+    }
+  };
+  // Per strip, the first index with y >= the query's: queries of one strip come in increasing y, so each
+  // cursor only moves forward (galloping); `pass` marks which strip's queries set it.
+  std::vector<std::size_t> cursor(strips), pass(strips, strips);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t s = 0; s < strips; ++s) {
+    for (std::size_t a = begin(s); a < end(s); ++a) {
+      const double qx = pts[a].x, qy = pts[a].y;
+      std::fill(best.begin(), best.end(), inf);
+      scan(begin(s), end(s), a, a, qx, qy);
+      std::size_t left = s, right = s + 1;  // the next strips to visit are left - 1 and right
+      while (true) {
+        const double dl = left > 0 ? qx - x_hi[left - 1] : inf;
+        const double dr = right < strips ? x_lo[right] - qx : inf;
+        if (dl >= best[kk - 1] && dr >= best[kk - 1]) break;
+        const std::size_t t = dl <= dr ? --left : right++;
+        const std::size_t hint = pass[t] == s ? cursor[t] : begin(t);
+        cursor[t] = gallop(sy, begin(t), end(t), hint, [=](double v) { return v < qy; });
+        pass[t] = s;
+        scan(begin(t), end(t), cursor[t], n, qx, qy);
+      }
+      out.r[pts[a].rank] = best[kk - 1];
     }
   }
+  return out;
+}
 
-  std::vector<Point> pts_;
-  std::vector<double> split_;
-  std::size_t k_;
-  std::vector<double> best_;  // the k smallest distances so far, ascending
-  std::size_t leaf_lo_ = 0;  // first index of the query's own leaf
+// digamma_int for window counts: a table for the small counts that dominate, the function above it.
+struct DigammaCounts {
+  std::vector<double> table;
+  explicit DigammaCounts(std::size_t n) : table(std::min<std::size_t>(n, 8192) + 1) {
+    for (std::size_t c = 1; c < table.size(); ++c) table[c] = digamma_int(static_cast<std::int64_t>(c));
+  }
+  double operator()(std::int64_t c) const {
+    return static_cast<std::size_t>(c) < table.size() ? table[static_cast<std::size_t>(c)] : digamma_int(c);
+  }
 };
 
 }  // namespace
@@ -204,14 +241,15 @@ private:
 double ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
   const std::size_t n = x.size();
-  std::vector<std::pair<double, double>> xr(n), yr(n);
-  for (std::size_t p = 0; const JointSample& s : JointKnn(x, y, k).kth_distances()) {
-    const double r = std::nextafter(s.r, 0.0);  // strictly inside eps_i (KSG eq. 8)
-    xr[p] = {s.x, r};
-    yr[p++] = {s.y, r};
+  KthDistances knn = kth_distances(x, y, k);
+  std::vector<std::pair<double, double>> yr(n);
+  for (std::size_t p = 0; p < n; ++p) {
+    knn.r[p] = std::nextafter(knn.r[p], 0.0);  // strictly inside eps_i (KSG eq. 8)
+    yr[p] = {knn.y[p], knn.r[p]};
   }
   // The window counts include the point itself: n_x + 1 and n_y + 1.
-  const double sum = window_sum(std::move(xr), digamma_int) + window_sum(std::move(yr), digamma_int);
+  const DigammaCounts psi(n);
+  const double sum = window_sum_sorted(knn.x, knn.r, psi) + window_sum(std::move(yr), psi);
   return digamma_int(k) + digamma_int(static_cast<std::int64_t>(n)) - sum / static_cast<double>(n);
 }
 
@@ -265,27 +303,25 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
 double mixed_ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
   const std::size_t n = x.size();
-  const std::vector<JointSample> pts = JointKnn(x, y, k).kth_distances();
+  const KthDistances knn = kth_distances(x, y, k);
   // Exact ties in the joint space: sort the pairs and count equal runs.
   std::vector<std::pair<double, double>> pairs(n);
   for (std::size_t i = 0; i < n; ++i) pairs[i] = {x[i], y[i]};
   std::sort(pairs.begin(), pairs.end());
-  std::vector<std::pair<double, double>> xr(n), yr(n);
+  std::vector<std::pair<double, double>> yr(n);
   double sum_k = 0.0;
   for (std::size_t p = 0; p < n; ++p) {
-    const JointSample& s = pts[p];
     std::int64_t ki = k;
-    if (s.r == 0.0) {
-      const auto run = std::equal_range(pairs.begin(), pairs.end(), std::pair{s.x, s.y});
+    if (knn.r[p] == 0.0) {
+      const auto run = std::equal_range(pairs.begin(), pairs.end(), std::pair{knn.x[p], knn.y[p]});
       ki = (run.second - run.first) - 1;  // other points tied with this one; at least k since rho_i = 0
     }
     sum_k += digamma_int(ki);
-    xr[p] = {s.x, s.r};
-    yr[p] = {s.y, s.r};
+    yr[p] = {knn.y[p], knn.r[p]};
   }
   const auto log_count = [](std::int64_t c) { return std::log(static_cast<double>(c)); };
   // The window counts include the point itself: n_x + 1 and n_y + 1.
-  const double sum = sum_k - window_sum(std::move(xr), log_count) - window_sum(std::move(yr), log_count);
+  const double sum = sum_k - window_sum_sorted(knn.x, knn.r, log_count) - window_sum(std::move(yr), log_count);
   return std::log(static_cast<double>(n)) + sum / static_cast<double>(n);
 }
 

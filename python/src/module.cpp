@@ -5,8 +5,10 @@
 #include <pybind11/pybind11.h>
 
 #include <Eigen/Core>
+#include <cmath>
 #include <limits>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -20,6 +22,7 @@
 #include "itbound/data/trajectory.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/kl_divergence.hpp"
+#include "itbound/estimators/knn_mi.hpp"
 #include "itbound/estimators/supersample_stats.hpp"
 #include "itbound/solvers/binomial.hpp"
 #include "itbound/solvers/kl.hpp"
@@ -171,6 +174,44 @@ py::object kl_inverse(const py::object& q, const py::object& c) {
   py::array_t<double> out(std::vector<py::ssize_t>(shape_of.shape(), shape_of.shape() + shape_of.ndim()));
   std::copy(value.data(), value.data() + n, out.mutable_data());
   return out;
+}
+
+// A one-dimensional sample for the k-NN estimators: float64 contiguous input is viewed in place (no copy),
+// anything else converted once.
+Array sample(const py::object& v, const char* field) {
+  const Array a = Array::ensure(v);
+  if (!a) throw InvalidArgument(field, "must be an array of numbers");
+  if (a.ndim() != 1) throw InvalidArgument(field, "must be one-dimensional, got " + std::to_string(a.ndim()) + " dimensions");
+  return a;
+}
+
+std::span<const double> view(const Array& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
+
+// Labels for ross_mi: integer (or bool) arrays as int64, viewed in place when already int64 and contiguous;
+// floating-point labels only when every one is a whole number (a silent truncation would merge classes).
+using Labels = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+Labels labels(const py::object& v, const char* field) {
+  const py::array raw = py::array::ensure(v);
+  if (!raw) throw InvalidArgument(field, "must be an array of labels");
+  if (raw.dtype().kind() == 'f') {
+    const Array values = sample(raw, field);
+    for (const double e : view(values))
+      if (!(std::isfinite(e) && e == std::nearbyint(e) && std::fabs(e) < 9.2e18))
+        throw InvalidArgument(field, "labels must be whole numbers, got " + itbound::format_number(e));
+  } else if (raw.dtype().kind() != 'i' && raw.dtype().kind() != 'u' && raw.dtype().kind() != 'b') {
+    throw InvalidArgument(field, "labels must be integers");
+  }
+  const Labels out = Labels::ensure(raw);
+  if (out.ndim() != 1) throw InvalidArgument(field, "must be one-dimensional, got " + std::to_string(out.ndim()) + " dimensions");
+  return out;
+}
+
+// A k-NN estimator of two samples, computed without the GIL.
+template <class Estimate>
+auto knn_estimate(const py::object& x, const py::object& y, const char* x_name, const char* y_name, Estimate estimate) {
+  const Array xa = sample(x, x_name), ya = sample(y, y_name);
+  py::gil_scoped_release release;
+  return estimate(view(xa), view(ya));
 }
 
 // Both overloads of each inverse (scalar, Eigen::Ref arrays) behind one callable for kl_inverse<>.
@@ -479,6 +520,40 @@ PYBIND11_MODULE(_itbound, m) {
         "without a copy when contiguous) give an array of that shape; a scalar q or c is broadcast.");
   m.def("kl_inverse_lower", &kl_inverse<LowerInverse{}>, py::arg("q"), py::arg("c"),
         "inf{p : kl(q||p) <= c}, never above the exact value. Same argument rules as kl_inverse_upper.");
+  m.def("ksg_mi", [](const py::object& x, const py::object& y, int k) {
+    return knn_estimate(x, y, "x", "y", [k](auto xs, auto ys) { return itbound::ksg_mi(xs, ys, k); });
+  }, py::arg("x"), py::arg("y"), py::arg("k") = 3,
+     "Kraskov-Stoegbauer-Grassberger (2004) estimate of I(X;Y) in nats from paired 1-d samples (algorithm 1, "
+     "max-norm), as scikit-learn 1.2 computes it internally; raw (not clamped at 0). float64 contiguous "
+     "arrays are read without a copy.");
+  m.def("mixed_ksg_mi", [](const py::object& x, const py::object& y, int k) {
+    return knn_estimate(x, y, "x", "y", [k](auto xs, auto ys) { return itbound::mixed_ksg_mi(xs, ys, k); });
+  }, py::arg("x"), py::arg("y"), py::arg("k") = 3,
+     "Gao, Kannan, Oh & Viswanath (2017) estimate of I(X;Y) in nats for discrete-continuous mixtures "
+     "(Algorithm 1: ties at distance 0 handled); raw.");
+  m.def("ross_mi", [](const py::object& c, const py::object& d, int k) {
+    const Array ca = sample(c, "c");
+    const Labels da = labels(d, "d");
+    py::gil_scoped_release release;
+    return itbound::ross_mi(view(ca), {da.data(), static_cast<std::size_t>(da.size())}, k);
+  }, py::arg("c"), py::arg("d"), py::arg("k") = 3,
+     "Ross (2014) estimate of I(C;D) in nats between a continuous sample c and integer labels d, as "
+     "scikit-learn 1.2 computes it internally (labels occurring once are dropped); raw.");
+  py::class_<itbound::BinnedMi>(m, "BinnedMi", "Binned plug-in mutual information and its Miller-Madow correction.")
+      .def_readonly("plug_in", &itbound::BinnedMi::plug_in)
+      .def_readonly("miller_madow", &itbound::BinnedMi::miller_madow)
+      .def_readonly("occupied_x", &itbound::BinnedMi::occupied_x)
+      .def_readonly("occupied_y", &itbound::BinnedMi::occupied_y)
+      .def_readonly("occupied_xy", &itbound::BinnedMi::occupied_xy)
+      .def("__repr__", [](const itbound::BinnedMi& b) {
+        return "BinnedMi(plug_in=" + itbound::format_number(b.plug_in) + ", miller_madow=" +
+               itbound::format_number(b.miller_madow) + ")";
+      });
+  m.def("binned_mi", [](const py::object& x, const py::object& y, int bins_x, int bins_y) {
+    return knn_estimate(x, y, "x", "y", [=](auto xs, auto ys) { return itbound::binned_mi(xs, ys, bins_x, bins_y); });
+  }, py::arg("x"), py::arg("y"), py::arg("bins_x"), py::arg("bins_y"),
+     "I(X;Y) in nats of the equal-width histogram over [min, max] of each sample (plug-in and Miller 1955 "
+     "corrected); returns a BinnedMi.");
   m.def("binomial_upper_limit", [](std::int64_t k, std::int64_t n, double delta) {
     return itbound::binomial_upper_limit(k, n, delta).value;
   }, py::arg("k"), py::arg("m"), py::arg("delta"), "max{p : P[Bin(m,p) <= k] >= delta} (one-sided Clopper-Pearson), never below the exact limit.");

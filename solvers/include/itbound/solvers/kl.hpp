@@ -7,8 +7,12 @@
 namespace itbound {
 
 // kl(q||p) = q ln(q/p) + (1-q) ln((1-q)/(1-p)), 0 ln 0 = 0; +inf when p is 0 or 1 and q is not.
-// Evaluated without cancellation (relative error below 32 eps on [0,1]^2; 19.3 eps measured).
+// Evaluated without cancellation (relative error below 32 eps on [0,1]^2; 15.4 eps measured).
 double kl(double q, double p);
+
+// kl element-wise over equal-length arrays (vectorised; same error bound, 32 eps relative); the first bad
+// entry throws naming q[i] or p[i].
+Eigen::ArrayXd kl(const Eigen::Ref<const Eigen::ArrayXd>& q, const Eigen::Ref<const Eigen::ArrayXd>& p);
 
 struct KlInverseResult {
   double value;         // the bound: never below (upper) / above (lower) the exact inverse
@@ -31,5 +35,9 @@ KlInverseArrayResult kl_inverse_upper(const Eigen::Ref<const Eigen::ArrayXd>& q,
                                       const Eigen::Ref<const Eigen::ArrayXd>& c);
 KlInverseArrayResult kl_inverse_lower(const Eigen::Ref<const Eigen::ArrayXd>& q,
                                       const Eigen::Ref<const Eigen::ArrayXd>& c);
+
+// The array functions run lane code built for x86-64-v3 (AVX2, FMA) where the CPU has it; `on` forces the
+// baseline x86-64 build instead (tests compare the two).
+void kl_arrays_use_baseline(bool on);
 
 }  // namespace itbound
