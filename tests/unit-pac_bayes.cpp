@@ -297,3 +297,97 @@ TEST_CASE("pac-bayes: the stand-alone PAC-Bayes-kl function is the family's kl c
     CHECK(pac_bayes_kl_inverse(r, kl, n, 0.001).value == m.at("kl").raw_value);
   }
 }
+
+namespace {
+
+PacBayesOptions with_variance(double r, double v, double kl, std::int64_t n, double delta) {
+  PacBayesOptions o = options(r, kl, n, delta);
+  o.emp_variance = v;
+  return o;
+}
+
+const Certificate& eb_of(const PacBayesResult& r) {
+  for (const auto& c : r.bounds)
+    if (c.name == "empirical-bernstein") return c;
+  throw std::runtime_error("no empirical-bernstein certificate");
+}
+
+double detail(const Certificate& c, const std::string& name) {
+  for (const auto& d : c.details)
+    if (d.name == name) return std::get<double>(d.value);
+  throw std::runtime_error("no detail " + name);
+}
+
+}  // namespace
+
+TEST_CASE("empirical-bernstein: mpmath reference (pac_bayes_eb.py), never below it, within 1e-12") {
+  const auto rows = test::read_reference("pac_bayes_eb.csv");
+  REQUIRE(rows.size() >= 9);
+  for (const auto& row : rows) {
+    const auto c = eb_of(pac_bayes_bounds(with_variance(test::number(row, "emp_risk"), test::number(row, "emp_variance"),
+                                                        test::number(row, "kl"),
+                                                        static_cast<std::int64_t>(test::number(row, "n")),
+                                                        test::number(row, "delta"))));
+    const double ref = test::number(row, "value");
+    INFO("n=" << row.at("n") << " v=" << row.at("emp_variance"));
+    CHECK(c.raw_value >= std::nextafter(ref, 0.0));
+    CHECK(c.raw_value <= ref * (1 + 1e-12));
+    CHECK(detail(c, "nu1") == test::number(row, "nu1"));
+    CHECK(detail(c, "nu2") == test::number(row, "nu2"));
+    CHECK(c.delta_spent() == doctest::Approx(test::number(row, "delta")).epsilon(1e-15));
+  }
+}
+
+TEST_CASE("empirical-bernstein: invariants, not picked as best, only when the variance is given") {
+  CHECK_THROWS_AS(eb_of(pac_bayes_bounds(options(0.05, 5, 1000, 0.05))), std::runtime_error);
+  const auto value = [](double r, double v, double kl, std::int64_t n, double delta) {
+    return eb_of(pac_bayes_bounds(with_variance(r, v, kl, n, delta))).raw_value;
+  };
+  const double base = value(0.05, 0.03, 5, 10000, 0.05);
+  CHECK(base >= 0.05);
+  CHECK(value(0.05, 0.04, 5, 10000, 0.05) >= base);   // grows with the variance,
+  CHECK(value(0.05, 0.03, 10, 10000, 0.05) >= base);  // with KL,
+  CHECK(value(0.05, 0.03, 5, 10000, 0.01) >= base);   // with confidence,
+  CHECK(value(0.05, 0.03, 5, 5000, 0.05) >= base);    // and shrinks with n
+  // Small variance: far below the kl bound's sqrt-rate relaxations, not (by design) taken as best.
+  const auto r = pac_bayes_bounds(with_variance(0.02, 0.0001, 1, 1000000, 0.001));
+  CHECK(eb_of(r).value < by_name(r).at("mcallester").value);
+  CHECK(r.best != "empirical-bernstein");
+  // With Monte Carlo input the risk fed in is the MC upper limit, as for every other bound.
+  PacBayesOptions mc = with_variance(0.0, 0.01, 5, 10000, 0.05);
+  mc.emp_risk.reset();
+  mc.mc = MonteCarloOptions{1000, 0.02, 0.01};
+  const auto rm = pac_bayes_bounds(mc);
+  CHECK(eb_of(rm).raw_value > *rm.mc_upper);
+}
+
+TEST_CASE("empirical-bernstein: a variance impossible for [0,1] losses is an error naming the field") {
+  // n/(n-1) R (1-R) = 100/99 * 0.1 * 0.9 = 0.0909...
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(with_variance(0.1, 0.1, 1, 100, 0.05)), doctest::Contains("emp-variance:"),
+                       InvalidArgument);
+  CHECK_NOTHROW(pac_bayes_bounds(with_variance(0.1, 0.09, 1, 100, 0.05)));
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(with_variance(0.1, -0.01, 1, 100, 0.05)), doctest::Contains("emp-variance:"),
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(with_variance(0.1, NAN, 1, 100, 0.05)), doctest::Contains("emp-variance"),
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(with_variance(0.0, 0.0, 0, 1, 0.05)), doctest::Contains("n >= 2"),
+                       InvalidArgument);
+}
+
+TEST_CASE("empirical-bernstein: coverage in 10^4 seeded trials of losses 0.1 x Bernoulli(p)") {
+  // One hypothesis (KL = 0), n = 200 losses in {0, 0.1}: true risk 0.1 p, exact sample variance from the count k.
+  const std::int64_t n = 200;
+  const double delta = 0.05, nd = static_cast<double>(n);
+  std::mt19937_64 rng(20261201);
+  int miss = 0;
+  for (int t = 0; t < 10000; ++t) {
+    const double p = 0.02 + 0.9 * static_cast<double>(t % 50) / 50.0;
+    std::binomial_distribution<std::int64_t> bin(n, p);
+    const double k = static_cast<double>(bin(rng));
+    const double mean = 0.1 * k / nd;
+    const double var = std::max(0.0, (0.01 * k - nd * mean * mean) / (nd - 1.0));
+    miss += eb_of(pac_bayes_bounds(with_variance(mean, var, 0.0, n, delta))).value < 0.1 * p;
+  }
+  MESSAGE("empirical-bernstein misses: " << miss << " of 10000");
+  CHECK(miss <= 500);
+}

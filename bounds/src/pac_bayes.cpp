@@ -39,6 +39,19 @@ void validate(const PacBayesOptions& o) {
                                  format_number(static_cast<double>(*o.prior_grid_index)));
   if (o.split_candidates < 1) fail("split-candidates", "must be >= 1 candidate split fractions");
   if (o.epoch_candidates < 1) fail("epoch-candidates", "must be >= 1 candidate epochs");
+  if (o.emp_variance) {
+    require_finite(*o.emp_variance, "emp-variance");
+    if (o.n < 2) fail("emp-variance", "a sample variance needs n >= 2 bound examples");
+    // Losses in [0,1]: V_hat(h) <= n/(n-1) R_hat(h)(1 - R_hat(h)) as l^2 <= l, and by Jensen its posterior mean is at
+    // most n/(n-1) R(1 - R) for the mean risk R (a few ulps of slack for the caller's rounding).
+    const double n = static_cast<double>(o.n);
+    const double r = o.emp_risk.value_or(0.5);
+    const double most = n / (n - 1.0) * r * (1.0 - r);
+    if (!(*o.emp_variance >= 0.0 && *o.emp_variance <= most * (1.0 + 1e-12)))
+      fail("emp-variance", "must be in [0, n/(n-1) R (1-R)] = [0, " + format_number(most) + "] for losses in [0, 1] " +
+                               (o.emp_risk ? "with emp-risk " + format_number(r) : std::string("(R = 1/2)")) + ", got " +
+                               format_number(*o.emp_variance));
+  }
   if (o.catoni_grid.empty()) fail("catoni-grid", "needs at least one value of C");
   for (double c : o.catoni_grid)
     if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
@@ -149,6 +162,53 @@ Certificate relaxation(const Family& f, std::string name, std::string of, double
   cert.details.push_back({"relaxation_of", std::move(of)});
   f.finish(cert, raw);
   return cert;
+}
+
+// Tolstikhin & Seldin (2013), NIPS 26, Theorem 4 with the variance bound of their Theorem 3, each at delta/2 (per
+// Alquier 2024, Thm 3.9; the same formulas in two public implementations, bounds/REFERENCES.md). For c1, c2 > 1:
+//   V = v + (1 + c2) sqrt(v (KL + ln(2 nu2/delta)) / (2(n-1))) + 2 c2 (KL + ln(2 nu2/delta)) / (n-1),  v = E_Q V_hat,
+//   R <= R_hat + (1 + c1) sqrt((e-2) V e1)  if e1 <= (e-2) v,  else R_hat + 2 e1,  e1 = (KL + ln(2 nu1/delta)) / n,
+//   nu1 = ceil(ln(sqrt((e-2) n / (4 ln(2/delta)))) / ln c1),  nu2 = ceil(ln(sqrt((n-1)/ln(2/delta) + 1)/2 + 1/2) / ln c2).
+// Where the sources differ the larger bound is taken: nu1 + 1 and ln(1/delta) inside both grid sizes (the bound only
+// grows with nu); V not capped at 1/4; the case condition with max(v, min(V, 1/4)), and max of both branches unless
+// every reading of it gives the linear one.
+Certificate empirical_bernstein(const Family& f, double v, double log_delta) {
+  constexpr double c1 = 1.1, c2 = 1.1;  // fixed before any data is seen
+  const auto& o = f.o;
+  const double n = static_cast<double>(o.n), e2 = std::numbers::e - 2.0;
+  const double log_inv_delta = down(-log_delta);  // ln(1/delta) of the delta left after the tuning charges
+  const double nu1 = std::max(1.0, std::ceil(up(up(0.5 * std::log(up(e2 * n / down(4.0 * log_inv_delta)))) / down(std::log(c1)))) + 1.0);
+  const double nu2 = std::max(
+      1.0, std::ceil(up(std::log(up(0.5 * up(std::sqrt(up((n - 1.0) / log_inv_delta + 1.0))) + 0.5)) / down(std::log(c2)))));
+  const double log_half_delta = down(log_delta - std::numbers::ln2);  // ln(delta/2), rounded towards the larger bound
+  const double t2 = up(o.kl + up(std::log(nu2) - log_half_delta));
+  const double V = up(up(v + up((1.0 + c2) * up(std::sqrt(up(v * t2 / down(2.0 * (n - 1.0))))))) + up(2.0 * c2 * t2 / down(n - 1.0)));
+  const double e1 = up(up(o.kl + up(std::log(nu1) - log_half_delta)) / n);
+  const double sqrt_branch = up((1.0 + c1) * up(std::sqrt(up(up(e2 * V) * e1))));
+  const double linear_branch = up(2.0 * e1);
+  const bool linear_in_every_reading = e1 > up(e2 * std::max(v, std::min(V, 0.25)));
+  const double gap = linear_in_every_reading ? linear_branch : std::max(sqrt_branch, linear_branch);
+
+  Certificate c = f.start("empirical-bernstein",
+                          {"Tolstikhin & Seldin (2013), PAC-Bayes-Empirical-Bernstein inequality, NIPS 26",
+                           "Theorem 4 with the variance bound of Theorem 3 (per Alquier 2024, Thm 3.9, and two public "
+                           "implementations); where they differ, the larger bound"});
+  c.inputs.push_back({"emp_variance", v});
+  f.charge(c, "PAC-Bayes-Empirical-Bernstein: the variance bound (Theorem 3) over its grid of " + format_number(nu2) +
+                  " values of lambda", f.delta_run / 2.0);
+  f.charge(c, "PAC-Bayes-Bernstein step over its grid of " + format_number(nu1) + " values of lambda", f.delta_run / 2.0);
+  c.add_assumption("exact_variance",
+                   "emp-variance is the posterior mean of each hypothesis' unbiased sample variance of its n bound "
+                   "losses, computed exactly (not a Monte Carlo estimate)",
+                   Holds::unchecked);
+  c.details.push_back({"c1", c1});
+  c.details.push_back({"c2", c2});
+  c.details.push_back({"nu1", nu1});
+  c.details.push_back({"nu2", nu2});
+  c.details.push_back({"variance_upper", V});
+  c.details.push_back({"branch", std::string(linear_in_every_reading ? "linear" : "max of both")});
+  f.finish(c, up(f.risk + gap));
+  return c;
 }
 
 }  // namespace
@@ -342,12 +402,14 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
                             "Eq. (3) (per Alquier 2024, Thm 3.3): p <= q + sqrt(2 q c) + 2 c, from kl(q||p) >= (p - q)^2 "
                             "/ (2p), here with Maurer's c = (KL + ln(xi(n)/delta))/n"}));
 
-  // Every bound but Catoni's follows from the one event of Maurer's kl bound (plus the MC event), so the
-  // smallest of them holds at the same delta. Catoni's is another event: choosing it after seeing the values
-  // would spend delta twice, so it is shown beside them but never picked as best.
+  if (o.emp_variance) out.push_back(empirical_bernstein(f, *o.emp_variance, log_delta));
+
+  // Every bound but Catoni's and the empirical Bernstein one follows from the one event of Maurer's kl bound (plus the
+  // MC event), so the smallest of them holds at the same delta. Those two are other events: choosing one after seeing
+  // the values would spend delta twice, so they are shown beside the others but never picked as best.
   const Certificate* best = nullptr;
   for (auto& c : out) {
-    const bool same_event = c.name != "catoni";
+    const bool same_event = c.name != "catoni" && c.name != "empirical-bernstein";
     c.details.push_back({"same_event_as_kl", same_event});
     if (same_event && c.valid && (!best || c.value < best->value)) best = &c;
   }

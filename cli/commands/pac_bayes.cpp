@@ -33,7 +33,7 @@ Command pac_bayes_command() {
   return {
       "pac-bayes",
       "Every PAC-Bayes bound for losses in [0,1] side by side (kl and its variants, McAllester, quad, lambda, "
-      "Catoni, relaxations), each with its delta ledger, and the best valid one.",
+      "Catoni, relaxations, empirical Bernstein given the variance), each with its delta ledger, and the best valid one.",
       with_kl_source({
           {.name = "emp-risk", .kind = Kind::real, .doc = "Empirical Gibbs risk of the posterior on the n bound examples "
                                                           "(omit when giving the Monte Carlo estimate).",
@@ -66,6 +66,10 @@ Command pac_bayes_command() {
            .default_value = 1, .range = Range{1, 1e12}},
           {.name = "baseline-error", .kind = Kind::real, .doc = "Error of a trivial predictor; nonvacuous means below it too.",
            .default_value = optional, .range = Range{0, 1}},
+          {.name = "emp-variance", .kind = Kind::real,
+           .doc = "Posterior mean of each hypothesis' unbiased sample variance of its n bound losses, computed exactly "
+                  "(at most n/(n-1) R (1-R)); adds the empirical-bernstein bound (Tolstikhin & Seldin 2013).",
+           .default_value = optional, .range = Range{0, 0.5}},
       }),
       [](const Args& a) {
         const KlSource kl = kl_from_args(a);
@@ -75,6 +79,7 @@ Command pac_bayes_command() {
         o.n = a.integer("n");
         o.delta = a.real("delta");
         o.baseline_error = optional_real(a, "baseline-error");
+        o.emp_variance = optional_real(a, "emp-variance");
         if (a.has("prior-grid-index")) o.prior_grid_index = a.integer("prior-grid-index");
         if (kl.grid) {
           if (o.prior_grid_index && *o.prior_grid_index != kl.grid->j)

@@ -65,6 +65,19 @@ def test_pac_bayes_takes_per_sample_errors_as_a_numpy_array():
         itbound.pac_bayes(kl=5, n=1000, mc_errors=np.array([0.5, 1.5]))
 
 
+def test_pac_bayes_empirical_bernstein_from_the_sample_variance_of_losses():
+    # Losses of one hypothesis (KL = 0): the variance is computed from the array, as a user would.
+    rng = np.random.default_rng(7)
+    losses = 0.1 * (rng.random(5000) < 0.3)
+    r = itbound.pac_bayes(emp_risk=losses.mean(), kl=0, n=losses.size, emp_variance=losses.var(ddof=1)).to_dict()
+    eb = next(b for b in r["bounds"] if b["name"] == "empirical-bernstein")
+    kl = next(b for b in r["bounds"] if b["name"] == "kl")
+    assert losses.mean() <= eb["value"] < kl["value"]  # small variance: below the kl bound
+    assert r["best"] != "empirical-bernstein"
+    with pytest.raises(ValueError, match="emp-variance"):
+        itbound.pac_bayes(emp_risk=0.1, kl=0, n=100, emp_variance=0.2)
+
+
 def test_kl_divergence_command_reads_npz(tmp_path):
     mq, sq = np.array([0.1, -0.3, 2.0, 0.0]), np.array([0.05, 0.2, 1.0, 0.3])
     np.savez(tmp_path / "q.npz", mean=mq, std=sq)

@@ -1,9 +1,9 @@
 #pragma once
 // The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
 // with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
-// Not here: PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013, Theorem 4). The paper's text could not be read;
-// the one restatement found (Alquier 2024, Thm 3.9) came through a garbled PDF extraction that leaves the grid sizes'
-// log terms and the case condition ambiguous, so it is not shipped (bounds/REFERENCES.md lists what was searched).
+// PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013, Theorem 4) when the posterior's mean sample variance is
+// given: read in a restatement and two implementations only, so where they differ the larger bound is taken
+// (bounds/REFERENCES.md).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +30,9 @@ struct PacBayesOptions {
   std::int64_t n = 1;                   // examples in the bound set only (not those that trained the prior)
   double delta = 0.05;
   std::optional<double> baseline_error;  // a trivial predictor's error: nonvacuous also means below it
+  // E_Q[V_hat(h)]: the posterior mean of each hypothesis' unbiased sample variance of its n bound losses,
+  // (1/(n-1)) sum_i (l_i(h) - R_hat(h))^2, computed exactly; enables empirical-bernstein (n >= 2).
+  std::optional<double> emp_variance;
   // Index j of the prior variance c exp(-j/b) on Dziugaite & Roy (2017)'s grid when it was chosen after seeing
   // the bound examples: every bound then runs at delta_j = 6 delta / (pi^2 j^2) (see estimators/kl_divergence.hpp).
   std::optional<std::int64_t> prior_grid_index;
@@ -45,8 +48,9 @@ struct PacBayesOptions {
 
 struct PacBayesResult {
   std::vector<Certificate> bounds;  // stable order: kl, kl-2sqrtn, kl-langford-seeger, kl-dr17, mcallester,
-                                    // quad, lambda, catoni, pinsker, bernstein-relaxation
-  std::string best;  // smallest valid certificate on the kl event (all but catoni): picking it costs nothing
+                                    // quad, lambda, catoni, pinsker, bernstein-relaxation[, empirical-bernstein]
+  // Smallest valid certificate on the kl event (all but catoni and empirical-bernstein): picking it costs nothing.
+  std::string best;
   std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
 };
 
