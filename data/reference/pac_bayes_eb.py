@@ -1,9 +1,9 @@
 """Reference values for the empirical-bernstein certificate (bounds/src/pac_bayes.cpp), at 40 digits with mpmath.
 
 Tolstikhin & Seldin (2013), Theorem 4 with the variance bound of their Theorem 3, as restated by Alquier (2024),
-Thm 3.9, with the readings that give the larger bound where restatements differ (bounds/REFERENCES.md): nu1 + 1,
-ln(1/delta) inside both grid sizes, the case condition with max(v, min(V, 1/4)) and the larger branch unless the
-linear one applies under every reading. c1 = c2 = 1.1.
+Thm 3.9, and implemented in Split-KL-R's boundTS (bounds/REFERENCES.md): the variance bound capped at 1/4 in the
+case condition and the square-root branch; grid sizes with ln(1/delta) and nu1 + 1 (larger than the sources'); c1 = c2
+= 1.1.
 Run: /usr/bin/python3 data/reference/pac_bayes_eb.py > data/reference/pac_bayes_eb.csv
 """
 import mpmath as mp
@@ -20,11 +20,10 @@ def empirical_bernstein(r, v, kl, n, delta):
     t2 = kl + mp.log(2 * nu2 / delta)
     V = v + (1 + C2) * mp.sqrt(v * t2 / (2 * (n - 1))) + 2 * C2 * t2 / (n - 1)
     e1 = (kl + mp.log(2 * nu1 / delta)) / n
-    sqrt_branch = (1 + C1) * mp.sqrt(e * V * e1)
-    linear = 2 * e1
-    if e1 > e * max(v, min(V, mp.mpf(1) / 4)):
-        return r + linear, "linear", nu1, nu2
-    return r + max(sqrt_branch, linear), "max of both", nu1, nu2
+    W = min(V, mp.mpf(1) / 4)
+    if e1 > e * W:
+        return r + 2 * e1, "linear", nu1, nu2
+    return r + (1 + C1) * mp.sqrt(e * W * e1), "sqrt", nu1, nu2
 
 
 CASES = [  # emp_risk, emp_variance, kl, n, delta
@@ -37,6 +36,9 @@ CASES = [  # emp_risk, emp_variance, kl, n, delta
     ("0.02", "0.0001", "1", 1000000, "0.001"),
     ("0.5", "0.25", "100", 5000, "0.05"),
     ("0.001", "0.000999", "0", 30, "0.2"),
+    ("0.2543737780666994", "0", "0", 25, "0.0789105198545559"),  # linear branch
+    ("0", "0", "0", 22, "0.20136"),
+    ("0.00799", "0.00615", "0", 17, "0.0265"),
 ]
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 // The PAC-Bayes family for losses in [0,1]: every standard bound side by side, each a Certificate
 // with its own delta ledger, plus the Monte Carlo step from sampled predictors to the Gibbs risk.
 // PAC-Bayes-Empirical-Bernstein (Tolstikhin & Seldin 2013, Theorem 4) when the posterior's mean sample variance is
-// given: read in a restatement and two implementations only, so where they differ the larger bound is taken
-// (bounds/REFERENCES.md).
+// given: read in a restatement and two implementations only (bounds/REFERENCES.md says how their differences are
+// resolved).
 #include <cstdint>
 #include <optional>
 #include <string>
