@@ -6,13 +6,11 @@ import subprocess
 import sys
 import tempfile
 
+from cli_check import Checks
+
+checks = Checks(sys.argv[1])
+check = checks.check
 exe = sys.argv[1]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
 
 
 jobs = [{"id": f"t{k}", "command": "test-set", "args": {"errors": k, "trials": 120, "delta": 0.05}} for k in range(0, 30, 3)]
@@ -84,7 +82,5 @@ check(r.returncode == 2 and "FILE" in r.stderr, f"missing file: {r.returncode} {
 r = subprocess.run([exe, "docs"], capture_output=True, text=True)
 check(r.returncode == 0 and "## `test-set`" in r.stdout and "`--trials`" in r.stdout, "docs")
 
-for f in failures:
-    print("FAIL:", f)
-print(f"{len(jobs)} jobs, {len(failures)} failures")
-sys.exit(1 if failures else 0)
+print(f"{len(jobs)} jobs, {len(checks.failures)} failures")
+checks.finish()

@@ -8,8 +8,8 @@ class Checks:
         self.exe = exe
         self.failures = []
 
-    def run(self, *args):
-        return subprocess.run([self.exe, *args], capture_output=True, text=True)
+    def run(self, *args, stdin=None):
+        return subprocess.run([self.exe, *map(str, args)], capture_output=True, text=True, input=stdin)
 
     def check(self, cond, what):
         if not cond:

@@ -1,20 +1,13 @@
 """End-to-end: `itbound cmi` on the bundled digits runs and on bad input."""
 import json
 import pathlib
-import subprocess
 import sys
 
-exe, data = sys.argv[1], pathlib.Path(sys.argv[2])
-failures = []
+from cli_check import Checks
 
-
-def run(*args):
-    return subprocess.run([exe, *args], capture_output=True, text=True)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+checks = Checks(sys.argv[1])
+run, check = checks.run, checks.check
+data = pathlib.Path(sys.argv[2])
 
 
 names = {"fcmi-sqrt", "ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt", "ecmi-binary-kl", "ecmi-fast-rate", "slmi-fast-rate",
@@ -97,6 +90,4 @@ for args, field in [
     check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0],
           f"{args}: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
 
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -1,20 +1,13 @@
 """End-to-end: the built itbound executable on the bundled example and on bad input."""
 import json
 import pathlib
-import subprocess
 import sys
 
-exe, data = sys.argv[1], pathlib.Path(sys.argv[2])
-failures = []
+from cli_check import Checks
 
-
-def run(*args):
-    return subprocess.run([exe, *args], capture_output=True, text=True)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+checks = Checks(sys.argv[1])
+run, check = checks.run, checks.check
+data = pathlib.Path(sys.argv[2])
 
 
 example = json.loads((data / "examples" / "digits-heldout.json").read_text())
@@ -149,6 +142,4 @@ check(r.returncode == 0 and json.loads(r.stdout)["bounds"][0]["value"] > json.lo
 r = run("pac-bayes", "--emp-risk", "0.05", "--kl", "30", "--n", "5000", "--prior-grid-index", "0")
 check(r.returncode == 2 and "prior-grid-index:" in r.stderr, "pac-bayes grid index 0")
 
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -2,7 +2,6 @@
 per-sample Monte Carlo errors (file or inline batch array), each against an mpmath value computed here."""
 import json
 import pathlib
-import subprocess
 import sys
 import tempfile
 
@@ -10,17 +9,10 @@ import mpmath as mp
 import numpy as np
 
 mp.mp.dps = 40
-exe = sys.argv[1]
-failures = []
+from cli_check import Checks
 
-
-def run(*args, stdin=None):
-    return subprocess.run([exe, *args], capture_output=True, text=True, input=stdin)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+checks = Checks(sys.argv[1])
+run, check = checks.run, checks.check
 
 
 def kl_of(*args):
@@ -134,6 +126,4 @@ check(not rec["ok"] and "mc-errors" in rec["error"]["message"], f"batch bad inli
 r = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-errors", str(tmp / "e.npy"), "--mc-samples", "4")
 check(r.returncode == 2 and "mc-errors:" in r.stderr, "mc-errors with mc-samples")
 
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+checks.finish()

@@ -3,21 +3,14 @@ checking the ledger, the split hash (recomputed here independently) and the disj
 import json
 import pathlib
 import struct
-import subprocess
 import sys
 import tempfile
 
-exe, data = sys.argv[1], pathlib.Path(sys.argv[2]) / "examples" / "priors"
-failures = []
+from cli_check import Checks
 
-
-def run(*args):
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+checks = Checks(sys.argv[1])
+run, check = checks.run, checks.check
+data = pathlib.Path(sys.argv[2]) / "examples" / "priors"
 
 
 def fnv1a64(values, state=14695981039346656037):
@@ -78,7 +71,6 @@ for args, field in [
     r = run(*args)
     check(r.returncode == 2 and field in r.stderr.splitlines()[0], f"{args}: exit {r.returncode}, stderr {r.stderr!r}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("priors end-to-end: ok")
+if not checks.failures:
+    print("priors end-to-end: ok")
+checks.finish()
