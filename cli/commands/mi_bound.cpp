@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cmath>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -7,6 +10,7 @@
 #include "itbound/data/certificate_json.hpp"
 #include "itbound/data/number_arrays.hpp"
 #include "itbound/error.hpp"
+#include "itbound/estimators/discrete_mi.hpp"
 #include "itbound/estimators/knn_mi.hpp"
 
 namespace itbound::cli {
@@ -34,14 +38,33 @@ std::vector<double> parse_list(const std::string& text) {
   return out;
 }
 
+// Whether some value occurs twice: KSG's digamma counts assume continuous data, and on repeated values its estimate
+// collapses far below the MI (e.g. about -2 nats for discrete z), which the clamp at 0 would turn into a bound of 0.
+bool has_repeats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return std::adjacent_find(v.begin(), v.end()) != v.end();
+}
+
+// Equal values get equal symbols (the plug-in estimator sees only equality).
+std::vector<std::int64_t> symbols(const std::vector<double>& v) {
+  std::map<double, std::int64_t> id;
+  std::vector<std::int64_t> out;
+  out.reserve(v.size());
+  for (double x : v) out.push_back(id.emplace(x, static_cast<std::int64_t>(id.size())).first->second);
+  return out;
+}
+
 // I(W; Z_i) per example from m paired samples: `w` (m) the learner's output, `z` (m, n) or (m) the examples, by
-// KSG (Kraskov et al. 2004) or, with ties, Gao et al.'s mixed estimator; raw values echoed, clamped at 0 for the bound.
+// KSG (Kraskov et al. 2004, continuous data only), Gao et al.'s mixed estimator (ties allowed; on discrete data
+// biased low by about the number of occupied (w, z) cells / m) or the plug-in estimator (discrete w and z; biased
+// high); raw values echoed with how many came out negative, clamped at 0 for the bound.
 struct EstimatedMi {
   std::vector<double> clamped;
   Json echo;
 };
 
-EstimatedMi estimate_individual_mi(const std::string& path, int k, bool mixed) {
+EstimatedMi estimate_individual_mi(const std::string& path, int k, const std::string& estimator) {
+  const bool mixed = estimator == "mixed", plug_in = estimator == "plug-in";
   const auto arrays = data::read_named_arrays(path, "samples");
   const auto member = [&](const char* name) -> const data::NdArray& {
     const auto it = arrays.find(name);
@@ -55,17 +78,40 @@ EstimatedMi estimate_individual_mi(const std::string& path, int k, bool mixed) {
   if (z.shape.empty() || z.shape.size() > 2 || static_cast<std::size_t>(z.shape[0]) != m)
     fail("samples", "z must have shape (m) or (m, n) with m = " + std::to_string(m) + " runs like w");
   const std::size_t columns = z.shape.size() == 2 ? static_cast<std::size_t>(z.shape[1]) : 1;
+  const auto refuse_ties = [&](const std::vector<double>& v, const std::string& what) {
+    if (estimator == "ksg" && has_repeats(v))
+      fail("estimator", "ksg assumes continuous data, and " + what + " has repeated values (its estimate would be far "
+                        "too small): use --estimator plug-in for discrete w and z, or mixed");
+  };
+  refuse_ties(w.values, "w");
+  const std::vector<std::int64_t> w_symbols = plug_in ? symbols(w.values) : std::vector<std::int64_t>{};
+  std::vector<estimators::DiscreteSample> pairs;
   EstimatedMi out;
   Json raw = Json::array();
   std::vector<double> column(m);
+  std::size_t negative = 0;
   for (std::size_t i = 0; i < columns; ++i) {
     for (std::size_t r = 0; r < m; ++r) column[r] = z.values[r * columns + i];
-    const double v = mixed ? mixed_ksg_mi(w.values, column, k) : ksg_mi(w.values, column, k);
+    refuse_ties(column, "column " + std::to_string(i) + " of z");
+    double v = 0.0;
+    if (plug_in) {
+      const auto z_symbols = symbols(column);
+      pairs.clear();
+      for (std::size_t r = 0; r < m; ++r) pairs.push_back({w_symbols[r], z_symbols[r]});
+      v = estimators::discrete_mi(pairs, estimators::Correction::none, HUGE_VAL);
+    } else {
+      v = mixed ? mixed_ksg_mi(w.values, column, k) : ksg_mi(w.values, column, k);
+    }
+    if (!std::isfinite(v)) fail("samples", "the k-NN estimate for column " + std::to_string(i) + " of z is not finite");
     raw.push_back(v);
+    negative += v < 0.0;
     out.clamped.push_back(std::max(0.0, v));
   }
-  out.echo = {{"estimator", mixed ? "mixed-ksg (Gao et al. 2017)" : "ksg (Kraskov et al. 2004)"}, {"k", k},
-              {"runs", m}, {"raw", raw}};
+  out.echo = {{"estimator", plug_in ? "plug-in (discrete values)"
+                                    : mixed ? "mixed-ksg (Gao et al. 2017)" : "ksg (Kraskov et al. 2004)"},
+              {"k", plug_in ? Json() : Json(k)},
+              {"runs", m}, {"raw", raw},
+              {"negative_fraction", static_cast<double>(negative) / static_cast<double>(columns)}};
   return out;
 }
 
@@ -89,8 +135,11 @@ Command mi_bound_command() {
                   "output and z (m, n) the examples over m training runs. They must be the whole output and the whole "
                   "example: the MI of summaries is smaller, and so would the bound be.",
            .default_value = Json()},
-          {.name = "estimator", .kind = Kind::text, .doc = "k-NN estimator for --samples (mixed handles ties).",
-           .default_value = "ksg", .choices = {"ksg", "mixed"}},
+          {.name = "estimator", .kind = Kind::text,
+           .doc = "Estimator for --samples: ksg for continuous w and z (refused on repeated values); plug-in for "
+                  "discrete w and z (biased high); mixed (Gao et al.) for ties in continuous data (biased low on "
+                  "discrete data).",
+           .default_value = "ksg", .choices = {"ksg", "mixed", "plug-in"}},
           {.name = "k", .kind = Kind::integer, .doc = "Neighbours of the k-NN estimator for --samples.",
            .default_value = 3, .range = Range{1, 1000}},
           {.name = "n", .kind = Kind::integer, .doc = "Number n of training examples.", .range = Range{1, 4.5e15}},
@@ -115,11 +164,11 @@ Command mi_bound_command() {
         if (!individual && !a.has("mi")) fail(a.has("samples") ? "samples" : "mi-file", "is for --bound individual");
         if (a.has("samples")) {
           const EstimatedMi est =
-              estimate_individual_mi(a.text("samples"), static_cast<int>(a.integer("k")), a.text("estimator") == "mixed");
+              estimate_individual_mi(a.text("samples"), static_cast<int>(a.integer("k")), a.text("estimator"));
           Certificate c = individual_mi_bound(est.clamped, o);
           c.add_assumption("estimated_information",
-                           "the bound holds for the true I(W;Z_i); the value uses k-NN estimates from finitely many "
-                           "runs (negative estimates clamped at 0), of W and Z_i as given",
+                           "the bound holds for the true I(W;Z_i); the value uses estimates from finitely many runs "
+                           "(negative estimates clamped at 0), of W and Z_i as given",
                            Holds::unchecked, "w and z must be the learner's whole output and the whole example");
           Json out = data::to_json(c);
           out["estimates"] = est.echo;
