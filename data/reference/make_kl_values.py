@@ -8,7 +8,7 @@ Points: uniform pairs; p close to q (relative 1e-15 .. 1e-1); the edges of the e
 where p/q or (1-p)/(1-q) is near sqrt(2), sqrt(1/2) or 2 (the ratio's binade changes); q just below
 1/2 with p just above it; q and p within 1e-15 .. 1e-3 of 0 or 1; tiny q (down to 1e-150) and tiny p.
 Run: /usr/bin/python3 data/reference/make_kl_values.py [--n N] [--out FILE] (N = 3000 by default; the
-error bound quoted in solvers/src/kl_batch.cpp was measured with --n 400000).
+error bound quoted in solvers/src/kl_lanes_impl.hpp was measured with --n 400000).
 """
 import argparse
 import math
