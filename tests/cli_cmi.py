@@ -47,7 +47,7 @@ out = json.loads(r.stdout)
 got = {b["name"]: b for b in out["bounds"]}
 check(set(got) >= names - {"fcmi-sqrt"}, f"knn: bound names {sorted(got)}")
 check(out["estimator"] == "knn" and out["knn"]["k"] == 3, "knn: echo")
-check(set(out["knn"]["ecmi"]) == {"negative_fraction", "pair_sd", "tied_fraction"}, f"knn: summary {out['knn']}")
+check(set(out["knn"]["ecmi"]) == {"negative_fraction", "pair_sd", "tied_fraction", "undetermined_fraction"}, f"knn: summary {out['knn']}")
 check(out["knn"]["ecmi"]["tied_fraction"] < 0.01, "knn: continuous losses should have (almost) no ties")
 for b in out["bounds"]:
     if b["name"] != "ldmi-interpolating":

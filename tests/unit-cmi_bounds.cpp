@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "itbound/bounds/cmi_bounds.hpp"
-#include "itbound/error.hpp"
 #include "itbound/estimators/continuous_cmi.hpp"
+#include "itbound/error.hpp"
 #include "reference_table.hpp"
 #include "synthetic_runs.hpp"
 
@@ -55,10 +55,13 @@ TEST_CASE("cmi bounds on a learner with closed-form information") {
     CHECK(c.value >= est.heldout_error);
     CHECK(c.value == doctest::Approx(closed).epsilon(0.06));
   }
+  // The interpolating form is an identity (held-out error = ld-MI / ln 2): its estimate lands on either side of
+  // the measured error, and below it the certificate is refused.
   const auto& interp = find(all, "ldmi-interpolating");
-  CHECK(interp.valid);
   CHECK(interp.value == doctest::Approx(p).epsilon(0.05));
   CHECK(est.heldout_error == doctest::Approx(p).epsilon(0.05));
+  CHECK(interp.valid == (interp.value >= est.heldout_error));
+  CHECK(interp.invalid_reason.rfind(interp.valid ? "" : "not_below_measured:", 0) == 0);
   // Estimated information, near the closed forms of the next test: 0.259 and 0.216 above p = 0.2; the
   // linear bound is tight here (mean e-CMI / ln 2 = p), so only close to it.
   CHECK(find(all, "ecmi-binary-kl").value >= est.heldout_error);
@@ -228,4 +231,29 @@ TEST_CASE("f-CMI is invalid when the losses are not a function of the prediction
   // Run 0 of pair 0, member 0: same prediction as the other runs, a different (cross-entropy-like) loss.
   runs.loss[0] = runs.pred[0] == 0.0 ? 0.25 : 0.75;
   check_fcmi(false);
+}
+
+TEST_CASE("too few runs: no certificate below the learner's error (reviewed failure cases)") {
+  // A learner that memorises every trained point (held-out error 1) seen through one run per supersample: every
+  // per-supersample plug-in estimate is 0, and the bounds built on them used to read 0 and "valid".
+  const auto one_run = itbound::testing::memoriser(50, 1, 40, 1.0, 5);
+  const auto est = estimate_cmi(one_run, Correction::none);
+  REQUIRE(est.heldout_error == 1.0);
+  for (const auto& c : cmi_bounds({one_run.shape(), &est, Correction::none})) {
+    CAPTURE(c.name);
+    if (c.valid) CHECK(c.value >= est.heldout_error);
+    if (c.name == "ecmi-sqrt" || c.name == "ldcmi-sqrt" || c.name == "ecmi-binary-kl" || c.name == "ecmi-fast-rate")
+      CHECK(c.invalid_reason.rfind("enough_runs:", 0) == 0);
+  }
+  // k-NN from 3 runs per supersample: one selector value is always seen at most once, Ross's estimator has nothing
+  // to compare (its raw value is about 0), so the bounds take ln 2 for those pairs.
+  const auto three_runs = itbound::testing::memoriser(5, 3, 40, 1.0, 6);
+  const auto knn = estimators::estimate_cmi_knn(three_runs, 1);
+  CHECK(knn.ecmi.undetermined == 5 * 40);
+  CHECK(knn.ldmi.undetermined == 0);  // pooled over 15 runs
+  for (double v : knn.clamped.ecmi) CHECK(v == std::numbers::ln2);
+  for (const auto& c : cmi_bounds({three_runs.shape(), &knn.clamped, Correction::none, std::nullopt, "knn"})) {
+    CAPTURE(c.name);
+    if (c.valid) CHECK(c.value >= knn.clamped.heldout_error);
+  }
 }

@@ -22,9 +22,8 @@ Reference haghifam(const std::string& what, int section) {
               " (theorem number unchecked: the paper's text was not available)"};
 }
 
-// Outward rounding of a nonnegative bound (0 stays 0: it is exact).
+// Outward rounding of a nonnegative upper bound (0 stays 0: it is exact).
 double up(double x) { return x > 0 ? round_up(x) : x; }
-double down(double x) { return x > 0 ? round_down(x) : x; }
 
 std::string exact_detail(const estimators::LooDesign& d, Correction correction) {
   if (!d.exhaustive)
@@ -96,7 +95,7 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
                          haghifam("evaluated loo-CMI square-root bound for losses in [a, b]", 1));
     c.add_assumption("loss_range", "losses lie in the declared range [loss_min, loss_max]", Holds::yes,
                      "checked on every loss value when the runs were read");
-    c.set_value(up(e.train_error + g.mean), r.loss_max);
+    c.set_value(up(e.train_error + sum_round_up(g.mean, 2.0 * static_cast<double>(gap.size()))), r.loss_max);
     c.details.push_back({"gap_bound", g.mean});
     c.details.push_back({"mean_information", info.mean});
     c.details.push_back({"spread", g.spread});
@@ -122,7 +121,7 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     Certificate c = base("loo-interpolating-upper", in, "upper",
                          haghifam("interpolating 0-1 learners: risk <= loo-CMI / ln(n + 1)", 2));
     interpolating(c);
-    c.set_value(up(over_supersamples(ratio).mean), 1.0);
+    c.set_value(sum_round_up(over_supersamples(ratio).mean, 2.0 * static_cast<double>(ratio.size())), 1.0);
     c.details.push_back({"spread", over_supersamples(ratio).spread});
     if (e.design.exact() && in.correction == Correction::none && zero_one && e.interpolating) {
       // The identity I = r ln(n + 1) - (1 - r) ln(1 - r) of a deterministic interpolating learner, checked per supersample.
@@ -141,10 +140,11 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
                          haghifam("interpolating 0-1 learners: risk >= loo-CMI / (ln(n + 1) + 1)", 2));
     interpolating(c);
     for (double& x : ratio) x *= log_points / (log_points + 1);
-    c.set_value(down(over_supersamples(ratio).mean), 1.0);
+    c.set_value(sum_round_down(over_supersamples(ratio).mean, 3.0 * static_cast<double>(ratio.size())), 1.0);
     c.details.push_back({"spread", over_supersamples(ratio).spread});
     out.push_back(std::move(c));
   }
+  for (Certificate& c : out) c.check_against_measured(e.loo_error, "leave-one-out error", c.name != "loo-interpolating-lower");
   return out;
 }
 

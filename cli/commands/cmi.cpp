@@ -18,8 +18,9 @@ namespace {
 
 using estimators::Correction;
 
-// Over the raw per-pair k-NN estimates: the fraction below 0 (noise around a small true MI), the sample sd
-// and the share of estimation samples whose ties were broken (a sign the loss is discrete).
+// Over the raw per-pair k-NN estimates: the fraction below 0 (noise around a small true MI), the sample sd,
+// the share of estimation samples whose ties were broken (a sign the loss is discrete) and the share of
+// estimates left undetermined by too few runs (the bounds take ln 2 for those).
 Json knn_summary(const estimators::KnnTerm& t) {
   const auto& raw = t.raw;
   double neg = 0, m = mean(raw), var = 0;
@@ -27,7 +28,8 @@ Json knn_summary(const estimators::KnnTerm& t) {
   const double n = static_cast<double>(raw.size());
   return {{"negative_fraction", raw.empty() ? 0.0 : neg / n},
           {"pair_sd", raw.size() > 1 ? std::sqrt(var / (n - 1)) : 0.0},
-          {"tied_fraction", t.tied_fraction}};
+          {"tied_fraction", t.tied_fraction},
+          {"undetermined_fraction", raw.empty() ? 0.0 : static_cast<double>(t.undetermined) / n}};
 }
 
 std::string percent(double fraction) {
@@ -101,7 +103,11 @@ Json report(const estimators::SupersampleStats& stats, const Args& a, const esti
                             (knn_est.ecmi.tied_fraction > 0.1 ? " (the losses look discrete: the plug-in estimator "
                                                                 "is meant for them)" : "") +
                             "; from tens of runs the 2-d e-CMI estimate can be far below the truth where the loss "
-                            "densities have edges (estimators/KNN-K.md): prefer the ld-CMI bound";
+                            "densities have edges (estimators/KNN-K.md): prefer the ld-CMI bound" +
+                            (knn_est.ecmi.undetermined > 0
+                                 ? "; " + std::to_string(knn_est.ecmi.undetermined) + " per-pair estimates had a "
+                                   "selector value seen at most once and count as ln 2"
+                                 : std::string());
   if (a.has("total-cmi")) in.total_cmi = a.real("total-cmi");
   for (const auto& cert : cmi_bounds(in)) out["bounds"].push_back(data::to_json(cert));
   if (a.flag("per-pair")) {

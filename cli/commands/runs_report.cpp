@@ -23,7 +23,8 @@ std::string table(const Json& j, const std::string& heldout, const std::string& 
   }
   out += "\n\nbound (on " + heldout_label + ")   value    valid  spread   reference\n";
   for (const auto& b : j["bounds"]) {
-    std::string name = b["name"].get<std::string>();
+    // A lower bound is marked where it is printed among the upper ones.
+    std::string name = b["name"].get<std::string>() + (b.value("direction", "upper") == "lower" ? " (>=)" : "");
     name.resize(std::max<std::size_t>(name.size(), 27), ' ');
     out += name + " " + fixed(b["value"].get<double>()) + "   " + (b["valid"].get<bool>() ? "yes  " : "NO   ") + " " +
            fixed(b["spread"].get<double>()) + "   " + b["reference"]["paper"].get<std::string>() + "\n";

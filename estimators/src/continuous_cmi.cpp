@@ -14,6 +14,17 @@ namespace {
 
 double clamp_mi(double raw) { return std::clamp(raw, 0.0, std::numbers::ln2); }
 
+// Ross's estimator drops the points of a label seen once; with either label seen at most once nothing is
+// left to compare, and its estimate (about 0) says nothing about I(X; U). Such estimates are undetermined:
+// the bounds take the largest value I(X; U) can have, ln 2, and the share of them is reported.
+template <class Labels>
+bool determined(const Labels& u) {
+  const auto ones = static_cast<std::size_t>(std::count(u.begin(), u.end(), 1));
+  return ones >= 2 && u.size() - ones >= 2;
+}
+
+double clamped_for_bound(double raw, bool is_determined) { return is_determined ? clamp_mi(raw) : std::numbers::ln2; }
+
 void check_k(int k) {
   if (k < 1) fail("k", "must be at least 1, got " + std::to_string(k));
 }
@@ -133,6 +144,7 @@ KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
   out.ecmi.raw.resize(k1 * n);
   out.ldcmi.raw.resize(k1 * n);
   out.ldmi.raw.resize(n);
+  auto& e = out.clamped;  // estimate_cmi sized its e-CMI, ld-CMI and ld-MI vectors like the raw ones
   TieCount pair_ties, diff_ties, pooled_ties;
   std::vector<double> pair(2 * k2), diff(k2);
   std::vector<std::uint8_t> u(k2);
@@ -150,6 +162,10 @@ KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
           estimate_untied(pair, 2, seed, pair_ties, [&](const auto& x) { return ross_mi_maxnorm(x, 2, u, k); });
       out.ldcmi.raw[s * n + i] =
           estimate_untied(diff, 1, seed + 1, diff_ties, [&](const auto& x) { return ross_mi_maxnorm(x, 1, u, k); });
+      const bool ok = determined(u);
+      out.ecmi.undetermined += !ok, out.ldcmi.undetermined += !ok;
+      e.ecmi[s * n + i] = clamped_for_bound(out.ecmi.raw[s * n + i], ok);
+      e.ldcmi[s * n + i] = clamped_for_bound(out.ldcmi.raw[s * n + i], ok);
     }
   std::vector<double> pooled(k1 * k2);
   std::vector<std::int64_t> labels(k1 * k2);
@@ -161,17 +177,16 @@ KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
     }
     out.ldmi.raw[i] = estimate_untied(pooled, 1, 3 * (k1 * n + i) + 2, pooled_ties,
                                       [&](const auto& x) { return pooled_ross(x, labels, k); });
+    const bool ok = determined(labels);
+    out.ldmi.undetermined += !ok;
+    e.ldmi[i] = clamped_for_bound(out.ldmi.raw[i], ok);
   }
   out.ecmi.tied_fraction = pair_ties.fraction();
   out.ldcmi.tied_fraction = diff_ties.fraction();
   out.ldmi.tied_fraction = pooled_ties.fraction();
   auto single = single_loss_mi_knn(r, k);
   out.slmi = std::move(single.slmi);
-  auto& e = out.clamped;
   e.slmi = std::move(single.clamped);
-  std::transform(out.ecmi.raw.begin(), out.ecmi.raw.end(), e.ecmi.begin(), clamp_mi);
-  std::transform(out.ldcmi.raw.begin(), out.ldcmi.raw.end(), e.ldcmi.begin(), clamp_mi);
-  std::transform(out.ldmi.raw.begin(), out.ldmi.raw.end(), e.ldmi.begin(), clamp_mi);
   return out;
 }
 
@@ -191,8 +206,10 @@ SingleLossKnn single_loss_mi_knn(const SupersampleRuns& r, int k) {
         labels[run] = r.mask[c];
       }
       const double mi = estimate_untied(loss, 1, 2 * i + side, ties, [&](const auto& x) { return pooled_ross(x, labels, k); });
+      const bool ok = determined(labels);
+      out.slmi.undetermined += !ok;
       out.slmi.raw[i] += mi / 2;
-      out.clamped[i] += clamp_mi(mi) / 2;
+      out.clamped[i] += clamped_for_bound(mi, ok) / 2;
     }
   }
   out.slmi.tied_fraction = ties.fraction();

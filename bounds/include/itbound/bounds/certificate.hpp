@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "itbound/error.hpp"
 #include "itbound/solvers/status.hpp"
 
 namespace itbound {
@@ -73,6 +74,21 @@ struct Certificate {
       invalid_reason = key + ": " + (detail.empty() ? statement : detail);
     }
     assumptions.push_back({std::move(key), std::move(statement), holds, std::move(detail)});
+  }
+
+  // For a bound on an expected error whose information term was estimated from runs: an upper bound below
+  // (a lower bound above) the error measured on those same runs shows an estimate that came out wrong (too
+  // few runs, or the noise of an estimate at which the bound is tight), not a certificate.
+  void check_against_measured(double measured, const std::string& what, bool upper = true) {
+    const bool consistent = upper ? value >= measured : value <= measured;
+    add_assumption(upper ? "not_below_measured" : "not_above_measured",
+                   std::string("the bound is not ") + (upper ? "below" : "above") + " the " + what +
+                       " measured on these runs",
+                   consistent ? Holds::yes : Holds::no,
+                   consistent ? "" : "the bound " + format_number(value) + " is " + (upper ? "below" : "above") +
+                                         " the measured " + what + " " + format_number(measured) +
+                                         ": the information estimate is off (more runs, a bias correction, or the "
+                                         "bootstrap interval's end)");
   }
 };
 

@@ -24,12 +24,15 @@ double ross_mi_maxnorm(std::span<const double> x, std::size_t dim, std::span<con
 struct KnnTerm {
   std::vector<double> raw;
   double tied_fraction = 0.0;
+  // Estimates whose sample had either label at most once (k2 <= 3 runs make that common): Ross's
+  // estimator then has nothing to compare, so the bounds take ln 2 for them (the raw value is kept here).
+  std::size_t undetermined = 0;
 };
 
 struct KnnCmiEstimates {
   // What the bounds use: estimate_cmi's errors and (prediction-based, plug-in) f-CMI, with the e-CMI,
   // ld-CMI, ld-MI and single-loss MI entries replaced by the k-NN estimates clamped to [0, ln 2], the
-  // range of I(X; U).
+  // range of I(X; U), and undetermined ones (KnnTerm::undetermined) set to ln 2.
   CmiEstimates clamped;
   KnnTerm ecmi, ldcmi, ldmi, slmi;  // raw values in the layout of CmiEstimates (s * n + i; ldmi, slmi: i)
 };

@@ -16,6 +16,15 @@ inline double round_down(double x, int ulps = 2) {
   return x;
 }
 
+// Bounds on the exact sum (or mean) of `terms` nonnegative doubles, each within 2 ulps of its exact value, from its
+// value computed in double: recursive summation errs by less than (terms + 2) eps relative (Higham 2002, Sec. 4.2).
+inline double sum_round_up(double computed, double terms) {
+  return round_up(computed * (1.0 + 2.0 * (terms + 4.0) * std::numeric_limits<double>::epsilon()), 1);
+}
+inline double sum_round_down(double computed, double terms) {
+  return round_down(computed * (1.0 - 2.0 * (terms + 4.0) * std::numeric_limits<double>::epsilon()), 1);
+}
+
 // The smallest double >= a/b for integers a, b >= 0 (b > 0) exactly representable as doubles.
 inline double ratio_up(double a, double b) {
   const double r = a / b;
