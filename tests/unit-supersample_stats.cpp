@@ -347,6 +347,35 @@ TEST_CASE("a cell offset past the cell count is malformed, not read (fuzzer find
   CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(bytes), doctest::Contains("cell offsets"), itbound::InvalidArgument);
 }
 
+TEST_CASE("zero-one and interpolating are read off the data, also past loss_min != 0, and a file cannot claim them") {
+  // An interpolating learner on the range [0.5, 1]: every trained member at 0.5, held-out losses 0.5 or 1.
+  auto r = random_runs(2, 4, 5, {0.5, 1.0}, false, 21);
+  r.loss_min = 0.5;
+  for (std::size_t c = 0; c < r.mask.size(); ++c) r.loss[2 * c + r.mask[c]] = 0.5;
+  auto est = SupersampleStats::accumulate(view(r)).finalize(Correction::none);
+  CHECK(est.interpolating);
+  CHECK_FALSE(est.zero_one);
+  r.loss[2 * 7 + r.mask[7]] = 1.0;  // one trained member now errs
+  est = SupersampleStats::accumulate(view(r)).finalize(Correction::none);
+  CHECK_FALSE(est.interpolating);
+  // 0-1 losses (the lane kernel): interpolating until one trained loss is 1.
+  auto b = random_runs(2, 4, 5, {0.0, 1.0}, false, 22);
+  for (std::size_t c = 0; c < b.mask.size(); ++c) b.loss[2 * c + b.mask[c]] = 0.0;
+  const auto stats = SupersampleStats::accumulate(view(b));
+  est = stats.finalize(Correction::none);
+  CHECK(est.interpolating);
+  CHECK(est.zero_one);
+  b.loss[2 * 3 + b.mask[3]] = 1.0;
+  const auto erring = SupersampleStats::accumulate(view(b));
+  CHECK_FALSE(erring.finalize(Correction::none).interpolating);
+  // The byte form keeps the two flags (magic, loss range, has_pred, then interpolating and zero_one) and checks them.
+  auto bytes = erring.to_bytes();
+  const std::size_t interpolating_at = 8 + 16 + 1;
+  REQUIRE(bytes[interpolating_at] == 0);
+  bytes[interpolating_at] = 1;
+  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(bytes), doctest::Contains("flags disagree"), itbound::InvalidArgument);
+}
+
 TEST_CASE("bootstrap picks: the identity draw is the plain accumulation") {
   const auto r = random_runs(2, 5, 6, {0, 1}, true, 14);
   std::vector<std::uint32_t> identity;

@@ -387,8 +387,6 @@ struct Shard {
   SupersampleStats::CellTable& joint;
   std::vector<ExactSum>& train;
   std::vector<ExactSum>& held;
-  bool& interpolating;
-  bool& zero_one;
 };
 
 // Bits of the pair (loss0, loss1) at element i: bit 0 set if loss0 == 1, bit 1 if loss1 == 1; `bad` gains a
@@ -473,7 +471,6 @@ bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, cons
   for (std::size_t j = 0; j < sh.k2; ++j) {
     sh.train[s * sh.k2 + j].add(static_cast<double>(ones[2 * j]));
     sh.held[s * sh.k2 + j].add(static_cast<double>(ones[2 * j + 1]));
-    if (ones[2 * j] > 0 || sh.v.loss_min != 0.0) sh.interpolating = false;
   }
   return true;
 }
@@ -510,11 +507,8 @@ void general_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, con
     const auto d = static_cast<double>(load<T>(sh.x.loss.data, 2 * c + 1));
     check_loss(a, lo, hi);
     check_loss(d, lo, hi);
-    if (!((a == 0 || a == 1) && (d == 0 || d == 1))) sh.zero_one = false;
-    const double trained = u ? d : a, held = u ? a : d;
-    sh.train[s * sh.k2 + j].add(trained);
-    sh.held[s * sh.k2 + j].add(held);
-    if (trained != lo) sh.interpolating = false;
+    sh.train[s * sh.k2 + j].add(u ? d : a);
+    sh.held[s * sh.k2 + j].add(u ? a : d);
     *key = {a + 0.0, d + 0.0, u};  // + 0.0: -0 and +0 are one key
   });
 }
@@ -545,7 +539,7 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
   st.train_.resize(k1 * k2);
   st.held_.resize(k1 * k2);
 
-  Shard sh{v, x, k2, n, st.e_, st.f_, st.joint_, st.train_, st.held_, st.interpolating_, st.zero_one_};
+  Shard sh{v, x, k2, n, st.e_, st.f_, st.joint_, st.train_, st.held_};
   // 0 and 1 must lie in the declared range for the 0-1 kernel; otherwise the general one reports the range.
   const bool binary = v.loss_min <= 0.0 && v.loss_max >= 1.0;
   constexpr std::size_t kBlock = 2048;  // pairs per block: the lane words stay in L1
@@ -613,8 +607,6 @@ SupersampleStats SupersampleStats::merged(const SupersampleStats& t, const Super
     fail("stats", "merged shards span too large a box");
   m.blocks_ = t.blocks_;
   m.blocks_.insert(m.blocks_.end(), o.blocks_.begin(), o.blocks_.end());
-  m.interpolating_ = t.interpolating_ && o.interpolating_;
-  m.zero_one_ = t.zero_one_ && o.zero_one_;
 
   // Slot (s, i) of a side's table, or an empty range outside its box.
   const auto slot_cells = [](const SupersampleStats& side, const CellTable& table, std::int64_t s, std::int64_t i) {
@@ -689,8 +681,7 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
   if (has_pred_) out.fcmi.resize(k1 * n);
   out.ldmi.resize(n);
   out.slmi.resize(n);
-  out.interpolating = interpolating_;
-  out.zero_one = zero_one_;
+  loss_flags(out.interpolating, out.zero_one);
 
   // ld-CMI groups a slot's e-cells by Delta = loss1 - loss0; ld-MI pools those over the supersamples, and the
   // single-loss MI pools the e-cells themselves, grouped by the loss on one member.
@@ -822,14 +813,25 @@ SupersampleStats::CellTable get_table(Reader& r, std::size_t slots) {
 
 }  // namespace
 
+void SupersampleStats::loss_flags(bool& interpolating, bool& zero_one) const {
+  interpolating = true, zero_one = true;
+  for (const Cell& c : e_.cells) {
+    zero_one = zero_one && (c.a == 0 || c.a == 1) && (c.b == 0 || c.b == 1);
+    // n0 counts U = 0 (member 0 trained, its loss a), n1 counts U = 1 (member 1 trained, its loss b).
+    interpolating = interpolating && (c.n0 == 0 || c.a == loss_min_) && (c.n1 == 0 || c.b == loss_min_);
+  }
+}
+
 std::vector<unsigned char> SupersampleStats::to_bytes() const {
   Writer w;
   for (const char c : kMagic) w.put(c);
   w.put(loss_min_);
   w.put(loss_max_);
   w.put<std::uint8_t>(has_pred_);
-  w.put<std::uint8_t>(interpolating_);
-  w.put<std::uint8_t>(zero_one_);
+  bool interpolating = true, zero_one = true;  // kept in the byte form for its layout; checked when read
+  loss_flags(interpolating, zero_one);
+  w.put<std::uint8_t>(interpolating);
+  w.put<std::uint8_t>(zero_one);
   for (const auto v : {s_begin_, s_end_, j_begin_, j_end_, i_begin_, i_end_}) w.put(v);
   w.put<std::uint64_t>(blocks_.size());
   for (const auto& b : blocks_)
@@ -864,8 +866,7 @@ SupersampleStats SupersampleStats::from_bytes(std::span<const unsigned char> byt
     return v == 1;
   };
   st.has_pred_ = flag();
-  st.interpolating_ = flag();
-  st.zero_one_ = flag();
+  const bool stored_interpolating = flag(), stored_zero_one = flag();
   constexpr std::int64_t kMaxIndex = std::int64_t{1} << 41;
   const auto extent = [&](std::int64_t& begin, std::int64_t& end) {
     begin = r.get<std::int64_t>();
@@ -899,6 +900,9 @@ SupersampleStats SupersampleStats::from_bytes(std::span<const unsigned char> byt
   r.need(8, st.slots() + 1);
   st.e_ = get_table(r, st.slots());
   if (st.has_pred_) st.f_ = get_table(r, st.slots()), st.joint_ = get_table(r, st.slots());
+  bool interpolating = true, zero_one = true;
+  st.loss_flags(interpolating, zero_one);
+  if (interpolating != stored_interpolating || zero_one != stored_zero_one) malformed("flags disagree with the cells");
   const auto runs = static_cast<std::size_t>(st.k1() * st.k2());
   r.need(4, runs);
   for (auto* sums : {&st.train_, &st.held_}) {

@@ -94,6 +94,9 @@ private:
   template <class Picks>
   static SupersampleStats accumulate_impl(const SupersampleView& runs, SupersampleOffsets at, const Picks& picks);
   std::size_t slots() const { return static_cast<std::size_t>(k1() * n()); }
+  // Whether every loss is 0 or 1 and whether every trained member's loss is loss_min, read off the e-cells (every
+  // loss of every run is in one): the data decide, not a flag carried through shards or files.
+  void loss_flags(bool& interpolating, bool& zero_one) const;
 
   double loss_min_ = 0.0, loss_max_ = 1.0;
   bool has_pred_ = false;
@@ -106,7 +109,6 @@ private:
   // prediction (f-CMI's assumption). Empty without predictions.
   CellTable joint_;
   std::vector<ExactSum> train_, held_;  // per run of the box, (s - s_begin) * k2() + (j - j_begin)
-  bool interpolating_ = true, zero_one_ = true;
 };
 
 }  // namespace itbound::estimators
