@@ -111,6 +111,7 @@ void check_identical(const CmiEstimates& a, const CmiEstimates& b) {
   CHECK(a.interpolating == b.interpolating);
   CHECK(a.zero_one == b.zero_one);
   CHECK(a.loss_follows_prediction == b.loss_follows_prediction);
+  CHECK(a.prediction_repeats == b.prediction_repeats);
 }
 
 // The sub-array of runs r: supersamples [s0, s1), runs [j0, j1), pairs [i0, i1), as its own runs.
@@ -290,6 +291,11 @@ TEST_CASE("whether the loss follows the prediction is seen across shards of runs
   // Flipping the prediction with the loss keeps the loss a function of it.
   r.pred[2 * c(1, 7, 4) + 1] = r.loss[2 * c(1, 7, 4) + 1];
   CHECK(estimate_cmi(r, Correction::none).loss_follows_prediction);
+  CHECK(estimate_cmi(r, Correction::none).prediction_repeats);
+  // One run per supersample: no prediction can recur, so the data cannot test the property.
+  const auto single = estimate_cmi(random_runs(3, 1, 10, {0, 1}, true, 22), Correction::none);
+  CHECK(single.loss_follows_prediction);
+  CHECK_FALSE(single.prediction_repeats);
 }
 
 TEST_CASE("merge refuses overlapping or mismatched shards; finalize refuses an incomplete cover") {

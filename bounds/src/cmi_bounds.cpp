@@ -191,10 +191,13 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
                                {kHarutyunyan, "samplewise f-CMI bound, f = the prediction pair (theorem number unchecked)"});
     const bool follows = e.loss_follows_prediction;
     c.add_assumption("loss_function_of_prediction", "each loss is a function of the prediction on that example",
-                     follows ? Holds::yes : Holds::no,
-                     follows ? "" : "the same prediction on the same example gave different losses (e.g. a "
-                                    "cross-entropy of the predicted probabilities): the prediction pair does not "
-                                    "carry the losses");
+                     !follows ? Holds::no : e.prediction_repeats ? Holds::yes : Holds::unchecked,
+                     !follows ? "the same prediction on the same example gave different losses (e.g. a "
+                                "cross-entropy of the predicted probabilities): the prediction pair does not "
+                                "carry the losses"
+                     : e.prediction_repeats ? ""
+                                            : "no prediction recurred on any example across the runs, so the runs "
+                                              "cannot show it");
     out.push_back(std::move(c));
   }
   out.push_back(sqrt_bound("ecmi-sqrt", e.ecmi, k1, in,

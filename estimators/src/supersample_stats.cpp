@@ -240,13 +240,19 @@ double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx&
 }
 
 // One slot's (prediction, loss) cells, sorted by (prediction, loss), n0 / n1 counting members 0 / 1: whether
-// on each member equal predictions came with equal losses.
-bool follows_prediction(std::span<const Cell> joint) {
+// on each member equal predictions came with equal losses; `repeats` is set if some prediction occurred twice
+// on one member (the only way the test can fail).
+bool follows_prediction(std::span<const Cell> joint, bool& repeats) {
   for (int m = 0; m < 2; ++m) {
     const Cell* previous = nullptr;
     for (const auto& c : joint) {
-      if ((m == 0 ? c.n0 : c.n1) == 0) continue;
-      if (previous && previous->a == c.a && previous->b != c.b) return false;
+      const std::uint32_t count = m == 0 ? c.n0 : c.n1;
+      if (count == 0) continue;
+      if (previous && previous->a == c.a) {
+        repeats = true;
+        if (previous->b != c.b) return false;
+      }
+      repeats = repeats || count > 1;
       previous = &c;
     }
   }
@@ -692,7 +698,7 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
   std::vector<Cell> ld, pooled_in, pooled, pair_in;
   if (has_pred_)
     for (std::size_t k = 0; k < k1 * n && out.loss_follows_prediction; ++k)
-      out.loss_follows_prediction = follows_prediction(slot(joint_, k));
+      out.loss_follows_prediction = follows_prediction(slot(joint_, k), out.prediction_repeats);
   for (std::size_t i = 0; i < n; ++i) {
     pooled_in.clear();
     pair_in.clear();

@@ -482,10 +482,11 @@ PYBIND11_MODULE(_itbound, m) {
         d["interpolating"] = est.interpolating;
         d["zero_one"] = est.zero_one;
         d["loss_follows_prediction"] = est.loss_follows_prediction;
+        d["prediction_repeats"] = est.prediction_repeats;
         return d;
       }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi and slmi "
          "(n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
-         "loss_follows_prediction. Keyword: correction.")
+         "loss_follows_prediction, prediction_repeats. Keyword: correction.")
       .def_property_readonly("shape", [](const SupersampleStats& st) { return py::make_tuple(st.k1(), st.k2(), st.n()); })
       .def_property_readonly("complete", &SupersampleStats::complete)
       .def_property_readonly("empty", &SupersampleStats::empty)

@@ -76,6 +76,9 @@ struct CmiEstimates {
   // (true of a 0-1 loss, not of a cross-entropy): what f-CMI needs, as it sees the losses only through the
   // predictions. True without predictions.
   bool loss_follows_prediction = true;
+  // Some member of some pair saw the same prediction in two runs of its supersample: only then could the data
+  // contradict loss_follows_prediction (else it is true for want of a test).
+  bool prediction_repeats = false;
 };
 
 // Validates while it reads (same messages as validate). Both are SupersampleStats accumulate + finalize.
