@@ -56,6 +56,7 @@ def run(seed, batch):
     tr, te = perm[:n], perm[n:]
     Xtr, ytr, Xj, yj = X[tr], y[tr], X[tr[:m]], y[tr[:m]]
     W = np.zeros((d_in, k))
+    ge_sum = 0.0
     path = work / f"langevin-b{batch}-{seed}.jsonl"
     with path.open("w") as f:
         f.write(json.dumps({"dimension": d, "n": n, "prior_examples": m, "loss_min": 0, "loss_max": 1,
@@ -66,6 +67,7 @@ def run(seed, batch):
             g = drift(W, Xtr[b], ytr[b])
             zeta = drift(W, Xj, yj)  # depends on S_J and the past iterate only
             g_e = float(np.mean(clipped_terms(W, Xtr, ytr)[1]))  # Li et al.: over all n examples at W_{t-1}
+            ge_sum += g_e
             W = (1 - eta * decay) * W - eta * g + sigma * rng.standard_normal(W.shape)
             f.write(json.dumps({"step_size": eta, "inverse_temperature": beta, "batch_size": batch,
                                 "gradient_bound": L, "gradient_sq_mean": g_e,
@@ -75,14 +77,14 @@ def run(seed, batch):
     if r.returncode != 0:
         sys.exit(f"itbound failed: {r.stderr}")
     certs = {c["name"]: c for c in json.loads(r.stdout)["certificates"]}
-    return test_err - error(W, Xtr, ytr), test_err - error(W, Xtr[m:], ytr[m:]), certs
+    return test_err - error(W, Xtr, ytr), test_err - error(W, Xtr[m:], ytr[m:]), certs, ge_sum
 
 
 failures = []
 for batch in (50, n):
     gaps_all, gaps_out = [], []
     for seed in range(3):
-        gap_all, gap_out, certs = run(seed, batch)
+        gap_all, gap_out, certs, ge_sum = run(seed, batch)
         gaps_all.append(gap_all)
         gaps_out.append(gap_out)
         print(f"batch {batch} seed {seed}: gap {gap_all:+.4f} (all n), {gap_out:+.4f} (outside S_J); " +
@@ -108,6 +110,11 @@ for batch in (50, n):
         continue
     if not (li["valid"] and abs(gap_all) <= li["value"]):
         failures.append(f"mean gap {gap_all} above Li bound {li['value']} (valid {li['valid']})")
+    # Li et al. Theorem 9 by hand from the steps written: (2 sqrt(2) C / n) sqrt(sum eta^2 g_e / sigma_paper^2) with
+    # the paper's sigma^2 = 2 x the per-coordinate variance 2 eta / beta, i.e. (sqrt(2) C / n) sqrt(sum eta beta g_e).
+    li_hand = np.sqrt(2) * 1.0 / n * np.sqrt(eta * beta * ge_sum)
+    if not abs(li["value"] - li_hand) <= 1e-9 * li_hand:
+        failures.append(f"Li value {li['value']} != hand value {li_hand}")
     if not li["value"] < pensia["value"]:  # O(1/n) against O(1/sqrt n)
         failures.append("Li bound not below Pensia bound")
 if failures:
