@@ -10,11 +10,16 @@
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/command.hpp"
 #include "itbound/cli/docs.hpp"
+#include "itbound/data/render.hpp"
+#include "itbound/data/report_json.hpp"
 #include "itbound/error.hpp"
 
 namespace {
 
 using itbound::cli::Json;
+
+constexpr const char* kFormatDoc =
+    "Output: json (default, for scripts), table (for a person), markdown (a notebook or README) or latex (a paper).";
 
 // What --help shows after a flag: values arrive as text and are converted by the command's parameter table.
 const char* type_name(itbound::cli::Kind kind) {
@@ -64,8 +69,13 @@ int main(int argc, char** argv) {
   std::map<std::string, std::map<std::string, std::string>> text;  // command -> flag -> value as typed
   std::map<std::string, std::map<std::string, CLI::Option*>> options;
   std::map<std::string, std::map<std::string, bool>> flags;
+  std::map<std::string, std::string> format;  // command -> output format
   for (const Command& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    format[command.name] = "json";
+    sub->add_option("--format", format[command.name], std::string(kFormatDoc))
+        ->check(CLI::IsMember({"json", "table", "markdown", "latex"}))
+        ->type_name("TEXT");
     for (const Param& p : command.params) {
       if (p.kind == Kind::flag) {
         options[command.name][p.name] = sub->add_flag("--" + p.name, flags[command.name][p.name], describe(p));
@@ -119,10 +129,10 @@ int main(int argc, char** argv) {
       else raw[p.name] = text[command.name][p.name];
     }
     try {
-      // A command returns a string when asked for text output (e.g. --format table); print it as is.
-      const Json result = run_command(command, raw);
-      if (result.is_string()) std::cout << result.get<std::string>();
-      else std::cout << itbound::data::to_json_text(result) << '\n';
+      const itbound::Report report = run_command(command, raw);
+      const auto fmt = itbound::data::parse_format(format[command.name]);
+      if (fmt == itbound::data::Format::json) std::cout << itbound::data::to_json_text(report) << '\n';
+      else std::cout << itbound::data::render(itbound::data::to_json(report), fmt);
       return 0;
     } catch (const itbound::InvalidArgument& e) {
       return fail(e.what());

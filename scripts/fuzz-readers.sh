@@ -9,8 +9,8 @@ mkdir -p "$out/corpus"
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -Isolvers/include -Iestimators/include -Idata/include -Ibounds/include \
   tests/fuzz/fuzz_readers.cpp data/src/npy.cpp data/src/npz.cpp data/src/crc32.cpp data/src/supersample_io.cpp \
-  data/src/loo_io.cpp data/src/runs_text.cpp data/src/trajectory.cpp data/src/certificate_json.cpp data/src/json_text.cpp \
-  bounds/src/trajectory.cpp bounds/src/mi_bounds.cpp estimators/src/supersample.cpp estimators/src/supersample_stats.cpp \
+  data/src/loo_io.cpp data/src/runs_text.cpp data/src/trajectory.cpp data/src/json_text.cpp \
+  bounds/src/trajectory.cpp bounds/src/mi_bounds.cpp bounds/src/certificate.cpp estimators/src/supersample.cpp estimators/src/supersample_stats.cpp \
   estimators/src/loo.cpp estimators/src/discrete_mi.cpp solvers/src/error.cpp -lz -o "$out/fuzz_readers"
 # Seeds: each fixture behind every format byte.
 i=0

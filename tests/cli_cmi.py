@@ -11,7 +11,7 @@ data = pathlib.Path(sys.argv[2])
 
 
 names = {"fcmi-sqrt", "ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt", "ecmi-binary-kl", "ecmi-fast-rate", "slmi-fast-rate",
-         "ldmi-interpolating"}
+         "ldmi-interpolating", "heldout-upper-limit"}
 for model in ["logreg", "1nn", "tree"]:
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"))
     check(r.returncode == 0, f"{model}: exit {r.returncode}: {r.stderr}")
@@ -24,11 +24,22 @@ for model in ["logreg", "1nn", "tree"]:
     e = out["estimates"]
     check(e["fcmi_mean"] >= e["ecmi_mean"] - 1e-12 >= e["ldcmi_mean"] - 2e-12, f"{model}: data processing {e}")
     for b in out["bounds"]:
-        check(all(k in b for k in ("value", "valid", "spread", "reference")), f"{model}: fields of {b['name']}")
-        if b["name"] != "ldmi-interpolating":
+        check(all(k in b for k in ("value", "applicable", "guarantee", "statement", "details", "reference")),
+              f"{model}: fields of {b['name']}")
+        if b["name"] not in ("ldmi-interpolating", "heldout-upper-limit"):
+            # Estimated from finitely many runs: an estimate of a bound, never "valid".
+            check(b["guarantee"] == "estimated-bound" and b["valid"] is None and "spread" in b["details"],
+                  f"{model}: {b['name']} guarantee")
             check(b["value"] >= out["train_error"], f"{model}: {b['name']} below train error")
             check(b["assumptions"][0]["name"] == "estimated_information", f"{model}: {b['name']} assumptions")
-    check(got["ldmi-interpolating"]["valid"] == (out["train_error"] == 0), f"{model}: interpolating validity")
+    interp = got["ldmi-interpolating"]
+    check(interp["guarantee"] == "estimate" and interp["valid"] is None, f"{model}: the identity is an estimate")
+    check(interp["applicable"] == (out["train_error"] == 0), f"{model}: interpolating applicability")
+    # The one certificate: Chernoff-Hoeffding over the k1 supersamples' held-out errors, at delta = 0.05.
+    ucl = got["heldout-upper-limit"]
+    check(ucl["guarantee"] == "certificate" and ucl["valid"] and ucl["delta"] == 0.05
+          and ucl["value"] >= out["heldout_error"], f"{model}: held-out upper limit {ucl['value']}")
+    check(out["summary"].startswith("measured held-out error"), f"{model}: summary {out['summary']}")
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"), "--format", "table")
     check(r.returncode == 0 and "ldcmi-sqrt" in r.stdout and "held-out error" in r.stdout, f"{model}: table")
 
@@ -52,7 +63,7 @@ check(out["knn"]["ecmi"]["tied_fraction"] < 0.01, "knn: continuous losses should
 for b in out["bounds"]:
     if b["name"] != "ldmi-interpolating":
         check(out["train_error"] <= b["value"] <= 4, f"knn: {b['name']} = {b['value']}")
-check(not got["ldmi-interpolating"]["valid"], "knn: interpolating must be invalid for continuous losses")
+check(not got["ldmi-interpolating"]["applicable"], "knn: interpolating must not apply to continuous losses")
 # The same file under the plug-in estimator: each continuous value is its own category, so the plug-in
 # information is near its maximum and the square-root bounds are far looser than the k-NN ones.
 plug = json.loads(run("cmi", "--runs", cont, "--loss-max", "4", "--bootstrap", "0").stdout)
@@ -66,8 +77,8 @@ n = out["shape"]["n"]
 for kind in ["fcmi", "ecmi", "ldcmi", "ldmi", "slmi"]:
     values = out["per_pair"][kind]
     check(len(values) == n and abs(sum(values) / n - out["estimates"][f"{kind}_mean"]) < 1e-12, f"per_pair {kind}")
-check("per_pair" not in json.loads(run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0").stdout),
-      "per_pair only on request")
+check(json.loads(run("cmi", "--runs", str(data / "examples" / "digits-tree.npz"), "--bootstrap", "0").stdout)["per_pair"]
+      is None, "per_pair only on request")
 # ... and under the k-NN estimator the raw per-pair values, whose means are the reported (raw) means.
 out = json.loads(run("cmi", "--runs", cont, "--loss-max", "4", "--estimator", "knn", "--per-pair").stdout)
 for kind in ["ecmi", "ldcmi", "ldmi", "slmi"]:

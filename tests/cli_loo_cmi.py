@@ -27,7 +27,7 @@ def plug_in_mi(symbols, u):
     return sum(c / m * math.log(c * m / (px[x] * pu[v])) for (x, v), c in joint.items())
 
 
-names = {"loo-ecmi-sqrt", "loo-interpolating-upper", "loo-interpolating-lower"}
+names = {"loo-ecmi-sqrt", "loo-interpolating-upper", "loo-interpolating-lower", "loo-upper-limit"}
 tmp = pathlib.Path(tempfile.mkdtemp(prefix="itbound-loo-cli-"))
 for model in ["1nn", "logreg"]:
     path = data / "examples" / f"digits-loo-{model}.npz"
@@ -55,23 +55,28 @@ for model in ["1nn", "logreg"]:
     got = {b["name"]: b for b in out["bounds"]}
     check(set(got) == names, f"{model}: bound names {sorted(got)}")
     for b in out["bounds"]:
-        check(all(k in b for k in ("value", "valid", "spread", "reference", "direction", "assumptions")),
+        check(all(k in b for k in ("value", "applicable", "guarantee", "details", "reference", "direction", "assumptions")),
               f"{model}: fields of {b['name']}")
+        if b["name"] == "loo-upper-limit":
+            check(b["guarantee"] == "certificate" and b["valid"] and b["value"] >= out["loo_error"], f"{model}: ucl")
+            continue
+        check(b["guarantee"] == "estimated-bound" and b["valid"] is None and "spread" in b["details"],
+              f"{model}: {b['name']} is an estimate of a bound")
         check("unchecked" in b["reference"]["where"], f"{model}: {b['name']} reference")
         # Exact designs: the bounds hold for the measured loo error itself, not only in expectation.
-        if b["valid"] and b["direction"] == "upper":
+        if b["applicable"] and b["direction"] == "upper":
             check(b["value"] >= out["loo_error"], f"{model}: {b['name']} {b['value']} below the loo error")
-        if b["valid"] and b["direction"] == "lower":
+        if b["applicable"] and b["direction"] == "lower":
             check(b["value"] <= out["loo_error"], f"{model}: {b['name']} {b['value']} above the loo error")
     interpolating = out["train_error"] == 0
-    check(got["loo-interpolating-upper"]["valid"] == interpolating, f"{model}: interpolating validity")
-    check(got["loo-ecmi-sqrt"]["valid"], f"{model}: sqrt bound validity")
+    check(got["loo-interpolating-upper"]["applicable"] == interpolating, f"{model}: interpolating applicability")
+    check(got["loo-ecmi-sqrt"]["applicable"], f"{model}: sqrt bound applicability")
     if interpolating:
         # Deterministic interpolating learner: I = r ln(n+1) - (1 - r) ln(1 - r) per supersample, r its loo error.
         rate = held.mean(axis=1)
         exact = rate * math.log(points) - (1 - rate) * np.log1p(-np.where(rate < 1, rate, 0))
         check(np.allclose(mi, exact, rtol=1e-12), f"{model}: identity {mi} vs {exact}")
-        check(got["loo-interpolating-upper"]["identity_residual"] < 1e-12, f"{model}: identity residual")
+        check(got["loo-interpolating-upper"]["details"]["identity_residual"] < 1e-12, f"{model}: identity residual")
         # Hand formula of the two interpolating bounds on these numbers.
         check(abs(got["loo-interpolating-upper"]["value"] - np.mean(mi) / math.log(points)) < 1e-12, f"{model}: upper")
         check(abs(got["loo-interpolating-lower"]["value"] - np.mean(mi) / (math.log(points) + 1)) < 1e-12, f"{model}: lower")
@@ -98,8 +103,8 @@ for model in ["1nn", "logreg"]:
     r = run("loo-cmi", "--runs", str(tmp / f"{model}-random.npz"))
     random_out = json.loads(r.stdout)
     check(r.returncode == 0 and not random_out["design"]["exhaustive"], f"{model}: random design detection")
-    check(all(not b["valid"] and b["invalid_reason"].startswith("exhaustive_design") for b in random_out["bounds"]),
-          f"{model}: random design bounds")
+    check(all(not b["applicable"] and b["reason"].startswith("exhaustive_design")
+              for b in random_out["bounds"] if b["name"] != "loo-upper-limit"), f"{model}: random design bounds")
 
 np.savez(tmp / "bad-index.npz", loss=np.zeros((1, 2, 3)), left_out=np.array([[0, 3]]))
 np.savez(tmp / "bad-shape.npz", loss=np.zeros((1, 2, 3)), left_out=np.array([0, 1]))

@@ -26,32 +26,32 @@ check(r.returncode == 0, f"self-certify exit {r.returncode}: {r.stderr}")
 out = json.loads(r.stdout)
 check(out["valid"] is True and out["value"] < 0.2, f"self-certify not nonvacuous: {out['value']}")
 check(abs(sum(c["delta"] for c in out["delta_ledger"]) - 0.05) < 1e-12, "self-certify ledger does not sum to delta")
-check(out["value"] >= out["empirical_gibbs_risk"], "certificate below the empirical risk")
+check(out["value"] >= out["details"]["empirical_gibbs_risk"], "certificate below the empirical risk")
 m = out["inputs"]["examples"]
-k = out["prior_set_size"]
-check(out["n"] == m - k, "n is not the bound-set size")
+k = out["details"]["prior_set_size"]
+check(out["details"]["n"] == m - k, "n is not the bound-set size")
 bound, prior = list(range(k, m)), list(range(k))
 expected = "fnv1a64:%016x" % fnv1a64(prior, fnv1a64([-1], fnv1a64(bound)))
-check(out["split_hash"] == expected, f"split hash {out['split_hash']} != {expected}")
+check(out["details"]["split_hash"] == expected, f"split hash {out['details']['split_hash']} != {expected}")
 check("held_out" in out and out["held_out"]["trials"] == 108, "held-out comparison missing")
 
 with tempfile.TemporaryDirectory() as tmp:
     tmp = pathlib.Path(tmp)
     d = len(out["posterior_mean"])
     (tmp / "mean.csv").write_text(",".join(map(repr, out["posterior_mean"])) + "\n")
-    (tmp / "std.csv").write_text(repr(out["posterior_sigma"]) + "\n")
+    (tmp / "std.csv").write_text(repr(out["details"]["posterior_sigma"]) + "\n")
     (tmp / "c0.csv").write_text(",".join(["0"] * d) + "\n")
     (tmp / "c1.csv").write_text("\n".join(map(repr, out["prior_centre"])) + "\n")
     (tmp / "bound.txt").write_text(" ".join(map(str, bound)) + "\n")
     (tmp / "prior.txt").write_text(",".join(map(str, prior)) + "\n")
     (tmp / "overlap.txt").write_text(",".join(map(str, prior + [k])) + "\n")
     args = ["prior", "--posterior-mean", tmp / "mean.csv", "--posterior-std", tmp / "std.csv", "--centre0",
-            tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", out["empirical_gibbs_risk"],
+            tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", out["details"]["empirical_gibbs_risk"],
             "--bound-indices", tmp / "bound.txt"]
     r = run(*args, "--prior-indices", tmp / "prior.txt")
     check(r.returncode == 0, f"prior exit {r.returncode}: {r.stderr}")
     p = json.loads(r.stdout)
-    check(p["inputs"]["n"] == m - k and p["split_hash"] == expected, "prior: n or split hash differ from self-certify")
+    check(p["inputs"]["n"] == m - k and p["details"]["split_hash"] == expected, "prior: n or split hash differ from self-certify")
     check(p["valid"] and p["value"] < 0.5, f"prior certificate {p['value']}")
     check(abs(sum(c["delta"] for c in p["delta_ledger"]) - 0.05) < 1e-12, "prior ledger does not sum to delta")
     check(p["assumptions"][0]["holds"] == "yes", "disjointness not recorded")

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "itbound/cli/batch.hpp"
+#include "itbound/data/report_json.hpp"
 #include "itbound/cli/docs.hpp"
 
 using namespace itbound::cli;
@@ -30,9 +31,9 @@ TEST_CASE("batch results equal the single commands") {
   CHECK(r[0]["ok"] == true);
   // Compare the printed text: it is what both the CLI and the batch write.
   CHECK(itbound::data::to_json_text(r[0]["result"], -1) ==
-        itbound::data::to_json_text(run_command(*find_command("test-set"), args), -1));
+        itbound::data::to_json_text(itbound::data::to_json(run_command(*find_command("test-set"), args)), -1));
   CHECK(r[1]["result"]["upper"].get<double>() ==
-        run_command(*find_command("kl-inverse"), Json{{"q", 0.25}, {"c", 0.5}})["upper"].get<double>());
+        itbound::data::to_json(run_command(*find_command("kl-inverse"), Json{{"q", 0.25}, {"c", 0.5}}))["upper"].get<double>());
 }
 
 TEST_CASE("bad jobs become error records and never stop the batch") {

@@ -11,7 +11,7 @@
 #include "itbound/bounds/cmi_bounds.hpp"
 #include "itbound/cli/cmi.hpp"
 #include "itbound/cli/command.hpp"
-#include "itbound/data/certificate_json.hpp"
+#include "itbound/data/report_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/continuous_cmi.hpp"
@@ -79,9 +79,9 @@ void check_command_equals_direct(const std::string& file, double loss_max, const
   const std::string path = std::string(ITBOUND_DATA_DIR) + "/examples/" + file;
   const auto* cmi = cli::find_command("cmi");
   REQUIRE(cmi);
-  const Json got = cli::run_command(
+  const Json got = data::to_json(cli::run_command(
       *cmi, Json{{"runs", path}, {"loss-max", loss_max}, {"bootstrap", 0}, {"estimator", estimator}, {"k", 3},
-                 {"correction", "miller-madow"}});
+                 {"correction", "miller-madow"}}));
 
   const auto full = data::read_supersample_runs(path, 0.0, loss_max);
   REQUIRE(!full.pred.empty());
@@ -107,15 +107,18 @@ void check_command_equals_direct(const std::string& file, double loss_max, const
 
   CmiBoundInput in{full.shape(), &est, Correction::miller_madow, std::nullopt, estimator};
   const auto direct = cmi_bounds(in);
-  REQUIRE(got["bounds"].size() == direct.size());
+  // The command adds the certified upper limit on the expected held-out error after the bounds.
+  REQUIRE(got["bounds"].size() == direct.size() + 1);
+  CHECK(got["bounds"][direct.size()]["name"] == "heldout-upper-limit");
   for (std::size_t b = 0; b < direct.size(); ++b) {
     const Json want = data::to_json(direct[b]);
     const Json& have = got["bounds"][b];
     CAPTURE(want["name"]);
     CHECK(have["name"] == want["name"]);
-    CHECK(have["valid"] == want["valid"]);
+    CHECK(have["applicable"] == want["applicable"]);
+    CHECK(have["guarantee"] == want["guarantee"]);
     CHECK(have["value"].get<double>() == doctest::Approx(want["value"].get<double>()).epsilon(1e-12));
-    CHECK(have["spread"].get<double>() == doctest::Approx(want["spread"].get<double>()).epsilon(1e-9));
+    CHECK(have["details"]["spread"].get<double>() == doctest::Approx(want["details"]["spread"].get<double>()).epsilon(1e-9));
     // (The command words how k-NN estimated the information; the rest of each assumption must match.)
     REQUIRE(have["assumptions"].size() == want["assumptions"].size());
     for (std::size_t k = 0; k < want["assumptions"].size(); ++k) {
@@ -143,14 +146,15 @@ TEST_CASE("cmi from statistics equals cmi on the runs; k-NN on statistics is ref
   const auto stats = SupersampleStats::accumulate(stored.view());
   const auto* cmi = cli::find_command("cmi");
   const auto stats_args = [&](Json raw) {
-    return cli::parse_args({"cmi_from_stats", "", cli::cmi_stats_params(), {}}, raw);
+    return cli::cmi_options(cli::parse_args({"cmi_from_stats", "", cli::cmi_stats_params(), {}, {}}, raw));
   };
-  CHECK_THROWS_WITH_AS(cli::cmi_result(stats, stats_args({{"estimator", "knn"}})),
+  CHECK_THROWS_WITH_AS(evaluate_cmi(stats, nullptr, stats_args({{"estimator", "knn"}})),
                        doctest::Contains("estimator: knn needs the raw losses"), InvalidArgument);
-  const Json from_stats = cli::cmi_result(stats, stats_args({{"total-cmi", 5.0}, {"per-pair", true}}));
-  CHECK(from_stats == cli::run_command(*cmi, Json{{"runs", path}, {"loss-max", 4.0}, {"bootstrap", 0},
-                                                   {"total-cmi", 5.0}, {"per-pair", true}}));
+  const Json from_stats =
+      data::to_json(Report("cmi", evaluate_cmi(stats, nullptr, stats_args({{"total-cmi", 5.0}, {"per-pair", true}}))));
+  CHECK(from_stats == data::to_json(cli::run_command(*cmi, Json{{"runs", path}, {"loss-max", 4.0}, {"bootstrap", 0},
+                                                                 {"total-cmi", 5.0}, {"per-pair", true}})));
   // The cross-entropy is not a function of the prediction: the statistics see it too.
   CHECK(from_stats["bounds"][1]["name"] == "fcmi-sqrt");
-  CHECK_FALSE(from_stats["bounds"][1]["valid"].get<bool>());
+  CHECK_FALSE(from_stats["bounds"][1]["applicable"].get<bool>());
 }

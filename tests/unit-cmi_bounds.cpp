@@ -51,7 +51,7 @@ TEST_CASE("cmi bounds on a learner with closed-form information") {
   for (const char* name : {"ecmi-sqrt", "ldcmi-sqrt", "ldmi-sqrt"}) {
     CAPTURE(name);
     const auto& c = find(all, name);
-    CHECK(c.valid);
+    CHECK(c.applicable());
     CHECK(c.value >= est.heldout_error);
     CHECK(c.value == doctest::Approx(closed).epsilon(0.06));
   }
@@ -60,8 +60,8 @@ TEST_CASE("cmi bounds on a learner with closed-form information") {
   const auto& interp = find(all, "ldmi-interpolating");
   CHECK(interp.value == doctest::Approx(p).epsilon(0.05));
   CHECK(est.heldout_error == doctest::Approx(p).epsilon(0.05));
-  CHECK(interp.valid == (interp.value >= est.heldout_error));
-  CHECK(interp.invalid_reason.rfind(interp.valid ? "" : "not_below_measured:", 0) == 0);
+  CHECK(interp.applicable() == (interp.value >= est.heldout_error));
+  CHECK(interp.reason().rfind(interp.applicable() ? "" : "not_below_measured:", 0) == 0);
   // Estimated information, near the closed forms of the next test: 0.259 and 0.216 above p = 0.2; the
   // linear bound is tight here (mean e-CMI / ln 2 = p), so only close to it.
   CHECK(find(all, "ecmi-binary-kl").value >= est.heldout_error);
@@ -104,7 +104,7 @@ TEST_CASE("new bounds at the exact information of the memoriser (hand-computed v
   CHECK(total.value >= std::sqrt(2 * p * std::numbers::ln2));
   for (const auto& c : all) {
     CAPTURE(c.name);
-    CHECK(c.valid);
+    CHECK(c.applicable());
     CHECK(c.value >= p);  // every bound holds at the true information
   }
 }
@@ -211,8 +211,8 @@ TEST_CASE("interpolating bound is invalid, with the reason, when a run has a tra
   est.slmi.clear();
   const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
   const auto& interp = find(all, "ldmi-interpolating");
-  CHECK_FALSE(interp.valid);
-  CHECK(interp.invalid_reason.find("interpolating") == 0);
+  CHECK_FALSE(interp.applicable());
+  CHECK(interp.reason().find("interpolating") == 0);
   // Without single-loss estimates the Wang & Mao fast-rate bound is skipped, not invented.
   for (const auto& c : all) CHECK(c.name != "slmi-fast-rate");
 }
@@ -224,8 +224,8 @@ TEST_CASE("f-CMI is invalid when the losses are not a function of the prediction
     const auto est = estimate_cmi(runs, Correction::none);
     const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
     const auto& f = find(all, "fcmi-sqrt");
-    CHECK(f.valid == expect_valid);
-    if (!expect_valid) CHECK(f.invalid_reason.find("loss_function_of_prediction") == 0);
+    CHECK(f.applicable() == expect_valid);
+    if (!expect_valid) CHECK(f.reason().find("loss_function_of_prediction") == 0);
   };
   check_fcmi(true);
   // Run 0 of pair 0, member 0: same prediction as the other runs, a different (cross-entropy-like) loss.
@@ -241,9 +241,9 @@ TEST_CASE("too few runs: no certificate below the learner's error (reviewed fail
   REQUIRE(est.heldout_error == 1.0);
   for (const auto& c : cmi_bounds({one_run.shape(), &est, Correction::none})) {
     CAPTURE(c.name);
-    if (c.valid) CHECK(c.value >= est.heldout_error);
+    if (c.applicable()) CHECK(c.value >= est.heldout_error);
     if (c.name == "ecmi-sqrt" || c.name == "ldcmi-sqrt" || c.name == "ecmi-binary-kl" || c.name == "ecmi-fast-rate")
-      CHECK(c.invalid_reason.rfind("enough_runs:", 0) == 0);
+      CHECK(c.reason().rfind("enough_runs:", 0) == 0);
   }
   // k-NN from 3 runs per supersample: one selector value is always seen at most once, Ross's estimator has nothing
   // to compare (its raw value is about 0), so the bounds take ln 2 for those pairs.
@@ -254,6 +254,6 @@ TEST_CASE("too few runs: no certificate below the learner's error (reviewed fail
   for (double v : knn.clamped.ecmi) CHECK(v == std::numbers::ln2);
   for (const auto& c : cmi_bounds({three_runs.shape(), &knn.clamped, Correction::none, std::nullopt, "knn"})) {
     CAPTURE(c.name);
-    if (c.valid) CHECK(c.value >= knn.clamped.heldout_error);
+    if (c.applicable()) CHECK(c.value >= knn.clamped.heldout_error);
   }
 }

@@ -21,11 +21,6 @@ std::map<std::string, Certificate> bounds_of(const estimators::LooRuns& r, Corre
   for (auto& cert : loo_cmi_bounds({&r, &e, c})) out[cert.name] = cert;
   return out;
 }
-std::string detail(const Certificate& c, const std::string& name) {
-  for (const auto& d : c.details)
-    if (d.name == name) return std::get<std::string>(d.value);
-  return "";
-}
 }  // namespace
 
 TEST_CASE("interpolating learner, exact design: the three bounds by hand") {
@@ -41,15 +36,15 @@ TEST_CASE("interpolating learner, exact design: the three bounds by hand") {
   CHECK(b["loo-interpolating-lower"].value == doctest::Approx(0.327322687160934973127987874289).epsilon(1e-14));
   CHECK(b["loo-ecmi-sqrt"].value == doctest::Approx(0.651374747547660698462902588821).epsilon(1e-14));
   for (auto& [name, c] : b) {
-    CHECK_MESSAGE(c.valid, name << ": " << c.invalid_reason);
+    CHECK_MESSAGE(c.applicable(), name << ": " << c.reason());
     CHECK(c.delta_spent() == 0.0);
     CHECK(c.reference.where.find("unchecked") != std::string::npos);
   }
   // Risk (= loo error 1.3/3 here, exactly, for a deterministic learner in an exhaustive design) is bracketed.
   CHECK(b["loo-interpolating-lower"].value <= 1.3 / 3);
   CHECK(1.3 / 3 <= b["loo-interpolating-upper"].value);
-  CHECK(detail(b["loo-interpolating-lower"], "direction") == "lower");
-  CHECK(detail(b["loo-interpolating-upper"], "direction") == "upper");
+  CHECK(b["loo-interpolating-lower"].direction == itbound::Direction::lower);
+  CHECK(b["loo-interpolating-upper"].direction == itbound::Direction::upper);
 }
 
 TEST_CASE("non-interpolating deterministic learner: the square-root bound by hand") {
@@ -67,27 +62,27 @@ TEST_CASE("non-interpolating deterministic learner: the square-root bound by han
   auto b = bounds_of(r);
   CHECK(b["loo-ecmi-sqrt"].raw_value == doctest::Approx(1.2946845910672553447085165198).epsilon(1e-14));
   CHECK(b["loo-ecmi-sqrt"].value == 1.0);
-  CHECK(b["loo-ecmi-sqrt"].valid);
-  CHECK_FALSE(b["loo-interpolating-upper"].valid);
-  CHECK(b["loo-interpolating-upper"].invalid_reason.find("interpolating") == 0);
+  CHECK(b["loo-ecmi-sqrt"].applicable());
+  CHECK_FALSE(b["loo-interpolating-upper"].applicable());
+  CHECK(b["loo-interpolating-upper"].reason().find("interpolating") == 0);
   // On [0, 2] (the same numbers read as losses in a wider range) the gap term doubles: (b - a) scales it.
   r.loss_max = 2.0;
   auto wide = bounds_of(r);
   CHECK(wide["loo-ecmi-sqrt"].raw_value == doctest::Approx(1.0 / 3 + 2 * (1.2946845910672553447085165198 - 1.0 / 3)).epsilon(1e-14));
-  CHECK_FALSE(wide["loo-interpolating-lower"].valid);
-  CHECK(wide["loo-interpolating-lower"].invalid_reason.find("zero_one_loss") == 0);
+  CHECK_FALSE(wide["loo-interpolating-lower"].applicable());
+  CHECK(wide["loo-interpolating-lower"].reason().find("zero_one_loss") == 0);
 }
 
 TEST_CASE("assumptions follow the design: random leave-outs invalidate, randomized learners are estimates") {
   auto r = loo_interpolator({hard_points({1, 4})}, 1, 1);
   r.left_out[0] = r.left_out[1];  // index 0 now left out twice, index 1 never
   for (auto& [name, c] : bounds_of(r)) {
-    CHECK_FALSE(c.valid);
-    CHECK(c.invalid_reason.find("exhaustive_design") == 0);
+    CHECK_FALSE(c.applicable());
+    CHECK(c.reason().find("exhaustive_design") == 0);
   }
   const auto randomized = loo_interpolator({std::vector<double>(5, 0.3)}, 400, 2);
   for (auto& [name, c] : bounds_of(randomized)) {
-    CHECK(c.valid);
+    CHECK(c.applicable());
     bool unchecked = false;
     for (const auto& a : c.assumptions) unchecked = unchecked || (a.name == "exact_information" && a.holds == Holds::unchecked);
     CHECK(unchecked);

@@ -17,7 +17,7 @@ TEST_CASE("Xu-Raginsky: sqrt(2 sigma^2 I / n) with sigma = (b - a)/2") {
   CHECK(c.value == doctest::Approx(0.05).epsilon(1e-14));
   CHECK(c.value >= 0.05);  // rounded up
   CHECK(c.delta_spent() == 0.0);
-  CHECK(c.valid);
+  CHECK(c.valid());
   // Loss in [-1, 3]: sigma = 2, bound = sqrt(8 I / n).
   o.loss_min = -1.0;
   o.loss_max = 3.0;

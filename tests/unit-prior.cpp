@@ -130,7 +130,7 @@ TEST_CASE("snapping: the certificate is the bound recomputed at the chosen grid 
   // certificate is never the relaxed value when that point is off the grid.
   CHECK(detail(cert, "relaxed_value") <= cert.value + 1e-12);
   CHECK(cert.value >= o.empirical_risk);
-  CHECK(cert.valid);
+  CHECK(cert.valid());
 }
 
 TEST_CASE("NLopt's relaxed optimum matches the closed-form KL minimiser") {
@@ -173,7 +173,7 @@ TEST_CASE("split integrity: n from the bound indices, disjointness, hash") {
   CHECK_THROWS_WITH_AS(data_dependent_prior_bound(o), doctest::Contains("prior_indices"), InvalidArgument);
   o.prior_indices.clear();
   const Certificate unchecked = data_dependent_prior_bound(o);
-  CHECK(unchecked.valid);
+  CHECK(unchecked.valid());
   CHECK(unchecked.assumptions[0].holds == Holds::unchecked);
 }
 

@@ -61,7 +61,7 @@ TEST_CASE("self-certification end to end on the committed digits 4 vs 9 example"
   o.prior_scales = geometric_grid(1.0, 1.0, 6);
   const SelfCertifyResult r = self_certify_linear(o);
   const Certificate& c = r.certificate;
-  CHECK(c.valid);
+  CHECK(c.valid());
   CHECK(c.value < 0.2);  // nonvacuous, far below the trivial 1
   CHECK(c.delta_spent() <= o.delta);
   CHECK(c.delta_spent() == doctest::Approx(o.delta).epsilon(1e-12));

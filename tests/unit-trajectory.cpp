@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "itbound/bounds/trajectory.hpp"
+#include "itbound/data/report_json.hpp"
 #include "itbound/data/trajectory.hpp"
 #include "itbound/error.hpp"
 
@@ -54,14 +55,14 @@ TEST_CASE("trajectory: hand-computed two-step example") {
   const auto certs = acc.certificates();
   REQUIRE(certs.size() == TrajectoryAccumulator::bound_names().size());
   CHECK(certs[0].name == "pensia");
-  CHECK(certs[0].valid);
+  CHECK(certs[0].applicable());
   CHECK(certs[0].value == doctest::Approx(0.05606285131093384).epsilon(1e-14));
   CHECK(certs[0].value >= 0.05606285131093384 * (1 - 1e-15));
   CHECK(certs[1].name == "negrea");
-  CHECK(certs[1].valid);
+  CHECK(certs[1].applicable());
   CHECK(certs[1].value == doctest::Approx(0.05929270612815711).epsilon(1e-14));
   CHECK(certs[1].value >= 0.05929270612815711 * (1 - 1e-15));
-  CHECK_FALSE(named(certs, "li").valid);  // no gradient_sq_mean, no batch_size
+  CHECK_FALSE(named(certs, "li").applicable());  // no gradient_sq_mean, no batch_size
   CHECK(detail(named(certs, "li"), "missing") == "gradient_sq_mean, batch_size");
 }
 
@@ -75,7 +76,7 @@ TEST_CASE("trajectory: Li, Luo & Qiao Theorem 9 by hand, in both noise conventio
                                {{.step_size = 0.5, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 2.0},
                                 {.step_size = 0.5, .inverse_temperature = 0.5, .batch_size = 10, .gradient_sq_mean = 4.0}},
                                "li");
-  CHECK(li.valid);
+  CHECK(li.applicable());
   CHECK(li.value == doctest::Approx(0.2).epsilon(1e-14));
   CHECK(li.value >= 0.2);
 
@@ -93,8 +94,8 @@ TEST_CASE("trajectory: Li et al. Theorem 9 is full-batch only; a minibatch step 
   StepStats mini = full;
   mini.batch_size = 5;
   const Certificate li = after({.dimension = 3, .n = 10}, {full, mini}, "li");
-  CHECK_FALSE(li.valid);
-  CHECK(li.invalid_reason.find("minibatch") != std::string::npos);
+  CHECK_FALSE(li.applicable());
+  CHECK(li.reason().find("minibatch") != std::string::npos);
   TrajectoryAccumulator acc({.dimension = 3, .n = 10});
   acc.add_step(full);
   acc.add_step(mini);
@@ -143,14 +144,14 @@ TEST_CASE("trajectory: missing inputs make a bound not applicable, naming the fi
   TrajectoryAccumulator acc({.dimension = 3, .n = 50, .gradient_bound_global = true});
   acc.add_step({.step_size = 0.1, .noise_std = 0.2, .gradient_bound = 1.0});  // no incoherence
   const auto certs = acc.certificates();
-  CHECK(certs[0].valid);
-  CHECK_FALSE(certs[1].valid);
+  CHECK(certs[0].applicable());
+  CHECK_FALSE(certs[1].applicable());
   CHECK(std::isnan(certs[1].value));
   CHECK(detail(certs[1], "missing") == "incoherence_sq");
   for (const char* name : {"haghifam", "wang", "neu"}) {
     const Certificate& c = named(certs, name);
-    CHECK_FALSE(c.valid);
-    CHECK(c.invalid_reason.rfind("not implemented", 0) == 0);
+    CHECK_FALSE(c.applicable());
+    CHECK(c.reason().rfind("not implemented", 0) == 0);
     CHECK(std::isnan(c.value));
     CHECK(detail(c, "needed") != "<absent>");
   }
@@ -159,7 +160,7 @@ TEST_CASE("trajectory: missing inputs make a bound not applicable, naming the fi
 TEST_CASE("trajectory: an observed (not global) gradient bound does not certify Pensia") {
   TrajectoryAccumulator acc({.dimension = 3, .n = 50});
   acc.add_step({.step_size = 0.1, .noise_std = 0.2, .gradient_bound = 1});
-  CHECK_FALSE(acc.certificates()[0].valid);
+  CHECK_FALSE(acc.certificates()[0].applicable());
 }
 
 TEST_CASE("trajectory: bad input names the field") {
@@ -198,8 +199,10 @@ TEST_CASE("trajectory files: JSON arrays and JSON lines give the same bounds") {
   CHECK(a.accumulator.certificates()[0].value == doctest::Approx(0.05606285131093384).epsilon(1e-14));
   CHECK(b.accumulator.certificates()[1].value == doctest::Approx(0.05929270612815711).epsilon(1e-14));
   // As text: not-applicable values are NaN, which never compares equal.
-  CHECK(itbound::data::to_json_text(itbound::data::trajectory_result(a)["certificates"]) ==
-        itbound::data::to_json_text(itbound::data::trajectory_result(b)["certificates"]));
+  const auto text = [](const itbound::data::TrajectoryRead& r) {
+    return itbound::data::to_json(itbound::Report("trajectory", itbound::trajectory_report(r.accumulator, r.format)))["bounds"].dump();
+  };
+  CHECK(text(a) == text(b));
 
   std::istringstream bad_key("{\"dimension\": 2, \"n\": 10}\n{\"step_size\": 0.1, \"noise\": 1}\n");
   CHECK_THROWS_WITH_AS(itbound::data::read_trajectory(bad_key), "step[0].noise: unknown key", itbound::InvalidArgument);
@@ -230,8 +233,8 @@ TEST_CASE("trajectory files: NPZ members (per-step arrays, 0-d header scalars) r
   const auto r = itbound::data::read_trajectory_npz(m, "t.npz");
   CHECK(r.format == "npz");
   CHECK(r.accumulator.steps() == 2);
-  CHECK(r.header["dimension"] == 2);
-  CHECK(r.header["gradient_bound_global"] == true);
+  CHECK(r.accumulator.info().dimension == 2);
+  CHECK(r.accumulator.info().gradient_bound_global);
   CHECK(r.accumulator.certificates()[0].value == doctest::Approx(0.05606285131093384).epsilon(1e-14));
   CHECK(r.accumulator.certificates()[1].value == doctest::Approx(0.05929270612815711).epsilon(1e-14));
 

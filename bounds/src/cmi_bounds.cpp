@@ -47,6 +47,8 @@ Certificate base(const std::string& name, const CmiBoundInput& in, Reference ref
   Certificate c;
   c.name = name;
   c.reference = std::move(ref);
+  c.guarantee = estimated ? Guarantee::estimated_bound : Guarantee::expectation_bound;
+  c.quantity = "the expected held-out error over supersamples, selectors and training randomness";
   c.inputs = {{"k1", r.k1}, {"k2", r.k2}, {"n", r.n}, {"loss_min", r.loss_min}, {"loss_max", r.loss_max},
               {"estimator", in.estimator}, {"train_error", in.estimates->train_error}};
   if (in.estimator == "plug-in") c.inputs.push_back({"correction", std::string(estimators::to_string(in.correction))});
@@ -262,6 +264,8 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   Certificate c = base("ldmi-interpolating", in,
                        {kWangMao, "interpolating 0-1 learners: held-out error = mean ld-MI / ln 2 (theorem number "
                                   "unchecked)"});
+  c.guarantee = Guarantee::estimate;
+  c.quantity = "the expected held-out error (an identity for interpolating 0-1 learners)";
   c.add_assumption("zero_one_loss", "losses take values in {0, 1}", zero_one ? Holds::yes : Holds::no,
                    zero_one ? "" : "a loss value other than 0 or 1 was found (or the declared range is not [0, 1])");
   c.add_assumption("interpolating", "training error is 0 on every run", e.interpolating ? Holds::yes : Holds::no,

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "itbound/bounds/test_set.hpp"
+#include "itbound/error.hpp"
 #include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
@@ -42,12 +44,16 @@ std::string exact_detail(const estimators::LooDesign& d, Correction correction) 
          "is the exact I(L; U | Z~ = z~) of each supersample";
 }
 
-Certificate base(const std::string& name, const LooBoundInput& in, const char* direction, Reference ref) {
+Certificate base(const std::string& name, const LooBoundInput& in, Direction direction, Reference ref) {
   const auto& r = *in.runs;
   const auto& e = *in.estimates;
   Certificate c;
   c.name = name;
   c.reference = std::move(ref);
+  c.direction = direction;
+  c.guarantee = Guarantee::estimated_bound;
+  c.quantity = "the expected risk of the learner trained on n points (over supersamples, the left-out index and "
+               "training randomness)";
   c.inputs = {{"k1", r.k1},
               {"k2", r.k2},
               {"n", r.n},
@@ -64,14 +70,14 @@ Certificate base(const std::string& name, const LooBoundInput& in, const char* d
   const bool exact = e.design.exact() && in.correction == Correction::none;
   c.add_assumption("exact_information",
                    "the bound holds for the true evaluated loo-CMI I(L; U | Z~); the value uses its plug-in value over "
-                   "the runs of each supersample",
+                   "the runs of each supersample (exact per supersample at best: its expectation over supersamples is "
+                   "still estimated from the k1 given)",
                    exact ? Holds::yes : Holds::unchecked, exact_detail(e.design, in.correction));
   c.add_assumption("expectation",
                    "bounds the expected risk of the learner trained on n points (over supersamples, the left-out index "
                    "and training randomness), estimated by the mean over the k1 supersamples given; not the risk of one "
                    "trained model",
                    Holds::unchecked);
-  c.details = {{"direction", std::string(direction)}};
   return c;
 }
 
@@ -91,7 +97,7 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     std::vector<double> gap(e.loo_cmi.size());
     std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), gap.begin(), [&](double i) { return width * std::sqrt(i / 2); });
     const MeanSpread g = over_supersamples(gap);
-    Certificate c = base("loo-ecmi-sqrt", in, "upper",
+    Certificate c = base("loo-ecmi-sqrt", in, Direction::upper,
                          haghifam("evaluated loo-CMI square-root bound for losses in [a, b]", 1));
     c.add_assumption("loss_range", "losses lie in the declared range [loss_min, loss_max]", Holds::yes,
                      "checked on every loss value when the runs were read");
@@ -118,7 +124,7 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
   std::vector<double> ratio(e.loo_cmi.size());
   std::transform(e.loo_cmi.begin(), e.loo_cmi.end(), ratio.begin(), [&](double i) { return i / log_points; });
   {
-    Certificate c = base("loo-interpolating-upper", in, "upper",
+    Certificate c = base("loo-interpolating-upper", in, Direction::upper,
                          haghifam("interpolating 0-1 learners: risk <= loo-CMI / ln(n + 1)", 2));
     interpolating(c);
     c.set_value(sum_round_up(over_supersamples(ratio).mean, 2.0 * static_cast<double>(ratio.size())), 1.0);
@@ -136,7 +142,7 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     out.push_back(std::move(c));
   }
   {
-    Certificate c = base("loo-interpolating-lower", in, "lower",
+    Certificate c = base("loo-interpolating-lower", in, Direction::lower,
                          haghifam("interpolating 0-1 learners: risk >= loo-CMI / (ln(n + 1) + 1)", 2));
     interpolating(c);
     for (double& x : ratio) x *= log_points / (log_points + 1);
@@ -144,8 +150,91 @@ std::vector<Certificate> loo_cmi_bounds(const LooBoundInput& in) {
     c.details.push_back({"spread", over_supersamples(ratio).spread});
     out.push_back(std::move(c));
   }
-  for (Certificate& c : out) c.check_against_measured(e.loo_error, "leave-one-out error", c.name != "loo-interpolating-lower");
+  for (Certificate& c : out) c.check_against_measured(e.loo_error, "leave-one-out error");
   return out;
+}
+
+}  // namespace itbound
+
+namespace itbound {
+namespace {
+
+std::string design_note(const estimators::LooDesign& d) {
+  if (d.exact()) return "exhaustive design of a deterministic learner: each supersample's plug-in value is its exact evaluated loo-CMI";
+  if (d.exhaustive) return "exhaustive design: U is exactly uniform over each supersample's runs; the learner's randomness is estimated from the runs (plug-in bias)";
+  return "not exhaustive: with k2 random leave-outs the plug-in estimate is biased (downward when k2 < n + 1); the bounds need an exhaustive design";
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+LooCmiReport evaluate_loo_cmi(const estimators::LooRuns& runs, estimators::Correction correction, double delta) {
+  const auto est = estimators::estimate_loo_cmi(runs, correction);
+  const auto info = estimators::over_supersamples(est.loo_cmi);
+  LooCmiReport r;
+  r.train_error = est.train_error;
+  r.loo_error = est.loo_error;
+  r.gap = mean_of(est.run_gap);
+  r.shape = {runs.k1, runs.k2, runs.n, runs.n + 1};
+  r.correction = estimators::to_string(correction);
+  r.design = {est.design.exhaustive, est.design.repeats, estimators::to_string(est.design.learner),
+              est.design.exact() && correction == estimators::Correction::none, design_note(est.design)};
+  r.estimates = {info.mean, info.spread, std::log(static_cast<double>(runs.n + 1))};
+  r.per_supersample = {est.loo_cmi, est.supersample_loo_error};
+  r.bounds = loo_cmi_bounds({&runs, &est, correction});
+  r.bounds.push_back(expected_error_upper_limit(
+      "loo-upper-limit", est.supersample_loo_error, runs.loss_min, runs.loss_max, delta,
+      "the expected risk of the learner trained on n points, from the k1 supersamples' measured leave-one-out errors"));
+  r.summary = "measured leave-one-out error " + format_rounded(r.loo_error, 0);
+  for (const auto& c : r.bounds)
+    if (c.guarantee == Guarantee::certificate && c.applicable())
+      r.summary += "; certified " + c.name + " = " + c.shown() + " (probability >= 1 - " +
+                   format_number(c.delta_spent()) + ")";
+  return r;
+}
+
+void visit(const LooShape& s, FieldVisitor& v) {
+  v.integer("k1", s.k1, "Supersamples.");
+  v.integer("k2", s.k2, "Runs per supersample.");
+  v.integer("n", s.n, "Training-set size.");
+  v.integer("points", s.points, "Points per supersample (n + 1).");
+}
+
+void visit(const LooDesignReport& d, FieldVisitor& v) {
+  v.boolean("exhaustive", d.exhaustive, "Every index is left out equally often in every supersample.");
+  v.integer("repeats", d.repeats, "How often each index is left out (0 when not exhaustive).");
+  v.text("learner", d.learner, "deterministic, randomized or unchecked (no index left out twice).");
+  v.boolean("exact", d.exact, "Each supersample's plug-in value is its exact evaluated loo-CMI.");
+  v.text("note", d.note, "What the design means for the estimate.");
+}
+
+void visit(const LooCmiMeans& m, FieldVisitor& v) {
+  v.number("loo_cmi", m.loo_cmi, "Mean over supersamples of the evaluated loo-CMI (nats).");
+  v.number("loo_cmi_spread", m.loo_cmi_spread, "Its sample std over supersamples.");
+  v.number("loo_cmi_max", m.loo_cmi_max, "ln(n + 1), the largest possible value.");
+}
+
+void visit(const LooPerSupersample& p, FieldVisitor& v) {
+  v.vector("loo_cmi", p.loo_cmi, "Evaluated loo-CMI of each supersample (nats).");
+  v.vector("loo_error", p.loo_error, "Leave-one-out error of each supersample.");
+}
+
+void visit(const LooCmiReport& r, FieldVisitor& v) {
+  v.text("summary", r.summary, "The answer in one line.");
+  v.number("train_error", r.train_error, "Mean training loss over runs.");
+  v.number("loo_error", r.loo_error, "Mean loss on the left-out point.");
+  v.number("gap", r.gap, "Mean over runs of the left-out minus the training loss.");
+  object_field(v, "shape", "LooShape", r.shape, "Sizes of the runs.");
+  v.text("correction", r.correction, "Bias correction of the plug-in estimates.");
+  object_field(v, "design", "LooDesign", r.design, "The leave-one-out design the runs follow.");
+  object_field(v, "estimates", "LooCmiMeans", r.estimates, "The evaluated loo-CMI over supersamples.");
+  object_field(v, "per_supersample", "LooPerSupersample", r.per_supersample, "Per supersample values.");
+  list_field(v, "bounds", "Certificate", r.bounds, "Every bound on the expected risk, and the certified limit.");
 }
 
 }  // namespace itbound

@@ -1,5 +1,11 @@
 #include "itbound/bounds/mi_bounds.hpp"
 
+#include <algorithm>
+#include <map>
+
+#include "itbound/estimators/discrete_mi.hpp"
+#include "itbound/estimators/knn_mi.hpp"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -55,8 +61,8 @@ void describe(Certificate& c, const MiBoundOptions& o, const SubGaussian& s, con
   }
   c.add_assumption("mi_exact", "the MI values are the true mutual information (or upper bounds on it)", Holds::unchecked,
                    "an estimate carries sampling error and bias; the bound is only as good as the values given");
-  c.details.push_back({"guarantee", std::string("bound on the expected generalization gap |E gen|, "
-                                                "not a high-probability bound: no delta is spent")});
+  c.guarantee = Guarantee::expectation_bound;
+  c.quantity = "|E gen|, the expected generalization gap of the learner";
   c.details.push_back({"sigma_used", s.sigma});
 }
 
@@ -103,6 +109,94 @@ Certificate individual_mi_bound(std::span<const double> mi_wz, const MiBoundOpti
                  "sub-Gaussian case of Theorem 1 (Theorem 1 as cited in later papers; that case's own proposition "
                  "number unchecked, the paper's text was not read here)"};
   return c;
+}
+
+namespace {
+
+// Whether some value occurs twice: KSG's digamma counts assume continuous data.
+bool has_repeats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return std::adjacent_find(v.begin(), v.end()) != v.end();
+}
+
+// Equal values get equal symbols (the plug-in estimator sees only equality).
+std::vector<std::int64_t> symbols(std::span<const double> v) {
+  std::map<double, std::int64_t> id;
+  std::vector<std::int64_t> out;
+  out.reserve(v.size());
+  for (double x : v) out.push_back(id.emplace(x, static_cast<std::int64_t>(id.size())).first->second);
+  return out;
+}
+
+}  // namespace
+
+IndividualMiEstimates estimate_individual_mi(std::span<const double> w, std::span<const double> z, std::size_t columns,
+                                             const std::string& estimator, int k) {
+  const bool mixed = estimator == "mixed", plug_in = estimator == "plug-in";
+  if (!mixed && !plug_in && estimator != "ksg") fail("estimator", "must be ksg, mixed or plug-in, got " + estimator);
+  const std::size_t m = w.size();
+  if (columns == 0 || z.size() != m * columns)
+    fail("samples", "z must have shape (m) or (m, n) with m = " + std::to_string(m) + " runs like w");
+  const auto refuse_ties = [&](std::span<const double> v, const std::string& what) {
+    if (estimator == "ksg" && has_repeats({v.begin(), v.end()}))
+      fail("estimator", "ksg assumes continuous data, and " + what + " has repeated values (its estimate would be far "
+                        "too small): use --estimator plug-in for discrete w and z, or mixed");
+  };
+  refuse_ties(w, "w");
+  const std::vector<std::int64_t> w_symbols = plug_in ? symbols(w) : std::vector<std::int64_t>{};
+  IndividualMiEstimates out;
+  out.estimator = plug_in ? "plug-in (discrete values)" : mixed ? "mixed-ksg (Gao et al. 2017)" : "ksg (Kraskov et al. 2004)";
+  if (!plug_in) out.k = k;
+  out.runs = static_cast<std::int64_t>(m);
+  std::vector<estimators::DiscreteSample> pairs;
+  std::vector<double> column(m);
+  std::size_t negative = 0;
+  for (std::size_t i = 0; i < columns; ++i) {
+    for (std::size_t r = 0; r < m; ++r) column[r] = z[r * columns + i];
+    refuse_ties(column, "column " + std::to_string(i) + " of z");
+    double v = 0.0;
+    if (plug_in) {
+      const auto z_symbols = symbols(column);
+      pairs.clear();
+      for (std::size_t r = 0; r < m; ++r) pairs.push_back({w_symbols[r], z_symbols[r]});
+      v = estimators::discrete_mi(pairs, estimators::Correction::none, HUGE_VAL);
+    } else {
+      v = mixed ? mixed_ksg_mi(w, column, k) : ksg_mi(w, column, k);
+    }
+    if (!std::isfinite(v)) fail("samples", "the estimate for column " + std::to_string(i) + " of z is not finite");
+    out.raw.push_back(v);
+    negative += v < 0.0;
+    out.clamped.push_back(std::max(0.0, v));
+  }
+  out.negative_fraction = static_cast<double>(negative) / static_cast<double>(columns);
+  return out;
+}
+
+MiBoundReport individual_mi_bound_from_samples(std::span<const double> w, std::span<const double> z,
+                                               std::size_t columns, const std::string& estimator, int k,
+                                               const MiBoundOptions& options) {
+  MiBoundReport r;
+  r.estimates = estimate_individual_mi(w, z, columns, estimator, k);
+  r.certificate = individual_mi_bound(r.estimates->clamped, options);
+  r.certificate.guarantee = Guarantee::estimated_bound;
+  r.certificate.add_assumption("estimated_information",
+                               "the bound holds for the true I(W;Z_i); the value uses estimates from finitely many runs "
+                               "(negative estimates clamped at 0), of W and Z_i as given",
+                               Holds::unchecked, "w and z must be the learner's whole output and the whole example");
+  return r;
+}
+
+void visit(const IndividualMiEstimates& e, FieldVisitor& v) {
+  v.text("estimator", e.estimator, "The estimator used.");
+  v.integer("k", e.k, "Neighbours of the k-NN estimator; null for plug-in.");
+  v.integer("runs", e.runs, "Paired samples m (training runs).");
+  v.vector("raw", e.raw, "Raw estimate of I(W; Z_i) per example (nats; k-NN estimates can be negative).");
+  v.number("negative_fraction", e.negative_fraction, "Share of raw estimates below 0 (clamped for the bound).");
+}
+
+void visit(const MiBoundReport& r, FieldVisitor& v) {
+  visit(r.certificate, v);
+  object_field(v, "estimates", "IndividualMiEstimates", r.estimates, "The MI estimates, when estimated from samples.");
 }
 
 }  // namespace itbound

@@ -95,6 +95,8 @@ struct Family {
     c.name = std::move(name);
     c.reference = std::move(ref);
     c.status = mc_status;
+    c.guarantee = Guarantee::certificate;
+    c.quantity = "R(Q), the expected loss of the posterior Q (Gibbs) on the task distribution";
     c.inputs = {{"kl", o.kl}, {"n", o.n}, {"delta", o.delta}};
     if (o.split_candidates > 1) c.inputs.push_back({"split_candidates", o.split_candidates});
     if (o.epoch_candidates > 1) c.inputs.push_back({"epoch_candidates", o.epoch_candidates});
@@ -263,9 +265,12 @@ double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {
   return r.value;
 }
 
-PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
+PacBayesReport pac_bayes_bounds(const PacBayesOptions& o) {
   validate(o);
-  PacBayesResult result;
+  PacBayesReport result;
+  result.kl = o.kl;
+  result.mc = o.mc;
+  if (o.kl_term && o.kl_term->source != "given") result.kl_source = o.kl_term;
   SolverStatus mc_status = SolverStatus::exact;
   double risk = 0.0;
   if (o.mc) {
@@ -416,10 +421,42 @@ PacBayesResult pac_bayes_bounds(const PacBayesOptions& o) {
   for (auto& c : out) {
     const bool same_event = c.name != "catoni" && c.name != "empirical-bernstein";
     c.details.push_back({"same_event_as_kl", same_event});
-    if (same_event && c.valid && (!best || c.value < best->value)) best = &c;
+    if (same_event && c.valid() && (!best || c.value < best->value)) best = &c;
   }
-  if (best) result.best = best->name;
+  if (best) {
+    result.best = BestBound{best->name, best->value};
+    result.summary = "best certificate: " + best->name + " = " + best->shown() +
+                     " (with probability at least 1 - " + format_number(best->delta_spent()) + ", R(Q) <= this value)";
+  } else {
+    result.summary = "no valid certificate";
+  }
   return result;
+}
+
+}  // namespace itbound
+
+namespace itbound {
+
+void visit(const MonteCarloOptions& mc, FieldVisitor& v) {
+  v.integer("samples", mc.samples, "Number N of predictors sampled from the posterior.");
+  v.number("mean_error", mc.mean_error, "Mean empirical risk of the N sampled predictors.");
+  v.number("delta_mc", mc.delta, "Confidence spent on the Monte Carlo step.");
+}
+
+void visit(const BestBound& b, FieldVisitor& v) {
+  v.text("name", b.name, "Name of the smallest valid certificate on the kl event.");
+  v.number("value", b.value, "Its value.");
+}
+
+void visit(const PacBayesReport& r, FieldVisitor& v) {
+  v.text("summary", r.summary, "The answer in one line.");
+  list_field(v, "bounds", "Certificate", r.bounds, "Every PAC-Bayes bound, each with its own delta ledger.");
+  object_field(v, "best", "BestBound", r.best,
+               "The smallest valid certificate on the kl event (picking it costs no confidence); null if none.");
+  v.number("mc_upper", r.mc_upper, "With Monte Carlo input: the upper confidence limit on the empirical Gibbs risk.");
+  object_field(v, "mc", "MonteCarlo", r.mc, "The Monte Carlo step's inputs.");
+  v.number("kl", r.kl, "KL(posterior || prior) in nats used by every bound.");
+  object_field(v, "kl_source", "KlTerm", r.kl_source, "Where the KL came from, when not given as a number.");
 }
 
 }  // namespace itbound

@@ -18,6 +18,7 @@ std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_
 
 void set_grid_kl_result(Certificate& cert, std::string name, double raw, SolverStatus status, const GridChoice& grid) {
   cert.name = std::move(name);
+  if (cert.quantity.empty()) cert.quantity = "R(Q), the expected loss of the posterior Q (Gibbs) on the task distribution";
   cert.set_value(raw, 1.0);
   cert.status = status;
   cert.delta_ledger = grid_ledger(grid.grid, grid.charge, grid.points);
@@ -96,6 +97,21 @@ Certificate data_dependent_prior_bound(const PriorChoiceOptions& o) {
                     "Maurer's Theorem 5 (per Alquier 2024, Thm 3.2) with xi(n) for 2 sqrt(n), on the bound set only; "
                     "prior grid charged by a union bound"};
   return cert;
+}
+
+PriorReport evaluate_prior(const PriorChoiceOptions& o) {
+  PriorReport r{data_dependent_prior_bound(o), {}};
+  double t = 0.0;
+  for (const auto& d : r.certificate.details)
+    if (d.name == "prior_mix") t = std::get<double>(d.value);
+  const Eigen::ArrayXd centre = (1.0 - t) * o.centre0 + t * o.centre1;
+  r.prior_mean.assign(centre.data(), centre.data() + centre.size());
+  return r;
+}
+
+void visit(const PriorReport& r, FieldVisitor& v) {
+  visit(r.certificate, v);
+  v.vector("prior_mean", r.prior_mean, "The chosen prior's centre (1 - t) c0 + t c1, to store beside the certificate.");
 }
 
 }  // namespace itbound

@@ -396,4 +396,42 @@ Certificate one_vs_rest_test_set(const Eigen::Ref<const Eigen::MatrixXd>& x, con
   return test_set_bound({errors, x.rows(), delta});
 }
 
+SelfCertifyReport evaluate_self_certify(const SelfCertifyOptions& o, bool one_vs_rest,
+                                        const std::optional<HeldOutData>& test) {
+  if (test && test->x.cols() != o.x.cols()) fail("test", "must have as many feature columns as train");
+  SelfCertifyReport r;
+  if (one_vs_rest) {
+    const OneVsRestResult res = self_certify_one_vs_rest(o);
+    r.certificate = res.certificate;
+    if (test) r.one_vs_rest_held_out = one_vs_rest_test_set(test->x, test->y, res.classes, o.delta);
+    return r;
+  }
+  const SelfCertifyResult res = self_certify_linear(o);
+  r.certificate = res.certificate;
+  if (test) r.held_out = evaluate_held_out(test->x, test->y, res.mean, res.sigma, o.delta);
+  r.posterior_mean.assign(res.mean.data(), res.mean.data() + res.mean.size());
+  r.prior_centre.assign(res.prior_centre.data(), res.prior_centre.data() + res.prior_centre.size());
+  return r;
+}
+
+void visit(const HeldOutEvaluation& h, FieldVisitor& v) {
+  v.integer("trials", h.trials, "Held-out examples.");
+  v.number("gibbs_risk", h.gibbs_risk, "The posterior's Gibbs risk on the held-out set.");
+  v.number("gibbs_kl_bound", h.gibbs_kl_bound, "kl_inverse_upper(gibbs_risk, ln(1/delta)/m).");
+  v.integer("mean_classifier_errors", h.mean_errors, "Errors of the deterministic classifier sign(w.x).");
+  object_field(v, "mean_classifier_test_set_bound", "Certificate", h.mean_test_set,
+               "Langford's test-set bound on those errors.");
+}
+
+void visit(const SelfCertifyReport& r, FieldVisitor& v) {
+  visit(r.certificate, v);
+  object_field(v, "held_out", "HeldOut", r.held_out,
+               "Binary: held-out comparison (not part of the certificate); null without test data.");
+  object_field(v, "held_out_argmax", "Certificate", r.one_vs_rest_held_out,
+               "One-vs-rest: test-set bound of the argmax mean classifier on the test data (not part of the "
+               "certificate); null otherwise.");
+  v.vector("posterior_mean", r.posterior_mean, "Posterior mean w (binary).", true);
+  v.vector("prior_centre", r.prior_centre, "Prior centre fitted on S_alpha (binary).", true);
+}
+
 }  // namespace itbound

@@ -150,15 +150,15 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
                                       {"gradient_bound_global", info_.gradient_bound_global}};
     if (info_.subgaussian) inputs.push_back({"subgaussian", *info_.subgaussian});
     c.inputs.insert(c.inputs.begin(), inputs.begin(), inputs.end());
+    c.guarantee = Guarantee::estimated_bound;
+    c.quantity = "the expected generalization gap of the noisy training run";
     c.details.insert(c.details.begin(),
-                     {{"guarantee", std::string("bound on the expected generalization gap, not a high-probability bound")},
-                      {"needed", join(needed)},
+                     {{"needed", join(needed)},
                       {"missing", join(term.missing)},
                       {"n_effective", n_eff}});
     if (steps_ == 0 || !term.missing.empty()) {
       c.value = c.raw_value = StepStats::missing;
-      c.valid = false;
-      c.invalid_reason = steps_ == 0 ? "no steps" : "not applicable: missing " + join(term.missing);
+      c.mark_not_applicable(steps_ == 0 ? "no steps" : "missing " + join(term.missing));
       return false;
     }
     c.details.push_back({"information_nats", term.sum});
@@ -176,18 +176,21 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
     // Its "mi_exact" caveat is about estimated MI; here the information term is an upper bound by construction.
     // Inputs and the guarantee come from frame() (the information term is echoed as information_nats).
     std::erase_if(c.assumptions, [](const Assumption& a) { return a.name == "mi_exact"; });
-    std::erase_if(c.details, [](const NamedValue& v) { return v.name == "guarantee"; });
     c.inputs.clear();
     return c;
   };
 
   std::vector<Certificate> out;
   Certificate p = xu_raginsky(pensia_, info_.n);
-  if (frame(p, "pensia", pensia_, {"step_size", noise_fields, "gradient_bound"}, info_.n))
+  if (frame(p, "pensia", pensia_, {"step_size", noise_fields, "gradient_bound"}, info_.n)) {
+    // Step sizes, noise and a global gradient bound are the algorithm's: the information term is then an upper
+    // bound by construction, not an estimate from the run.
+    if (info_.gradient_bound_global) p.guarantee = Guarantee::expectation_bound;
     p.add_assumption("gradient_bound", "||g_t(w, batch)|| <= L_t for every w and every batch",
                      info_.gradient_bound_global ? Holds::yes : Holds::no,
                      info_.gradient_bound_global ? "declared a global bound (e.g. clipping)"
                                                  : "gradient_bound is only the maximum observed along the run");
+  }
   p.reference = {"Pensia, Jog & Loh (2018), Generalization error bounds for noisy, iterative algorithms, ISIT; "
                  "Xu & Raginsky (2017), NeurIPS",
                  "Pensia et al. Theorem 1 (theorem number unchecked; derived in bounds/TRAJECTORY.md); "
@@ -239,13 +242,46 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
   for (const Unimplemented& u : unimplemented) {
     Certificate c;
     c.name = u.name;
-    c.valid = false;
-    c.invalid_reason = std::string("not implemented: ") + u.why;
+    c.guarantee = Guarantee::estimated_bound;
+    c.mark_not_applicable(std::string("not implemented: ") + u.why);
     c.details = {{"needed", std::string(u.needs)}, {"missing", std::string("not implemented")}};
     c.reference = {u.paper, "(theorem number unchecked: text not available)"};
     out.push_back(std::move(c));
   }
   return out;
+}
+
+TrajectoryReport trajectory_report(const TrajectoryAccumulator& acc, const std::string& format, const std::string& which) {
+  TrajectoryReport r{{}, format, acc.steps(), acc.info(), {}};
+  for (Certificate& c : acc.certificates())
+    if (which == "all" || which == c.name) r.bounds.push_back(std::move(c));
+  const Certificate* tightest = nullptr;
+  for (const auto& c : r.bounds)
+    if (c.applicable() && (!tightest || c.value < tightest->value)) tightest = &c;
+  r.summary = std::to_string(r.steps) + " steps; " +
+              (tightest ? "tightest bound " + tightest->name + " = " + tightest->shown() + " (" +
+                              to_string(tightest->guarantee) + ")"
+                        : std::string("no bound applies"));
+  return r;
+}
+
+void visit(const TrajectoryInfo& info, FieldVisitor& v) {
+  v.integer("dimension", info.dimension, "d, parameters receiving noise.");
+  v.integer("n", info.n, "Training examples.");
+  v.integer("prior_examples", info.prior_examples, "m = |S_J|, examples the data-dependent forecast saw.");
+  v.number("loss_min", info.loss_min, "Lower end of the loss range.");
+  v.number("loss_max", info.loss_max, "Upper end of the loss range.");
+  v.number("subgaussian", info.subgaussian, "Sub-Gaussian parameter of the loss, if given.");
+  v.boolean("gradient_bound_global", info.gradient_bound_global,
+            "gradient_bound holds for every w and example (else it is the maximum observed along the run).");
+}
+
+void visit(const TrajectoryReport& r, FieldVisitor& v) {
+  v.text("summary", r.summary, "The answer in one line.");
+  v.text("format", r.format, "How the trajectory was read: json, jsonl, npz or python.");
+  v.integer("steps", r.steps, "Training steps accumulated.");
+  object_field(v, "header", "TrajectoryHeader", r.header, "The run's header, as used.");
+  list_field(v, "bounds", "Certificate", r.bounds, "Each trajectory bound, applicable or with what it is missing.");
 }
 
 }  // namespace itbound

@@ -25,13 +25,6 @@ std::vector<double> prior_scale_grid(const Args& args);
 // The KL term from --kl, --posterior/--prior (+ --family, --prior-variance grid) or --code-length-bits
 // (kl_source.cpp), shared by kl-divergence and pac-bayes; both also declare --delta.
 std::vector<Param> with_kl_source(std::vector<Param> params);
-struct KlSource {
-  double kl = 0.0;                        // nats, rounded up
-  std::string source;                     // "given", "compression" or the family of the files
-  std::optional<std::int64_t> dimension;  // entries of the posterior's parameter vector
-  std::optional<PriorGridPoint> grid;     // the prior variance's point on Dziugaite & Roy's grid
-};
-KlSource kl_from_args(const Args& args);
-Json to_json(const KlSource& source);
+KlTerm kl_from_args(const Args& args);
 
 }  // namespace itbound::cli

@@ -1,7 +1,7 @@
 #include <limits>
 
 #include "commands.hpp"
-#include "itbound/solvers/kl.hpp"
+#include "itbound/bounds/kl_inverse_report.hpp"
 
 namespace itbound::cli {
 
@@ -14,18 +14,8 @@ Command kl_inverse_command() {
           {.name = "q", .kind = Kind::real, .doc = "Empirical rate q.", .range = Range{0, 1}},
           {.name = "c", .kind = Kind::real, .doc = "Budget c in nats (inf allowed).", .range = Range{0, inf}},
       },
-      [](const Args& a) {
-        const double q = a.real("q"), c = a.real("c");
-        const KlInverseResult up = kl_inverse_upper(q, c);
-        const KlInverseResult lo = kl_inverse_lower(q, c);
-        return Json{{"q", q},
-                    {"c", c},
-                    {"upper", up.value},
-                    {"lower", lo.value},
-                    {"upper_status", std::string(to_string(up.status))},
-                    {"lower_status", std::string(to_string(lo.status))},
-                    {"reference", "kl(q||p) = q ln(q/p) + (1-q) ln((1-q)/(1-p)); Langford (2005), JMLR 6, Sec. 3"}};
-      },
+      [](const Args& a) { return Report("kl-inverse", kl_inverse_report(a.real("q"), a.real("c"))); },
+      [] { return Report("kl-inverse", KlInverseReport{}); },
   };
 }
 

@@ -72,11 +72,11 @@ std::vector<Param> with_kl_source(std::vector<Param> params) {
   return params;
 }
 
-KlSource kl_from_args(const Args& a) {
+KlTerm kl_from_args(const Args& a) {
   const bool files = a.has("posterior") || a.has("prior");
   const int sources = int(a.has("kl")) + int(files) + int(a.has("code-length-bits"));
   if (sources != 1) fail("kl", "give exactly one of --kl, --posterior with --prior, --code-length-bits");
-  KlSource s;
+  KlTerm s;
   const std::string family = a.text("family");
   if (a.has("prior-variance")) {
     if (!files || (family != "diag-gaussian" && family != "gaussian"))
@@ -126,15 +126,6 @@ KlSource kl_from_args(const Args& a) {
   return s;
 }
 
-Json to_json(const KlSource& s) {
-  Json out = {{"kl", s.kl}, {"source", s.source}};
-  if (s.dimension) out["dimension"] = *s.dimension;
-  if (s.grid)
-    out["prior_grid"] = {{"j", s.grid->j}, {"variance", s.grid->variance}, {"charge_nats", s.grid->charge_nats},
-                         {"delta_j", s.grid->delta_j}};
-  return out;
-}
-
 Command kl_divergence_command() {
   return {
       "kl-divergence",
@@ -145,7 +136,8 @@ Command kl_divergence_command() {
            .doc = "Confidence parameter at which a prior-variance grid point's delta_j is reported.",
            .default_value = 0.05, .range = Range{0, 1, true, true}},
       }),
-      [](const Args& a) { return to_json(kl_from_args(a)); },
+      [](const Args& a) { return Report("kl-divergence", kl_from_args(a)); },
+      [] { return Report("kl-divergence", KlTerm{}); },
   };
 }
 

@@ -1,17 +1,11 @@
-#include <algorithm>
-#include <cmath>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "itbound/bounds/mi_bounds.hpp"
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/data/number_arrays.hpp"
 #include "itbound/error.hpp"
-#include "itbound/estimators/discrete_mi.hpp"
-#include "itbound/estimators/knn_mi.hpp"
 
 namespace itbound::cli {
 
@@ -38,33 +32,8 @@ std::vector<double> parse_list(const std::string& text) {
   return out;
 }
 
-// Whether some value occurs twice: KSG's digamma counts assume continuous data, and on repeated values its estimate
-// collapses far below the MI (e.g. about -2 nats for discrete z), which the clamp at 0 would turn into a bound of 0.
-bool has_repeats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return std::adjacent_find(v.begin(), v.end()) != v.end();
-}
-
-// Equal values get equal symbols (the plug-in estimator sees only equality).
-std::vector<std::int64_t> symbols(const std::vector<double>& v) {
-  std::map<double, std::int64_t> id;
-  std::vector<std::int64_t> out;
-  out.reserve(v.size());
-  for (double x : v) out.push_back(id.emplace(x, static_cast<std::int64_t>(id.size())).first->second);
-  return out;
-}
-
-// I(W; Z_i) per example from m paired samples: `w` (m) the learner's output, `z` (m, n) or (m) the examples, by
-// KSG (Kraskov et al. 2004, continuous data only), Gao et al.'s mixed estimator (ties allowed; on discrete data
-// biased low by about the number of occupied (w, z) cells / m) or the plug-in estimator (discrete w and z; biased
-// high); raw values echoed with how many came out negative, clamped at 0 for the bound.
-struct EstimatedMi {
-  std::vector<double> clamped;
-  Json echo;
-};
-
-EstimatedMi estimate_individual_mi(const std::string& path, int k, const std::string& estimator) {
-  const bool mixed = estimator == "mixed", plug_in = estimator == "plug-in";
+// w (m) and z (m, n) or (m) from an .npz or JSON file of paired samples.
+MiBoundReport from_samples(const std::string& path, int k, const std::string& estimator, const MiBoundOptions& o) {
   const auto arrays = data::read_named_arrays(path, "samples");
   const auto member = [&](const char* name) -> const data::NdArray& {
     const auto it = arrays.find(name);
@@ -74,45 +43,10 @@ EstimatedMi estimate_individual_mi(const std::string& path, int k, const std::st
   const data::NdArray& w = member("w");
   const data::NdArray& z = member("z");
   if (w.shape.size() != 1) fail("samples", "w must have shape (m): one scalar output per training run");
-  const auto m = static_cast<std::size_t>(w.shape[0]);
-  if (z.shape.empty() || z.shape.size() > 2 || static_cast<std::size_t>(z.shape[0]) != m)
-    fail("samples", "z must have shape (m) or (m, n) with m = " + std::to_string(m) + " runs like w");
+  if (z.shape.empty() || z.shape.size() > 2 || z.shape[0] != w.shape[0])
+    fail("samples", "z must have shape (m) or (m, n) with m = " + std::to_string(w.shape[0]) + " runs like w");
   const std::size_t columns = z.shape.size() == 2 ? static_cast<std::size_t>(z.shape[1]) : 1;
-  const auto refuse_ties = [&](const std::vector<double>& v, const std::string& what) {
-    if (estimator == "ksg" && has_repeats(v))
-      fail("estimator", "ksg assumes continuous data, and " + what + " has repeated values (its estimate would be far "
-                        "too small): use --estimator plug-in for discrete w and z, or mixed");
-  };
-  refuse_ties(w.values, "w");
-  const std::vector<std::int64_t> w_symbols = plug_in ? symbols(w.values) : std::vector<std::int64_t>{};
-  std::vector<estimators::DiscreteSample> pairs;
-  EstimatedMi out;
-  Json raw = Json::array();
-  std::vector<double> column(m);
-  std::size_t negative = 0;
-  for (std::size_t i = 0; i < columns; ++i) {
-    for (std::size_t r = 0; r < m; ++r) column[r] = z.values[r * columns + i];
-    refuse_ties(column, "column " + std::to_string(i) + " of z");
-    double v = 0.0;
-    if (plug_in) {
-      const auto z_symbols = symbols(column);
-      pairs.clear();
-      for (std::size_t r = 0; r < m; ++r) pairs.push_back({w_symbols[r], z_symbols[r]});
-      v = estimators::discrete_mi(pairs, estimators::Correction::none, HUGE_VAL);
-    } else {
-      v = mixed ? mixed_ksg_mi(w.values, column, k) : ksg_mi(w.values, column, k);
-    }
-    if (!std::isfinite(v)) fail("samples", "the k-NN estimate for column " + std::to_string(i) + " of z is not finite");
-    raw.push_back(v);
-    negative += v < 0.0;
-    out.clamped.push_back(std::max(0.0, v));
-  }
-  out.echo = {{"estimator", plug_in ? "plug-in (discrete values)"
-                                    : mixed ? "mixed-ksg (Gao et al. 2017)" : "ksg (Kraskov et al. 2004)"},
-              {"k", plug_in ? Json() : Json(k)},
-              {"runs", m}, {"raw", raw},
-              {"negative_fraction", static_cast<double>(negative) / static_cast<double>(columns)}};
-  return out;
+  return individual_mi_bound_from_samples(w.values, z.values, columns, estimator, k, o);
 }
 
 }  // namespace
@@ -162,27 +96,19 @@ Command mi_bound_command() {
         if (sources != 1) fail("mi", "give exactly one of --mi, --mi-file and --samples");
         const bool individual = a.text("bound") == "individual";
         if (!individual && !a.has("mi")) fail(a.has("samples") ? "samples" : "mi-file", "is for --bound individual");
-        if (a.has("samples")) {
-          const EstimatedMi est =
-              estimate_individual_mi(a.text("samples"), static_cast<int>(a.integer("k")), a.text("estimator"));
-          Certificate c = individual_mi_bound(est.clamped, o);
-          c.add_assumption("estimated_information",
-                           "the bound holds for the true I(W;Z_i); the value uses estimates from finitely many runs "
-                           "(negative estimates clamped at 0), of W and Z_i as given",
-                           Holds::unchecked, "w and z must be the learner's whole output and the whole example");
-          Json out = data::to_json(c);
-          out["estimates"] = est.echo;
-          return out;
-        }
+        const auto report = [](MiBoundReport r) { return Report("mi-bound", std::move(r)); };
+        if (a.has("samples"))
+          return report(from_samples(a.text("samples"), static_cast<int>(a.integer("k")), a.text("estimator"), o));
         if (a.has("mi-file")) {
           const Eigen::ArrayXd v = data::read_number_vector(a.text("mi-file"), "mi-file", "mi");
-          return data::to_json(individual_mi_bound(std::vector<double>(v.begin(), v.end()), o));
+          return report({individual_mi_bound(std::vector<double>(v.begin(), v.end()), o), std::nullopt});
         }
         const std::vector<double> mi = parse_list(a.text("mi"));
-        if (individual) return data::to_json(individual_mi_bound(mi, o));
+        if (individual) return report({individual_mi_bound(mi, o), std::nullopt});
         if (mi.size() != 1) fail("mi", "xu-raginsky takes one value I(W;S), got " + std::to_string(mi.size()));
-        return data::to_json(xu_raginsky_bound(mi.front(), o));
+        return report({xu_raginsky_bound(mi.front(), o), std::nullopt});
       },
+      [] { return Report("mi-bound", MiBoundReport{}); },
   };
 }
 

@@ -1,6 +1,5 @@
 #include "commands.hpp"
 #include "itbound/bounds/pac_bayes.hpp"
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/data/number_arrays.hpp"
 #include "itbound/error.hpp"
 
@@ -72,7 +71,7 @@ Command pac_bayes_command() {
            .default_value = optional, .range = Range{0, 0.5}},
       }),
       [](const Args& a) {
-        const KlSource kl = kl_from_args(a);
+        const KlTerm kl = kl_from_args(a);
         PacBayesOptions o;
         o.emp_risk = optional_real(a, "emp-risk");
         o.kl = kl.kl;
@@ -89,17 +88,10 @@ Command pac_bayes_command() {
         o.split_candidates = a.integer("split-candidates");
         o.epoch_candidates = a.integer("epoch-candidates");
         o.mc = monte_carlo(a);
-        const PacBayesResult r = pac_bayes_bounds(o);
-        Json out = Json::object();
-        auto& bounds = out["bounds"] = Json::array();
-        for (const auto& c : r.bounds) bounds.push_back(data::to_json(c));
-        out["best"] = r.best.empty() ? Json(nullptr) : Json(r.best);
-        if (r.mc_upper) out["mc_upper"] = *r.mc_upper;
-        if (o.mc) out["mc"] = {{"samples", o.mc->samples}, {"mean_error", o.mc->mean_error}, {"delta_mc", o.mc->delta}};
-        out["kl"] = o.kl;
-        if (kl.source != "given") out["kl_source"] = to_json(kl);
-        return out;
+        o.kl_term = kl;
+        return Report("pac-bayes", pac_bayes_bounds(o));
       },
+      [] { return Report("pac-bayes", PacBayesReport{}); },
   };
 }
 

@@ -1,6 +1,5 @@
 #include "commands.hpp"
 #include "itbound/bounds/prior_choice.hpp"
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/data/csv_matrix.hpp"
 
 namespace itbound::cli {
@@ -55,14 +54,9 @@ Command prior_command() {
         o.delta = a.real("delta");
         const int mix_count = static_cast<int>(a.integer("mix-count"));
         o.grid = {linear_grid(0.0, 1.0, mix_count), prior_scale_grid(a)};
-        const Certificate cert = data_dependent_prior_bound(o);
-        Json out = data::to_json(cert);
-        // The chosen prior's centre, so the prior can be stored beside the certificate.
-        const double t = out["prior_mix"].get<double>();
-        const Eigen::ArrayXd centre = (1.0 - t) * o.centre0 + t * o.centre1;
-        out["prior_mean"] = std::vector<double>(centre.data(), centre.data() + centre.size());
-        return out;
+        return Report("prior", evaluate_prior(o));
       },
+      [] { return Report("prior", PriorReport{}); },
   };
 }
 

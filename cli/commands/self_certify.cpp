@@ -3,7 +3,6 @@
 
 #include "commands.hpp"
 #include "itbound/bounds/self_certify.hpp"
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/data/csv_matrix.hpp"
 #include "itbound/error.hpp"
 #include "itbound/solvers/prior.hpp"
@@ -46,8 +45,6 @@ Labelled read_labelled(const std::string& path, const char* field, bool classes)
   return {m.rightCols(m.cols() - 1), m.col(0)};
 }
 
-Json vector_json(const Eigen::VectorXd& v) { return Json(std::vector<double>(v.data(), v.data() + v.size())); }
-
 }  // namespace
 
 Command self_certify_command() {
@@ -82,30 +79,14 @@ Command self_certify_command() {
         o.delta = a.real("delta");
         o.ridge = a.real("ridge");
         o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
-        const bool has_test = !a.text("test").empty();
-        const Labelled test = has_test ? read_labelled(a.text("test"), "test", a.flag("one-vs-rest")) : Labelled{};
-        if (has_test && test.x.cols() != train.x.cols()) fail("test", "must have as many feature columns as train");
-        if (a.flag("one-vs-rest")) {
-          const OneVsRestResult r = self_certify_one_vs_rest(o);
-          Json out = data::to_json(r.certificate);
-          if (has_test) out["held_out"] = {{"argmax_mean_classifier_test_set_bound",
-                                            data::to_json(one_vs_rest_test_set(test.x, test.y, r.classes, o.delta))}};
-          return out;
+        std::optional<HeldOutData> test;
+        if (!a.text("test").empty()) {
+          const Labelled t = read_labelled(a.text("test"), "test", a.flag("one-vs-rest"));
+          test = HeldOutData{t.x, t.y};
         }
-        const SelfCertifyResult r = self_certify_linear(o);
-        Json out = data::to_json(r.certificate);
-        if (has_test) {
-          const HeldOutEvaluation e = evaluate_held_out(test.x, test.y, r.mean, r.sigma, o.delta);
-          out["held_out"] = {{"trials", e.trials},
-                             {"gibbs_risk", e.gibbs_risk},
-                             {"gibbs_kl_bound", e.gibbs_kl_bound},
-                             {"mean_classifier_errors", e.mean_errors},
-                             {"mean_classifier_test_set_bound", data::to_json(e.mean_test_set)}};
-        }
-        out["posterior_mean"] = vector_json(r.mean);
-        out["prior_centre"] = vector_json(r.prior_centre);
-        return out;
+        return Report("self-certify", evaluate_self_certify(o, a.flag("one-vs-rest"), test));
       },
+      [] { return Report("self-certify", SelfCertifyReport{}); },
   };
 }
 

@@ -1,6 +1,5 @@
 #include "commands.hpp"
 #include "itbound/bounds/test_set.hpp"
-#include "itbound/data/certificate_json.hpp"
 
 namespace itbound::cli {
 
@@ -15,8 +14,9 @@ Command test_set_command() {
            .default_value = 0.05, .range = Range{0, 1, true, true}},
       },
       [](const Args& a) {
-        return data::to_json(test_set_bound({a.integer("errors"), a.integer("trials"), a.real("delta")}));
+        return Report("test-set", test_set_bound({a.integer("errors"), a.integer("trials"), a.real("delta")}));
       },
+      [] { return Report("test-set", Certificate{}); },
   };
 }
 

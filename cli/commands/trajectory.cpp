@@ -16,7 +16,11 @@ Command trajectory_command() {
           {.name = "bound", .kind = Kind::text, .doc = "Which bound to print.", .default_value = "all",
            .choices = bounds},
       },
-      [](const Args& a) { return data::trajectory_result(data::read_trajectory_file(a.text("file")), a.text("bound")); },
+      [](const Args& a) {
+        const auto read = data::read_trajectory_file(a.text("file"));
+        return Report("trajectory", trajectory_report(read.accumulator, read.format, a.text("bound")));
+      },
+      [] { return Report("trajectory", TrajectoryReport{}); },
   };
 }
 

@@ -1,6 +1,8 @@
 #include "itbound/cli/batch.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
@@ -9,13 +11,14 @@
 #include <ostream>
 #include <thread>
 
+#include "itbound/data/report_json.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::cli {
 namespace {
 
-Json error_record(const Json& id, const char* code, const std::string& message) {
-  return Json{{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+BatchRecord error_record(const Json& id, const char* code, const std::string& message) {
+  return BatchRecord{id, std::nullopt, code, message};
 }
 
 bool blank(const std::string& s) {
@@ -53,7 +56,7 @@ std::vector<BatchInput> read_batch(const std::string& text) {
   return inputs;
 }
 
-Json run_job(const BatchInput& input) {
+BatchRecord run_job(const BatchInput& input) {
   if (!input.parse_error.empty()) return error_record(nullptr, kMalformedJob, input.parse_error);
   const Json& job = input.job;
   if (!job.is_object()) return error_record(nullptr, kMalformedJob, "a job must be a JSON object {id, command, args}");
@@ -67,8 +70,7 @@ Json run_job(const BatchInput& input) {
   const Command* command = find_command(name);
   if (!command) return error_record(id, kUnknownCommand, "command: unknown command '" + name + "'");
   try {
-    Json result = run_command(*command, job.contains("args") ? job.at("args") : Json::object());
-    return Json{{"id", id}, {"ok", true}, {"result", std::move(result)}};
+    return BatchRecord{id, run_command(*command, job.contains("args") ? job.at("args") : Json::object()), nullptr, {}};
   } catch (const InvalidArgument& e) {
     return error_record(id, kInvalidArgument, e.what());
   } catch (const std::exception& e) {
@@ -76,23 +78,54 @@ Json run_job(const BatchInput& input) {
   }
 }
 
+std::string to_json_line(const BatchRecord& r) {
+  std::string line = "{\"id\":" + data::to_json_text(r.id, -1) + ",\"ok\":" + (r.result ? "true" : "false");
+  if (r.result) {
+    line += ",\"result\":";
+    data::append_json(line, *r.result, -1);
+  } else {
+    line += ",\"error\":{\"code\":";
+    data::append_string(line, r.code);
+    line += ",\"message\":";
+    data::append_string(line, r.message);
+    line += '}';
+  }
+  return line + '}';
+}
+
+namespace {
+
+// `threads` workers (at most one per job) that take jobs 0..total-1 in turn; joined when the pool is destroyed.
+std::vector<std::jthread> start_workers(std::size_t total, unsigned threads, const std::function<void(std::size_t)>& work) {
+  auto next = std::make_shared<std::atomic<std::size_t>>(0);
+  const unsigned count = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(total, 1))));
+  std::vector<std::jthread> pool;
+  for (unsigned t = 0; t < count; ++t)
+    pool.emplace_back([=] {
+      for (std::size_t i = (*next)++; i < total; i = (*next)++) work(i);
+    });
+  return pool;
+}
+
+}  // namespace
+
+std::vector<BatchRecord> run_jobs(const std::vector<BatchInput>& inputs, unsigned threads) {
+  std::vector<BatchRecord> records(inputs.size());
+  start_workers(inputs.size(), threads, [&](std::size_t i) { records[i] = run_job(inputs[i]); });  // joins here
+  return records;
+}
+
 void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options) {
   const std::size_t total = inputs.size();
   std::vector<std::optional<std::string>> lines(total);
   std::mutex mutex;
   std::condition_variable ready;
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < total; i = next++) {
-      std::string line = data::to_json_text(run_job(inputs[i]), -1);
-      const std::lock_guard lock(mutex);
-      lines[i] = std::move(line);
-      ready.notify_one();
-    }
-  };
-  const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(std::max<std::size_t>(total, 1))));
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  const auto pool = start_workers(total, options.threads, [&](std::size_t i) {
+    std::string line = to_json_line(run_job(inputs[i]));
+    const std::lock_guard lock(mutex);
+    lines[i] = std::move(line);
+    ready.notify_one();
+  });
   // This thread writes records in input order as soon as each one and all before it are done.
   for (std::size_t i = 0; i < total; ++i) {
     std::unique_lock lock(mutex);

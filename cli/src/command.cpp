@@ -153,7 +153,7 @@ std::string python_name(std::string_view name) {
   return s;
 }
 
-Json run_command(const Command& command, const Json& raw) { return command.run(parse_args(command, raw)); }
+Report run_command(const Command& command, const Json& raw) { return command.run(parse_args(command, raw)); }
 
 const Command* find_command(std::string_view name) {
   for (const Command& c : commands())

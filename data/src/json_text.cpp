@@ -1,10 +1,17 @@
 #include "itbound/data/json_text.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace itbound::data {
 namespace {
+
+bool is_number_array(const Json& v) {
+  for (const auto& e : v)
+    if (!e.is_number()) return false;
+  return true;
+}
 
 void write(const Json& v, int indent, int depth, std::string& out) {
   const auto newline = [&](int d) {
@@ -21,7 +28,7 @@ void write(const Json& v, int indent, int depth, std::string& out) {
         if (!first) out += ',';
         first = false;
         newline(depth + 1);
-        out += Json(it.key()).dump();
+        append_string(out, it.key());
         out += indent < 0 ? ":" : ": ";
         write(it.value(), indent, depth + 1, out);
       }
@@ -31,33 +38,59 @@ void write(const Json& v, int indent, int depth, std::string& out) {
     }
     case Json::value_t::array: {
       if (v.empty()) { out += "[]"; return; }
+      const bool inline_numbers = is_number_array(v);
       out += '[';
       bool first = true;
       for (const auto& e : v) {
-        if (!first) out += ',';
+        if (!first) out += inline_numbers && indent >= 0 ? ", " : ",";
         first = false;
-        newline(depth + 1);
+        if (!inline_numbers) newline(depth + 1);
         write(e, indent, depth + 1, out);
       }
-      newline(depth);
+      if (!inline_numbers) newline(depth);
       out += ']';
       return;
     }
-    case Json::value_t::number_float: {
-      const double x = v.get<double>();
-      if (std::isnan(x)) { out += "\"nan\""; return; }
-      if (std::isinf(x)) { out += x > 0 ? "\"inf\"" : "\"-inf\""; return; }
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", x);
-      out += buf;
-      return;
-    }
-    default:
-      out += v.dump();
+    case Json::value_t::number_float: append_number(out, v.get<double>()); return;
+    case Json::value_t::string: append_string(out, v.get_ref<const std::string&>()); return;
+    default: out += v.dump();
   }
 }
 
 }  // namespace
+
+void append_number(std::string& out, double x) {
+  if (std::isnan(x)) { out += "\"nan\""; return; }
+  if (std::isinf(x)) { out += x > 0 ? "\"inf\"" : "\"-inf\""; return; }
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  const std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
 
 std::string to_json_text(const Json& value, int indent) {
   std::string out;

@@ -5,7 +5,6 @@
 #include <set>
 #include <sstream>
 
-#include "itbound/data/certificate_json.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
@@ -87,8 +86,7 @@ Json parse(const std::string& text, const std::string& where) {
 // JSON form: "steps" maps each step field to an array (one entry per step, null = absent) or to one
 // number used for every step.
 TrajectoryRead from_document(const Json& doc) {
-  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(doc)), "json", doc};
-  r.header.erase("steps");
+  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(doc)), "json"};
   if (!doc.contains("steps") || !doc.at("steps").is_object()) fail("steps", "must be an object of per-step arrays");
   const Json& steps = doc.at("steps");
   std::int64_t count = -1;
@@ -122,7 +120,7 @@ TrajectoryRead read_trajectory(std::istream& in) {
     rest << in.rdbuf();
     return from_document(parse(first + "\n" + rest.str(), "trajectory"));
   }
-  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(head)), "jsonl", head};
+  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(head)), "jsonl"};
   std::string line;
   for (std::int64_t t = 0; std::getline(in, line);) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -159,7 +157,7 @@ TrajectoryRead read_trajectory_npz(const std::map<std::string, NdArray>& members
     }
   }
   if (count < 0) fail((what + ":steps").c_str(), "needs at least one 1-D per-step array");
-  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(header)), "npz", header};
+  TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(header)), "npz"};
   for (std::int64_t t = 0; t < count; ++t) {
     StepStats s;
     for (const auto& [f, a] : steps) s.*f->member = a->values[a->shape.empty() ? 0 : static_cast<std::size_t>(t)];
@@ -178,14 +176,6 @@ TrajectoryRead read_trajectory_file(const std::string& path) {
   in.clear();
   in.seekg(0);
   return read_trajectory(in);
-}
-
-Json trajectory_result(const TrajectoryRead& r, const std::string& which) {
-  Json out = {{"format", r.format}, {"steps", r.accumulator.steps()}, {"header", r.header}};
-  Json& certs = out["certificates"] = Json::array();
-  for (const Certificate& c : r.accumulator.certificates())
-    if (which == "all" || which == c.name) certs.push_back(to_json(c));
-  return out;
 }
 
 }  // namespace itbound::data

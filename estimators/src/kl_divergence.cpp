@@ -166,3 +166,21 @@ PriorGridPoint prior_variance_grid_point(double variance, double delta, const Pr
 }
 
 }  // namespace itbound
+
+namespace itbound {
+
+void visit(const PriorGridPoint& g, FieldVisitor& v) {
+  v.integer("j", g.j, "Index of the prior variance on the grid c exp(-j / b).");
+  v.number("variance", g.variance, "The grid variance c exp(-j / b) the prior uses.");
+  v.number("charge_nats", g.charge_nats, "2 ln j + ln(pi^2/6), rounded up: what choosing j costs.");
+  v.number("delta_j", g.delta_j, "6 delta / (pi^2 j^2), rounded down: the confidence left for the bound.");
+}
+
+void visit(const KlTerm& t, FieldVisitor& v) {
+  v.number("kl", t.kl, "KL(posterior || prior) in nats, rounded up.");
+  v.text("source", t.source, "given, compression, or the distribution family of the parameter files.");
+  v.integer("dimension", t.dimension, "Entries of the posterior's parameter vector (files only).");
+  object_field(v, "prior_grid", "PriorGridPoint", t.grid, "The prior variance's point on Dziugaite & Roy's grid.");
+}
+
+}  // namespace itbound

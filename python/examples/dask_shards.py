@@ -47,13 +47,13 @@ def main():
     args = parser.parse_args()
     with np.load(args.runs) as z:
         k1, k2, n = z["mask"].shape
-    single = itbound.cmi_from_stats(shard_stats(args.runs, "supersample", 0, k1), per_pair=True).to_dict()
-    assert single == itbound.cmi(runs=args.runs, bootstrap=0, per_pair=True).to_dict()
+    single = itbound.cmi_from_stats(shard_stats(args.runs, "supersample", 0, k1), per_pair=True)
+    assert single == itbound.cmi(runs=args.runs, bootstrap=0, per_pair=True)
     for axis, size in [("supersample", k1), ("run", k2), ("pair", n)]:
         step = -(-size // min(args.shards, size))
         parts = [dask.delayed(shard_stats)(args.runs, axis, start, min(start + step, size)) for start in range(0, size, step)]
         stats = tree(parts).compute(scheduler=args.scheduler, num_workers=2)
-        result = itbound.cmi_from_stats(stats, per_pair=True).to_dict()
+        result = itbound.cmi_from_stats(stats, per_pair=True)
         assert stats.shape == (k1, k2, n) and result == single, f"shards by {axis} differ from the single pass"
         print(f"{len(parts)} shards by {axis:11s} ({args.scheduler}): merged = single pass exactly; "
               f"e-CMI mean {result['estimates']['ecmi_mean']:.6f}, ld-MI mean {result['estimates']['ldmi_mean']:.6f}")

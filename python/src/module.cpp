@@ -13,11 +13,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "itbound/bounds/cmi_report.hpp"
 #include "itbound/bounds/test_set.hpp"
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/cmi.hpp"
 #include "itbound/cli/command.hpp"
-#include "itbound/data/certificate_json.hpp"
+#include "itbound/data/render.hpp"
+#include "itbound/data/report_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/data/trajectory.hpp"
 #include "itbound/error.hpp"
@@ -68,38 +70,78 @@ Json to_json(const py::handle& v, const std::string& field) {
   throw InvalidArgument(field, "unsupported Python type " + py::str(py::type::of(v).attr("__name__")).cast<std::string>());
 }
 
-py::object to_python(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::null: return py::none();
-    case Json::value_t::boolean: return py::bool_(v.get<bool>());
-    case Json::value_t::number_integer: return py::int_(v.get<std::int64_t>());
-    case Json::value_t::number_unsigned: return py::int_(v.get<std::uint64_t>());
-    case Json::value_t::number_float: return py::float_(v.get<double>());
-    case Json::value_t::string: return py::str(v.get<std::string>());
-    case Json::value_t::array: {
-      py::list out;
-      for (const Json& item : v) out.append(to_python(item));
-      return out;
-    }
-    case Json::value_t::object: {
-      py::dict out;
-      for (auto it = v.begin(); it != v.end(); ++it) out[py::str(it.key())] = to_python(it.value());
-      return out;
-    }
-    default: return py::none();
-  }
-}
+py::str str_of(std::string_view s) { return py::str(s.data(), s.size()); }
 
-// A command's JSON result with attribute access (result.value) and to_dict().
-struct Result {
-  Json json;
+// A result's fields as Python objects, from the core's own field list (no JSON in between): arrays become NumPy
+// arrays, certificates itbound.Certificate, other objects itbound.Record (python/itbound/_result.py).
+class PyBuilder final : public itbound::FieldVisitor {
+public:
+  explicit PyBuilder(py::dict& target) : at_(&target) {}
+
+protected:
+  void on_number(std::string_view name, double x, std::string_view, bool) override { put(name, py::float_(x)); }
+  void on_integer(std::string_view name, std::int64_t x, std::string_view, bool) override { put(name, py::int_(x)); }
+  void on_boolean(std::string_view name, bool x, std::string_view, bool) override { put(name, py::bool_(x)); }
+  void on_text(std::string_view name, std::string_view x, std::string_view, bool) override { put(name, str_of(x)); }
+  void on_texts(std::string_view name, std::span<const std::string> x, std::string_view) override {
+    py::list out;
+    for (const auto& t : x) out.append(str_of(t));
+    put(name, out);
+  }
+  void on_array(std::string_view name, std::span<const double> x, std::span<const std::size_t> shape,
+                std::string_view, bool) override {
+    std::vector<py::ssize_t> dims(shape.begin(), shape.end());
+    py::array_t<double> out(dims);
+    std::copy(x.begin(), x.end(), out.mutable_data());
+    put(name, out);
+  }
+  void on_object(std::string_view name, std::string_view type, std::string_view, const Fields& fields, bool present,
+                 bool, bool open) override {
+    if (!present) return put(name, py::none());
+    py::dict child = build([&] { fields(*this); });
+    put(name, open ? py::object(child) : wrap(type, child));
+  }
+  void on_list(std::string_view name, std::string_view type, std::string_view, std::size_t size,
+               const Element& element) override {
+    py::list out;
+    for (std::size_t i = 0; i < size; ++i) out.append(wrap(type, build([&] { element(i, *this); })));
+    put(name, out);
+  }
+  void on_null(std::string_view name, itbound::FieldType, std::string_view) override { put(name, py::none()); }
+
+private:
+  void put(std::string_view name, py::object value) { (*at_)[str_of(name)] = std::move(value); }
+  template <class F>
+  py::dict build(F&& f) {
+    py::dict child;
+    py::dict* saved = at_;
+    at_ = &child;
+    f();
+    at_ = saved;
+    return child;
+  }
+  static py::object wrap(std::string_view type, const py::dict& fields) {
+    const py::module_ results = py::module_::import("itbound._result");
+    if (type == "Certificate") return results.attr("Certificate")(fields);
+    return results.attr("Record")(str_of(type), fields);
+  }
+  py::dict* at_;
 };
 
-// Certificates from the direct functions: fields as attributes, details too (cert.kl_relaxation).
-py::object certificate_attribute(const itbound::Certificate& c, const std::string& name) {
-  const Json j = itbound::data::to_json(c);
-  if (!j.contains(name)) throw py::attribute_error("Certificate has no field '" + name + "'");
-  return to_python(j.at(name));
+py::dict fields_of(const itbound::Report& report) {
+  py::dict fields;
+  PyBuilder b(fields);
+  report.visit(b);
+  return fields;
+}
+
+// A command's result as itbound.Result.
+py::object to_python(const itbound::Report& report) {
+  return py::module_::import("itbound._result").attr("Result")(str_of(report.kind()), fields_of(report));
+}
+
+py::object to_python(const itbound::Certificate& c) {
+  return py::module_::import("itbound._result").attr("Certificate")(fields_of(itbound::Report("certificate", c)));
 }
 
 const char* python_type(itbound::cli::Kind k) {
@@ -133,14 +175,14 @@ std::string command_doc(const itbound::cli::Command& c) {
          "(itbound.InvalidArgument) naming the parameter, with the command line's message.\n";
 }
 
-Result run(const itbound::cli::Command& command, const py::dict& kwargs) {
+py::object run(const itbound::cli::Command& command, const py::dict& kwargs) {
   const Json raw = to_json(kwargs, "args");
-  Json out;
+  std::optional<itbound::Report> report;
   {
     py::gil_scoped_release release;
-    out = itbound::cli::run_command(command, raw);
+    report = itbound::cli::run_command(command, raw);
   }
-  return Result{std::move(out)};
+  return to_python(*report);
 }
 
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -280,7 +322,7 @@ ArrayIn array_in(const py::handle& obj, const char* field) {
 }
 
 itbound::cli::Args args_for(const std::string& what, std::vector<itbound::cli::Param> params, const py::kwargs& kwargs) {
-  return itbound::cli::parse_args({what, "", std::move(params), {}}, to_json(kwargs, "args"));
+  return itbound::cli::parse_args({what, "", std::move(params), {}, {}}, to_json(kwargs, "args"));
 }
 
 // The three arrays as a checked view; `keep` holds what the view points into.
@@ -307,7 +349,7 @@ SupersampleStats supersample_stats(const py::handle& mask, const py::handle& los
 }
 
 // itbound.cmi with the runs as arrays (mask=, loss=, pred=) instead of a file: the same result.
-Result cmi_arrays(py::kwargs kwargs) {
+py::object cmi_arrays(py::kwargs kwargs) {
   const py::object mask = kwargs["mask"], loss = kwargs.contains("loss") ? kwargs["loss"] : py::object(py::none());
   const py::object pred = kwargs.contains("pred") ? kwargs["pred"] : py::object(py::none());
   if (loss.is_none()) throw InvalidArgument("loss", "is required with mask");
@@ -317,8 +359,12 @@ Result cmi_arrays(py::kwargs kwargs) {
   const auto a = args_for("cmi", itbound::cli::cmi_array_params(), kwargs);
   std::vector<ArrayIn> keep;
   const auto runs = runs_in(mask, loss, pred, a.real("loss-min"), a.real("loss-max"), keep);
-  py::gil_scoped_release release;
-  return Result{itbound::cli::cmi_result(runs, a)};
+  std::optional<itbound::CmiReport> report;
+  {
+    py::gil_scoped_release release;
+    report = itbound::evaluate_cmi(runs, itbound::cli::cmi_options(a));
+  }
+  return to_python(itbound::Report("cmi", std::move(*report)));
 }
 
 py::bytes stats_to_bytes(const SupersampleStats& st) {
@@ -345,47 +391,14 @@ PYBIND11_MODULE(_itbound, m) {
   m.attr("__version__") = ITBOUND_VERSION;
   py::register_exception<InvalidArgument>(m, "InvalidArgument", PyExc_ValueError);
 
-  py::class_<Result>(m, "Result", "A command's result: fields as attributes, .to_dict() for the JSON object.")
-      .def("to_dict", [](const Result& r) { return to_python(r.json); })
-      .def("keys", [](const Result& r) {
-        py::list keys;
-        for (auto it = r.json.begin(); it != r.json.end(); ++it) keys.append(it.key());
-        return keys;
-      })
-      .def("__getattr__", [](const Result& r, const std::string& name) {
-        if (!r.json.is_object() || !r.json.contains(name)) throw py::attribute_error("Result has no field '" + name + "'");
-        return to_python(r.json.at(name));
-      })
-      .def("__getitem__", [](const Result& r, const std::string& name) {
-        if (!r.json.is_object() || !r.json.contains(name)) throw py::key_error(name);
-        return to_python(r.json.at(name));
-      })
-      .def("__dir__", [](const Result& r) {
-        py::list keys;
-        for (auto it = r.json.begin(); it != r.json.end(); ++it) keys.append(it.key());
-        keys.append("to_dict");
-        keys.append("keys");
-        return keys;
-      })
-      .def("__eq__", [](const Result& a, const Result& b) { return a.json == b.json; })
-      .def("__repr__", [](const Result& r) { return "Result(" + itbound::data::to_json_text(r.json, -1) + ")"; });
-
-  py::class_<itbound::Certificate>(m, "Certificate",
-                                   "A risk certificate: value (capped), raw_value, valid, inputs, delta ledger, "
-                                   "assumptions, details, reference, status. Details are attributes too.")
-      .def_readonly("name", &itbound::Certificate::name)
-      .def_readonly("value", &itbound::Certificate::value)
-      .def_readonly("raw_value", &itbound::Certificate::raw_value)
-      .def_readonly("valid", &itbound::Certificate::valid)
-      .def_readonly("invalid_reason", &itbound::Certificate::invalid_reason)
-      .def_property_readonly("status", [](const itbound::Certificate& c) { return std::string(to_string(c.status)); })
-      .def_property_readonly("delta", &itbound::Certificate::delta_spent)
-      .def("to_dict", [](const itbound::Certificate& c) { return to_python(itbound::data::to_json(c)); })
-      .def("__getattr__", &certificate_attribute)
-      .def("__repr__", [](const itbound::Certificate& c) {
-        return "Certificate(name='" + c.name + "', value=" + itbound::format_number(c.value) +
-               ", valid=" + (c.valid ? "True" : "False") + ")";
-      });
+  m.def("render", [](const py::handle& result, const std::string& format) {
+    return itbound::data::render(to_json(result, "result"), itbound::data::parse_format(format));
+  }, py::arg("result"), py::arg("format") = "table",
+     "A result's fields (a dict, e.g. Result.to_dict()) as the command line prints them with --format: 'table', "
+     "'markdown', 'latex' or 'json'.");
+  m.def("json_text", [](const py::handle& result, int indent) {
+    return itbound::data::to_json_text(to_json(result, "result"), indent);
+  }, py::arg("result"), py::arg("indent") = 2, "A result's fields as JSON text (indent < 0: one line).");
 
   py::class_<Trajectory>(m, "TrajectoryAccumulator",
                          "TrajectoryAccumulator(*, dimension: int, n: int, prior_examples: int = 0, prior: str = None, "
@@ -396,7 +409,7 @@ PYBIND11_MODULE(_itbound, m) {
                          "format 'python'.")
       .def(py::init([](const py::kwargs& kwargs) {
         const Json header = to_json(kwargs, "header");
-        return Trajectory{{itbound::TrajectoryAccumulator(itbound::data::trajectory_info_from_json(header)), "python", header}};
+        return Trajectory{{itbound::TrajectoryAccumulator(itbound::data::trajectory_info_from_json(header)), "python"}};
       }))
       .def("add_step", [](Trajectory& t, const py::kwargs& kwargs) {
         t.read.accumulator.add_step(itbound::data::step_from_json(to_json(kwargs, "step"), t.read.accumulator.steps()));
@@ -404,12 +417,12 @@ PYBIND11_MODULE(_itbound, m) {
       .def_property_readonly("steps", [](const Trajectory& t) { return t.read.accumulator.steps(); })
       .def("certificates", [](const Trajectory& t) {
         py::list out;
-        for (auto& c : t.read.accumulator.certificates()) out.append(py::cast(std::move(c)));
+        for (const auto& c : t.read.accumulator.certificates()) out.append(to_python(c));
         return out;
       }, "One Certificate per bound (pensia, negrea, li, ...), as `itbound trajectory` prints them.")
       .def("result", [](const Trajectory& t, const std::string& bound) {
-        return Result{itbound::data::trajectory_result(t.read, bound)};
-      }, py::arg("bound") = "all", "The `itbound trajectory` result: format, steps, header, certificates.");
+        return to_python(itbound::Report("trajectory", itbound::trajectory_report(t.read.accumulator, t.read.format, bound)));
+      }, py::arg("bound") = "all", "The `itbound trajectory` result: summary, format, steps, header, bounds.");
 
   m.def("commands", [] {
     py::list out;
@@ -423,7 +436,7 @@ PYBIND11_MODULE(_itbound, m) {
         d["doc"] = p.doc;
         d["allowed"] = itbound::cli::describe_range(p);
         d["required"] = !p.default_value && p.kind != itbound::cli::Kind::flag;
-        d["default"] = p.default_value ? to_python(*p.default_value) : py::none();
+        d["default"] = p.default_value ? py::module_::import("json").attr("loads")(p.default_value->dump()) : py::object(py::none());
         params.append(d);
       }
       py::dict d;
@@ -443,17 +456,25 @@ PYBIND11_MODULE(_itbound, m) {
   m.def("batch", [](const py::list& jobs, unsigned threads) {
     std::vector<itbound::cli::BatchInput> inputs;
     for (const auto& job : jobs) inputs.push_back({to_json(job, "job"), {}});
-    std::ostringstream out;
+    std::vector<itbound::cli::BatchRecord> done;
     {
       py::gil_scoped_release release;
-      itbound::cli::run_batch(inputs, out, {.threads = threads});
+      done = itbound::cli::run_jobs(inputs, threads);
     }
     py::list records;
-    std::istringstream lines(out.str());
-    for (std::string line; std::getline(lines, line);) records.append(to_python(Json::parse(line)));
+    const py::object loads = py::module_::import("json").attr("loads");
+    for (const auto& r : done) {
+      py::dict rec;
+      rec["id"] = loads(r.id.dump());
+      rec["ok"] = r.result.has_value();
+      if (r.result) rec["result"] = to_python(*r.result);
+      else rec["error"] = py::dict(py::arg("code") = r.code, py::arg("message") = r.message);
+      records.append(rec);
+    }
     return records;
   }, py::arg("jobs"), py::arg("threads") = 1,
-     "Runs a list of jobs {id, command, args} like `itbound batch`; returns one record dict per job, in order.");
+     "Runs a list of jobs {id, command, args} like `itbound batch`; returns one record per job, in order: "
+     "{id, ok: True, result: Result} or {id, ok: False, error: {code, message}}.");
 
   py::class_<SupersampleStats>(m, "SupersampleStats",
                                "Mergeable sufficient statistics of supersample runs (counts and exact sums): "
@@ -468,7 +489,7 @@ PYBIND11_MODULE(_itbound, m) {
         std::vector<itbound::cli::Param> params;
         for (const auto& p : itbound::cli::cmi_stats_params())
           if (p.name == "correction") params.push_back(p);
-        const auto est = itbound::cli::cmi_estimates(st, args_for("finalize", params, kwargs));
+        const auto est = st.finalize(itbound::cli::correction_of(args_for("finalize", params, kwargs)));
         py::dict d;
         d["fcmi"] = per_supersample(est.fcmi, st.k1(), st.n());
         d["ecmi"] = per_supersample(est.ecmi, st.k1(), st.n());
@@ -507,8 +528,12 @@ PYBIND11_MODULE(_itbound, m) {
         "bool, uint8, int16, int32, int64, float32 or float64 are read in place (no copy); others are converted.");
   m.def("cmi_from_stats", [](const SupersampleStats& st, const py::kwargs& kwargs) {
     const auto a = args_for("cmi_from_stats", itbound::cli::cmi_stats_params(), kwargs);
-    py::gil_scoped_release release;
-    return Result{itbound::cli::cmi_result(st, a)};
+    std::optional<itbound::CmiReport> report;
+    {
+      py::gil_scoped_release release;
+      report = itbound::evaluate_cmi(st, nullptr, itbound::cli::cmi_options(a));
+    }
+    return to_python(itbound::Report("cmi", std::move(*report)));
   }, py::arg("stats"), "cmi_from_stats(stats, **kwargs) -> Result\n\n"
      "The result of `itbound cmi --bootstrap 0` from merged statistics (see supersample_stats). Keywords: those of "
      "cmi but runs, loss_min, loss_max and bootstrap; estimator='knn' is refused (k-NN needs the raw losses: give "
@@ -563,7 +588,7 @@ PYBIND11_MODULE(_itbound, m) {
   }, py::arg("k"), py::arg("m"), py::arg("delta"), "min{p : P[Bin(m,p) >= k] >= delta}, never above the exact limit.");
   m.def("log_maurer_xi", &itbound::log_maurer_xi, py::arg("n"), "An upper bound on ln xi(n), Maurer (2004): E exp(n kl) <= xi(n) (Lemma 3), xi(n) <= 2 sqrt(n) (Theorem 1).");
   m.def("test_set_bound", [](std::int64_t errors, std::int64_t trials, double delta) {
-    return itbound::test_set_bound({errors, trials, delta});
+    return to_python(itbound::test_set_bound({errors, trials, delta}));
   }, py::arg("errors"), py::arg("trials"), py::arg("delta") = 0.05,
      "Langford's test-set bound (JMLR 2005, Theorem 3.3) as a Certificate.");
   // KL terms from NumPy arrays (float64, contiguous arrays are viewed without a copy), rounded up.

@@ -78,4 +78,4 @@ def test_batch_from_python_keeps_order_and_equals_single_calls():
     assert records[10]["error"]["message"].startswith("errors:")
     for job, rec in zip(jobs, records):
         if rec["ok"]:
-            assert rec["result"] == itbound.test_set(**job["args"]).to_dict()
+            assert rec["result"] == itbound.test_set(**job["args"])

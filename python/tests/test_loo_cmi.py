@@ -17,7 +17,7 @@ def test_loo_cmi_matches_the_cli_and_the_identity(exe):
     r = itbound.loo_cmi(runs=path)  # os.PathLike accepted
     out = subprocess.run([exe, "loo-cmi", "--runs", str(path)], capture_output=True, text=True)
     assert out.returncode == 0
-    assert r.to_dict() == json.loads(out.stdout)
+    assert json.loads(r.to_json()) == json.loads(out.stdout)
     # 1-NN interpolates and is deterministic; with each index left out twice the estimate is exact and
     # equals r ln(n+1) - (1 - r) ln(1 - r) per supersample, r its leave-one-out error.
     assert r.train_error == 0 and r.design["exact"]
@@ -31,7 +31,7 @@ def test_loo_cmi_matches_the_cli_and_the_identity(exe):
 def test_loo_cmi_arguments_and_errors(tmp_path):
     path = tmp_path / "runs.npz"
     np.savez(path, loss=np.array([[[1, 0, 0], [0, 0, 0], [0, 0, 0]]]), left_out=np.array([[0, 1, 2]]))
-    r = itbound.loo_cmi(runs=str(path), correction="miller-madow", format="json")
+    r = itbound.loo_cmi(runs=str(path), correction="miller-madow")
     assert r.correction == "miller-madow" and r.shape == {"k1": 1, "k2": 3, "n": 2, "points": 3}
     # r = 1/3 on 3 points: plug-in I = H(L) = ln 3 - (2/3) ln 2; Miller-Madow adds (Kx - 1)/(2m) = 1/6.
     assert r.estimates["loo_cmi"] == pytest.approx(math.log(3) - 2 / 3 * math.log(2) + 1 / 6, rel=1e-14)

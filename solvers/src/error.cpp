@@ -1,5 +1,6 @@
 #include "itbound/error.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,9 +10,21 @@ std::string format_number(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   char buf[32];
-  for (int digits = 15; digits <= 17; ++digits) {  // shortest form that reads back as x
-    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-    if (std::strtod(buf, nullptr) == x) break;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // the shortest form that reads back as x
+  return std::string(buf, end);
+}
+
+std::string format_rounded(double x, int direction, int digits) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  const double y = std::strtod(buf, nullptr);
+  if ((direction > 0 && y < x) || (direction < 0 && y > x)) {
+    // The next decimal of this many digits outward. y is within half a step of x, so y +- step lies beyond x by at
+    // least half a step, and strtod of it (the double nearest that decimal) is on the same side of the double x.
+    const double step = std::pow(10.0, std::floor(std::log10(std::fabs(y == 0 ? x : y))) - (digits - 1));
+    std::snprintf(buf, sizeof buf, "%.*g", digits, direction > 0 ? y + step : y - step);
   }
   return buf;
 }

@@ -31,9 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     else if (pick <= 7) itbound::estimators::estimate_loo_cmi(itbound::data::parse_loo_runs(bytes, format, "fuzz"), correction);
     else if (pick == 8) {
       std::istringstream in(std::string(bytes.begin(), bytes.end()));
-      itbound::data::trajectory_result(itbound::data::read_trajectory(in));
+      const auto r = itbound::data::read_trajectory(in);
+      itbound::trajectory_report(r.accumulator, r.format);
     } else if (pick == 9) {
-      itbound::data::trajectory_result(itbound::data::read_trajectory_npz(itbound::data::parse_npz(bytes, "fuzz"), "fuzz"));
+      const auto r = itbound::data::read_trajectory_npz(itbound::data::parse_npz(bytes, "fuzz"), "fuzz");
+      itbound::trajectory_report(r.accumulator, r.format);
     } else if (pick == 10) {
       const auto stored = itbound::data::parse_stored_runs(bytes, RunsFormat::npz, "fuzz");
       itbound::estimators::estimate_cmi(stored.view(), correction);

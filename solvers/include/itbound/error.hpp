@@ -16,8 +16,11 @@ private:
   std::string field_;
 };
 
-// Shortest readable form of a number for error messages (the core does no other I/O).
+// Shortest form of a number that reads back as the same double (messages, echoed inputs).
 std::string format_number(double x);
+// x with `digits` significant digits for a person, rounded outward: up when `direction` > 0 (an upper bound is never
+// shown below itself), down when < 0, to nearest when 0.
+std::string format_rounded(double x, int direction, int digits = 4);
 
 // Messages are built only on failure: these checks sit on hot paths.
 [[noreturn]] inline void fail(const char* field, const std::string& problem) { throw InvalidArgument(field, problem); }

@@ -1,6 +1,6 @@
 #pragma once
-// The one result model of itbound: every bound returns a Certificate. Plain data, no I/O;
-// JSON and tables are written at the edges (data/, cli/, python/).
+// Every bound returns a Certificate: plain data, no I/O. Its fields reach the front ends (JSON, tables, Python)
+// through visit() (itbound/report.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "itbound/report.hpp"
 #include "itbound/error.hpp"
 #include "itbound/solvers/status.hpp"
 
@@ -43,12 +44,33 @@ struct Reference {
   std::string where;  // theorem / equation
 };
 
+// What a result guarantees, stated in every output (the `guarantee` field and its sentence):
+enum class Guarantee {
+  certificate,        // holds with probability >= 1 - delta over the sample (delta_ledger says what was spent)
+  expectation_bound,  // bounds an expected quantity, given exact inputs (an information term given, not estimated)
+  estimated_bound,    // an expectation bound evaluated at estimates from finitely many runs: not a guarantee
+  estimate,           // an estimate of the quantity itself (an identity), not a bound
+};
+constexpr const char* to_string(Guarantee g) {
+  switch (g) {
+    case Guarantee::certificate: return "certificate";
+    case Guarantee::expectation_bound: return "expectation-bound";
+    case Guarantee::estimated_bound: return "estimated-bound";
+    case Guarantee::estimate: return "estimate";
+  }
+  return "";
+}
+
+enum class Direction { upper, lower };
+constexpr const char* to_string(Direction d) { return d == Direction::upper ? "upper" : "lower"; }
+
 struct Certificate {
   std::string name;                                             // stable bound name, e.g. "test-set"
   double value = std::numeric_limits<double>::quiet_NaN();      // reported: raw_value capped to the trivial bound
   double raw_value = std::numeric_limits<double>::quiet_NaN();  // before capping
-  bool valid = true;            // false when an assumption fails for the data (see invalid_reason)
-  std::string invalid_reason;
+  Guarantee guarantee = Guarantee::certificate;
+  Direction direction = Direction::upper;
+  std::string quantity;  // what the value bounds (or estimates), e.g. "R(Q), the expected 0-1 risk of the posterior"
   std::vector<NamedValue> inputs;        // what the bound was computed from, echoed
   std::vector<DeltaCharge> delta_ledger;
   std::vector<Assumption> assumptions;
@@ -62,24 +84,46 @@ struct Certificate {
     return total;
   }
 
-  // Record the raw value and report it capped at `cap` (the trivial bound, 1 for a 0-1 risk).
+  // The one rule for every result: it applies when no assumption fails for the data, nothing marked it not
+  // applicable, and its value is a finite number (NaN never compares its way into a certificate).
+  bool applicable() const { return reason_.empty() && std::isfinite(value) && !std::isnan(raw_value); }
+  // A bound that holds (with probability >= 1 - delta, or in expectation) when its unchecked assumptions do.
+  // Estimates are never valid: they are not guarantees.
+  bool valid() const { return is_guarantee() && applicable(); }
+  bool is_guarantee() const { return guarantee == Guarantee::certificate || guarantee == Guarantee::expectation_bound; }
+  // Why it does not apply ("" when it does).
+  std::string reason() const {
+    if (!reason_.empty()) return reason_;
+    if (std::isnan(value) || std::isnan(raw_value)) return "value: not a number";
+    if (!std::isfinite(value)) return "value: not finite";
+    return {};
+  }
+  // What the value guarantees, in one sentence (bounds/src/certificate.cpp).
+  std::string statement() const;
+  // The value for a person: four significant digits, rounded outward.
+  std::string shown() const { return format_rounded(value, direction == Direction::upper ? 1 : -1); }
+
+  // Record the raw value and report it capped at `cap` (the trivial bound, 1 for a 0-1 risk); NaN stays NaN.
   void set_value(double raw, double cap) {
     raw_value = raw;
-    value = std::min(raw, cap);
+    value = std::isnan(raw) ? raw : std::min(raw, cap);
   }
 
-  void add_assumption(std::string key, std::string statement, Holds holds, std::string detail = {}) {
-    if (holds == Holds::no && valid) {
-      valid = false;
-      invalid_reason = key + ": " + (detail.empty() ? statement : detail);
-    }
-    assumptions.push_back({std::move(key), std::move(statement), holds, std::move(detail)});
+  void add_assumption(std::string key, std::string statement_text, Holds holds, std::string detail = {}) {
+    if (holds == Holds::no) mark_not_applicable(key + ": " + (detail.empty() ? statement_text : detail));
+    assumptions.push_back({std::move(key), std::move(statement_text), holds, std::move(detail)});
+  }
+
+  // Not applicable for a reason other than an assumption (missing inputs, not implemented); the first reason stays.
+  void mark_not_applicable(std::string why) {
+    if (reason_.empty()) reason_ = std::move(why);
   }
 
   // For a bound on an expected error whose information term was estimated from runs: an upper bound below
   // (a lower bound above) the error measured on those same runs shows an estimate that came out wrong (too
-  // few runs, or the noise of an estimate at which the bound is tight), not a certificate.
-  void check_against_measured(double measured, const std::string& what, bool upper = true) {
+  // few runs, or the noise of an estimate at which the bound is tight), not a bound.
+  void check_against_measured(double measured, const std::string& what) {
+    const bool upper = direction == Direction::upper;
     const bool consistent = upper ? value >= measured : value <= measured;
     add_assumption(upper ? "not_below_measured" : "not_above_measured",
                    std::string("the bound is not ") + (upper ? "below" : "above") + " the " + what +
@@ -88,8 +132,14 @@ struct Certificate {
                    consistent ? "" : "the bound " + format_number(value) + " is " + (upper ? "below" : "above") +
                                          " the measured " + what + " " + format_number(measured) +
                                          ": the information estimate is off (more runs, a bias correction, or the "
-                                         "bootstrap interval's end)");
+                                         "interval's end)");
   }
+
+private:
+  std::string reason_;
 };
+
+// Its fields for the front ends (itbound/report.hpp), in output order.
+void visit(const Certificate& c, FieldVisitor& v);
 
 }  // namespace itbound

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "itbound/bounds/certificate.hpp"
 
@@ -28,5 +30,33 @@ Certificate xu_raginsky_bound(double mi_ws, const MiBoundOptions& options);
 // under P_W x P_Z, then |E gen| <= (1/n) sum_i sqrt(2 sigma^2 I(W; Z_i)). `mi_wz` holds the n values
 // I(W; Z_i), or one value used for every i (the Z_i are exchangeable for a symmetric learner).
 Certificate individual_mi_bound(std::span<const double> mi_wz, const MiBoundOptions& options);
+
+// I(W; Z_i) per example from m paired samples: `w` (m) the learner's scalar output and `z` (m, columns) row-major
+// the examples, by "ksg" (Kraskov et al. 2004, continuous data only: refused on repeated values, where its estimate
+// collapses far below the MI), "mixed" (Gao et al. 2017: ties allowed; on discrete data biased low by about the
+// number of occupied (w, z) cells / m) or "plug-in" (discrete w and z; biased high). Raw values, and clamped at 0
+// for the bound.
+struct IndividualMiEstimates {
+  std::string estimator;           // what was used, in words
+  std::optional<std::int64_t> k;   // neighbours (k-NN estimators)
+  std::int64_t runs = 0;           // m
+  std::vector<double> raw;         // per example
+  double negative_fraction = 0.0;  // share of raw estimates below 0
+  std::vector<double> clamped;     // max(raw, 0): what the bound uses
+};
+IndividualMiEstimates estimate_individual_mi(std::span<const double> w, std::span<const double> z, std::size_t columns,
+                                             const std::string& estimator, int k);
+
+// The result of `itbound mi-bound`: the certificate's fields, and the estimates when the MI was estimated.
+struct MiBoundReport {
+  Certificate certificate;
+  std::optional<IndividualMiEstimates> estimates;
+};
+// Bu et al.'s bound from estimated per-example MI: an estimated bound, not a guarantee.
+MiBoundReport individual_mi_bound_from_samples(std::span<const double> w, std::span<const double> z,
+                                               std::size_t columns, const std::string& estimator, int k,
+                                               const MiBoundOptions& options);
+void visit(const IndividualMiEstimates& e, FieldVisitor& v);
+void visit(const MiBoundReport& r, FieldVisitor& v);
 
 }  // namespace itbound

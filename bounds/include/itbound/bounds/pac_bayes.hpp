@@ -12,6 +12,7 @@
 #include <Eigen/Core>
 
 #include "itbound/bounds/certificate.hpp"
+#include "itbound/estimators/kl_divergence.hpp"
 #include "itbound/solvers/kl.hpp"
 
 namespace itbound {
@@ -44,15 +45,30 @@ struct PacBayesOptions {
   std::int64_t epoch_candidates = 1;
   // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
   std::vector<double> catoni_grid = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
+  std::optional<KlTerm> kl_term;  // where the KL came from (files, a code length), echoed in the report
 };
 
-struct PacBayesResult {
+struct BestBound {
+  std::string name;
+  double value = 0.0;
+};
+
+// The result of `itbound pac-bayes`.
+struct PacBayesReport {
+  std::string summary;              // the answer in one line: the best certificate and what it guarantees
   std::vector<Certificate> bounds;  // stable order: kl, kl-2sqrtn, kl-langford-seeger, kl-dr17, mcallester,
                                     // quad, lambda, catoni, pinsker, bernstein-relaxation[, empirical-bernstein]
   // Smallest valid certificate on the kl event (all but catoni and empirical-bernstein): picking it costs nothing.
-  std::string best;
+  std::optional<BestBound> best;
   std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
+  std::optional<MonteCarloOptions> mc;
+  double kl = 0.0;
+  std::optional<KlTerm> kl_source;  // the KL's provenance when it did not come as a number
 };
+
+void visit(const MonteCarloOptions& mc, FieldVisitor& v);
+void visit(const BestBound& b, FieldVisitor& v);
+void visit(const PacBayesReport& r, FieldVisitor& v);
 
 // Langford & Caruana (2001), "(Not) bounding the true error", NIPS 14, sample convergence bound, as stated in Dziugaite &
 // Roy (2017), UAI, Theorem 2.2 (number per Viallard 2023, PhD thesis, ch. 6 appendix) and used by Perez-Ortiz et al.
@@ -72,6 +88,6 @@ double maurer_complexity(double kl, std::int64_t n, double log_delta);
 // ln delta)), inputs checked; for callers that optimise over a grid (bounds/prior_choice.hpp, self_certify.hpp).
 KlInverseResult pac_bayes_kl_inverse(double emp_risk, double kl, std::int64_t n, double delta);
 
-PacBayesResult pac_bayes_bounds(const PacBayesOptions& options);
+PacBayesReport pac_bayes_bounds(const PacBayesOptions& options);
 
 }  // namespace itbound

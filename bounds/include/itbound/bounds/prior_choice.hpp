@@ -29,6 +29,14 @@ struct PriorChoiceOptions {
 // the Gibbs risk of the posterior. Each of the |grid| points is charged delta / |grid|.
 Certificate data_dependent_prior_bound(const PriorChoiceOptions& options);
 
+// The result of `itbound prior`: the certificate's fields, then the chosen prior's centre.
+struct PriorReport {
+  Certificate certificate;
+  std::vector<double> prior_mean;
+};
+PriorReport evaluate_prior(const PriorChoiceOptions& options);
+void visit(const PriorReport& r, FieldVisitor& v);
+
 // Ledger entries for a uniform union bound over a grid: the chosen point's charge and the rest, summing
 // to at most delta.
 std::vector<DeltaCharge> grid_ledger(const char* what, double charge, std::size_t points);

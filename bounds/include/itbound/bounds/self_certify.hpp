@@ -6,6 +6,7 @@
 // closed-form Gibbs risk of a linear classifier).
 #include <Eigen/Core>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "itbound/bounds/certificate.hpp"
@@ -72,5 +73,23 @@ OneVsRestResult self_certify_one_vs_rest(const SelfCertifyOptions& options);
 // Held-out errors of the deterministic argmax_k w_k.x classifier (ties count as errors) and Langford's bound.
 Certificate one_vs_rest_test_set(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& labels,
                                  const std::vector<SelfCertifyResult>& classes, double delta);
+
+// Optional held-out data, for comparison only (never part of the certificate).
+struct HeldOutData {
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;  // labels as in SelfCertifyOptions (-1/+1, or classes with one-vs-rest)
+};
+
+// The result of `itbound self-certify`: the certificate's fields, the held-out comparison and (binary) the posterior.
+struct SelfCertifyReport {
+  Certificate certificate;
+  std::optional<HeldOutEvaluation> held_out;        // binary
+  std::optional<Certificate> one_vs_rest_held_out;  // one-vs-rest: test-set bound of the argmax mean classifier
+  std::vector<double> posterior_mean, prior_centre;  // binary
+};
+SelfCertifyReport evaluate_self_certify(const SelfCertifyOptions& options, bool one_vs_rest,
+                                        const std::optional<HeldOutData>& test);
+void visit(const HeldOutEvaluation& h, FieldVisitor& v);
+void visit(const SelfCertifyReport& r, FieldVisitor& v);
 
 }  // namespace itbound

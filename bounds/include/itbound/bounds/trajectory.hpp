@@ -94,4 +94,18 @@ private:
   std::int64_t minibatch_steps_ = 0;  // steps with batch_size < n: Li et al. Theorem 9 is full-batch only
 };
 
+// The result of `itbound trajectory` and of the Python accumulator: the run's header and the bounds (all, or the
+// one named `which`).
+struct TrajectoryReport {
+  std::string summary;
+  std::string format;  // "json", "jsonl", "npz" or "python"
+  std::int64_t steps = 0;
+  TrajectoryInfo header;
+  std::vector<Certificate> bounds;
+};
+TrajectoryReport trajectory_report(const TrajectoryAccumulator& accumulator, const std::string& format,
+                                   const std::string& which = "all");
+void visit(const TrajectoryInfo& info, FieldVisitor& v);
+void visit(const TrajectoryReport& r, FieldVisitor& v);
+
 }  // namespace itbound

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,20 @@ struct BatchInput {
 // input with a parse error; a malformed array becomes a single such input.
 std::vector<BatchInput> read_batch(const std::string& text);
 
-// The record for one job; never throws.
-Json run_job(const BatchInput& input);
+// The outcome of one job: its result, or an error code and message.
+struct BatchRecord {
+  Json id;
+  std::optional<Report> result;
+  const char* code = nullptr;  // one of the codes above when there is no result
+  std::string message;
+};
+
+// Runs one job; never throws.
+BatchRecord run_job(const BatchInput& input);
+// Runs every job on `threads` workers; the records in input order.
+std::vector<BatchRecord> run_jobs(const std::vector<BatchInput>& inputs, unsigned threads);
+// {"id", "ok": true, "result"} or {"id", "ok": false, "error": {"code", "message"}}, on one line.
+std::string to_json_line(const BatchRecord& record);
 
 struct BatchOptions {
   unsigned threads = 1;

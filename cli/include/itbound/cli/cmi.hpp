@@ -1,20 +1,17 @@
 #pragma once
-// The cmi command on runs already in memory or on merged shard statistics: the Python array entry points
-// (itbound.cmi(mask=..., loss=...), itbound.supersample_stats, itbound.cmi_from_stats) share it with the CLI.
+// The cmi command's arguments for runs already in memory or merged shard statistics: the Python array entry points
+// (itbound.cmi(mask=..., loss=...), itbound.supersample_stats, itbound.cmi_from_stats) share them with the CLI.
 #include <vector>
 
+#include "itbound/bounds/cmi_report.hpp"
 #include "itbound/cli/command.hpp"
-#include "itbound/estimators/supersample_stats.hpp"
 
 namespace itbound::cli {
 
-// `args` holds the cmi command's arguments without runs (cmi_array_params); the result is the command's.
-Json cmi_result(const estimators::SupersampleView& runs, const Args& args);
-// The same from statistics (cmi_stats_params): no bootstrap (it resamples runs), no k-NN estimator (it reads
-// raw losses: an InvalidArgument naming estimator), the loss range fixed by the statistics.
-Json cmi_result(const estimators::SupersampleStats& stats, const Args& args);
-// The statistics' per-pair estimates under the correction argument.
-estimators::CmiEstimates cmi_estimates(const estimators::SupersampleStats& stats, const Args& args);
+// The core options from validated cmi arguments.
+CmiOptions cmi_options(const Args& args);
+// The `correction` argument of cmi and loo-cmi.
+estimators::Correction correction_of(const Args& args);
 
 // Derived from the cmi command's one parameter list.
 std::vector<Param> cmi_array_params();  // cmi's parameters without runs

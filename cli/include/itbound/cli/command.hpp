@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "itbound/data/json_text.hpp"
+#include "itbound/report.hpp"
 
 namespace itbound::cli {
 
@@ -57,7 +58,9 @@ struct Command {
   std::string name;
   std::string summary;
   std::vector<Param> params;
-  std::function<Json(const Args&)> run;  // throws InvalidArgument on bad input
+  std::function<Report(const Args&)> run;  // throws InvalidArgument on bad input
+  // A result of the command's type (default-constructed): the output schema is generated from it.
+  std::function<Report()> prototype;
 };
 
 const std::vector<Command>& commands();
@@ -76,6 +79,6 @@ std::string describe(const Param& p);
 std::string python_name(std::string_view name);
 
 // Runs a command from raw arguments: parse_args then run.
-Json run_command(const Command& command, const Json& raw);
+Report run_command(const Command& command, const Json& raw);
 
 }  // namespace itbound::cli

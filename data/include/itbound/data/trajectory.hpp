@@ -18,7 +18,6 @@ StepStats step_from_json(const Json& step, std::int64_t index);  // keys of step
 struct TrajectoryRead {
   TrajectoryAccumulator accumulator;
   std::string format;  // "json", "jsonl", "npz" (or "python" for the streaming Python object)
-  Json header;         // the header as read, echoed
 };
 
 // Detects the form: a first line that is a complete JSON object without "steps" starts JSON lines.
@@ -28,9 +27,5 @@ TrajectoryRead read_trajectory(std::istream& in);
 TrajectoryRead read_trajectory_npz(const std::map<std::string, NdArray>& members, const std::string& what);
 // By content: a zip archive (NPZ) or JSON text.
 TrajectoryRead read_trajectory_file(const std::string& path);
-
-// The result printed by `itbound trajectory` and returned by the Python accumulator: format, steps, header
-// and the certificates (all, or only the one named `which`).
-Json trajectory_result(const TrajectoryRead& r, const std::string& which = "all");
 
 }  // namespace itbound::data

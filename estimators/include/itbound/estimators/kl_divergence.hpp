@@ -2,8 +2,12 @@
 // KL(Q||P) in nats from stored parameters of posterior Q and prior P: the complexity term of PAC-Bayes.
 // Every value is rounded up (it only ever feeds upper bounds). Bad input throws InvalidArgument naming the field.
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include <Eigen/Core>
+
+#include "itbound/report.hpp"
 
 namespace itbound {
 
@@ -49,5 +53,16 @@ struct PriorGridPoint {
 };
 
 PriorGridPoint prior_variance_grid_point(double variance, double delta, const PriorVarianceGrid& grid = {});
+
+// A KL term and where it came from: the result of `itbound kl-divergence`, echoed by pac-bayes.
+struct KlTerm {
+  double kl = 0.0;                        // nats, rounded up
+  std::string source = "given";           // "given", "compression" or the family of the parameter files
+  std::optional<std::int64_t> dimension;  // entries of the posterior's parameter vector
+  std::optional<PriorGridPoint> grid;     // the prior variance's point on Dziugaite & Roy's grid
+};
+
+void visit(const PriorGridPoint& g, FieldVisitor& v);
+void visit(const KlTerm& t, FieldVisitor& v);
 
 }  // namespace itbound
