@@ -18,6 +18,9 @@ namespace {
 
 using itbound::cli::Json;
 
+constexpr const char* kFullDoc =
+    "JSON with every field, also those written for a person (each bound's statement, assumption texts, where in the "
+    "paper); by default they are left out.";
 constexpr const char* kFormatDoc =
     "Output: json (default, for scripts), table (for a person), markdown (a notebook or README) or latex (a paper).";
 
@@ -44,7 +47,7 @@ void draw_progress(std::size_t done, std::size_t total) {
             << (done == total ? "\n" : "") << std::flush;
 }
 
-int run_batch_file(const std::string& file, unsigned threads) {
+int run_batch_file(const std::string& file, unsigned threads, bool full) {
   std::ostringstream text;
   if (file == "-") {
     text << std::cin.rdbuf();
@@ -54,7 +57,8 @@ int run_batch_file(const std::string& file, unsigned threads) {
     text << in.rdbuf();
   }
   const auto inputs = itbound::cli::read_batch(text.str());
-  itbound::cli::BatchOptions options{.threads = threads};
+  itbound::cli::BatchOptions options{.threads = threads,
+                                    .detail = full ? itbound::data::Detail::full : itbound::data::Detail::brief};
   if (isatty(STDERR_FILENO) && inputs.size() >= kProgressMinJobs) options.progress = draw_progress;
   itbound::cli::run_batch(inputs, std::cout, options);
   return 0;
@@ -70,12 +74,14 @@ int main(int argc, char** argv) {
   std::map<std::string, std::map<std::string, CLI::Option*>> options;
   std::map<std::string, std::map<std::string, bool>> flags;
   std::map<std::string, std::string> format;  // command -> output format
+  bool full = false;                          // every field in the JSON, also those meant for a person
   for (const Command& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
     format[command.name] = "json";
     sub->add_option("--format", format[command.name], std::string(kFormatDoc))
         ->check(CLI::IsMember({"json", "table", "markdown", "latex"}))
         ->type_name("TEXT");
+    sub->add_flag("--full", full, kFullDoc);
     for (const Param& p : command.params) {
       if (p.kind == Kind::flag) {
         options[command.name][p.name] = sub->add_flag("--" + p.name, flags[command.name][p.name], describe(p));
@@ -92,6 +98,7 @@ int main(int argc, char** argv) {
                                                 "one JSON line per job on stdout, in input order.");
   batch->add_option("FILE", batch_file, "Jobs file, or - for stdin.")->required();
   batch->add_option("--threads", threads, "Worker threads; output order is kept.")->check(CLI::Range(1u, 1024u));
+  batch->add_flag("--full", full, kFullDoc);
   std::string docs_file;
   CLI::App* docs = app.add_subcommand("docs", "Print every command's parameters as Markdown (the reference in README).");
   docs->add_option("--output", docs_file, "Write to this file instead of stdout.");
@@ -110,7 +117,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return fail(e.what());
   }
-  if (batch->parsed()) return run_batch_file(batch_file, threads);
+  if (batch->parsed()) return run_batch_file(batch_file, threads, full);
   if (docs->parsed()) {
     if (docs_file.empty()) {
       std::cout << markdown_reference();
@@ -131,7 +138,9 @@ int main(int argc, char** argv) {
     try {
       const itbound::Report report = run_command(command, raw);
       const auto fmt = itbound::data::parse_format(format[command.name]);
-      if (fmt == itbound::data::Format::json) std::cout << itbound::data::to_json_text(report) << '\n';
+      if (fmt == itbound::data::Format::json)
+        std::cout << itbound::data::to_json_text(report, 2, full ? itbound::data::Detail::full : itbound::data::Detail::brief)
+                  << '\n';
       else std::cout << itbound::data::render(itbound::data::to_json(report), fmt);
       return 0;
     } catch (const itbound::InvalidArgument& e) {

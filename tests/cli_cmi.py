@@ -24,8 +24,8 @@ for model in ["logreg", "1nn", "tree"]:
     e = out["estimates"]
     check(e["fcmi_mean"] >= e["ecmi_mean"] - 1e-12 >= e["ldcmi_mean"] - 2e-12, f"{model}: data processing {e}")
     for b in out["bounds"]:
-        check(all(k in b for k in ("value", "applicable", "guarantee", "statement", "details", "reference")),
-              f"{model}: fields of {b['name']}")
+        check(all(k in b for k in ("value", "applicable", "guarantee", "details", "reference")) and "statement" not in b,
+              f"{model}: brief fields of {b['name']}")
         if b["name"] not in ("ldmi-interpolating", "heldout-upper-limit"):
             # Estimated from finitely many runs: an estimate of a bound, never "valid".
             check(b["guarantee"] == "estimated-bound" and b["valid"] is None and "spread" in b["details"],
@@ -40,6 +40,9 @@ for model in ["logreg", "1nn", "tree"]:
     check(ucl["guarantee"] == "certificate" and ucl["valid"] and ucl["delta"] == 0.05
           and ucl["value"] >= out["heldout_error"], f"{model}: held-out upper limit {ucl['value']}")
     check(out["summary"].startswith("measured held-out error"), f"{model}: summary {out['summary']}")
+    # --full adds the fields written for a person: each bound's statement and the assumptions' texts.
+    full = json.loads(run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"), "--full").stdout)
+    check(all("statement" in b and "statement" in b["assumptions"][0] for b in full["bounds"]), f"{model}: --full")
     r = run("cmi", "--runs", str(data / "examples" / f"digits-{model}.npz"), "--format", "table")
     check(r.returncode == 0 and "ldcmi-sqrt" in r.stdout and "held-out error" in r.stdout, f"{model}: table")
 

@@ -31,7 +31,7 @@ names = {"loo-ecmi-sqrt", "loo-interpolating-upper", "loo-interpolating-lower", 
 tmp = pathlib.Path(tempfile.mkdtemp(prefix="itbound-loo-cli-"))
 for model in ["1nn", "logreg"]:
     path = data / "examples" / f"digits-loo-{model}.npz"
-    r = run("loo-cmi", "--runs", str(path))
+    r = run("loo-cmi", "--runs", str(path), "--full")
     check(r.returncode == 0, f"{model}: exit {r.returncode}: {r.stderr}")
     out = json.loads(r.stdout)
     check(set(out) >= {"train_error", "loo_error", "gap", "shape", "correction", "design", "estimates", "bounds"},
@@ -95,7 +95,7 @@ for model in ["1nn", "logreg"]:
             for j in range(k2):
                 g.writelines(f"{s},{j},{left[s, j]},{i},{loss[s, j, i]:g}\n" for i in range(points))
     for other in ("json", "csv"):
-        r = run("loo-cmi", "--runs", str(tmp / f"{model}.{other}"))
+        r = run("loo-cmi", "--runs", str(tmp / f"{model}.{other}"), "--full")
         check(r.returncode == 0 and json.loads(r.stdout)["bounds"] == out["bounds"], f"{model}: {other} differs")
 
     # A random (non-exhaustive) design: the estimate is reported, every bound is invalid.

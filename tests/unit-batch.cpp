@@ -31,7 +31,7 @@ TEST_CASE("batch results equal the single commands") {
   CHECK(r[0]["ok"] == true);
   // Compare the printed text: it is what both the CLI and the batch write.
   CHECK(itbound::data::to_json_text(r[0]["result"], -1) ==
-        itbound::data::to_json_text(itbound::data::to_json(run_command(*find_command("test-set"), args)), -1));
+        itbound::data::to_json_text(run_command(*find_command("test-set"), args), -1));
   CHECK(r[1]["result"]["upper"].get<double>() ==
         itbound::data::to_json(run_command(*find_command("kl-inverse"), Json{{"q", 0.25}, {"c", 0.5}}))["upper"].get<double>());
 }

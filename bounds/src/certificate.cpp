@@ -24,14 +24,16 @@ void visit(const DeltaCharge& c, FieldVisitor& v) {
 
 void visit(const Assumption& a, FieldVisitor& v) {
   v.text("name", a.name, "Stable key of the assumption.");
-  v.text("statement", a.statement, "What the theorem needs, in words.");
   v.text("holds", to_string(a.holds), "yes, no (the result does not apply) or unchecked (the user vouches for it).");
-  v.text("detail", a.detail, "Why it does or does not hold.");
+  v.verbose([&] {
+    v.text("statement", a.statement, "What the theorem needs, in words.");
+    v.text("detail", a.detail, "Why it does or does not hold.");
+  });
 }
 
 void visit(const Reference& r, FieldVisitor& v) {
   v.text("paper", r.paper, "Authors (year), venue.");
-  v.text("where", r.where, "Theorem or equation.");
+  v.verbose([&] { v.text("where", r.where, "Theorem or equation."); });
 }
 
 std::string Certificate::statement() const {
@@ -61,8 +63,10 @@ void visit(const Certificate& c, FieldVisitor& v) {
          "certificate (holds with probability >= 1 - delta), expectation-bound (bounds an expectation, given exact "
          "inputs), estimated-bound (an expectation bound at estimates from finitely many runs: not a guarantee) or "
          "estimate (of the quantity itself, not a bound).");
-  v.text("statement", c.statement(), "What the value guarantees, in one sentence.");
-  v.text("quantity", c.quantity, "What the value bounds or estimates.");
+  v.verbose([&] {
+    v.text("statement", c.statement(), "What the value guarantees, in one sentence.");
+    v.text("quantity", c.quantity, "What the value bounds or estimates.");
+  });
   v.boolean("valid", c.is_guarantee() ? std::optional<bool>(c.valid()) : std::nullopt,
             "The guarantee applies: no assumption fails and the value is finite; null for estimates, which are not "
             "guarantees (see applicable).");

@@ -78,11 +78,11 @@ BatchRecord run_job(const BatchInput& input) {
   }
 }
 
-std::string to_json_line(const BatchRecord& r) {
+std::string to_json_line(const BatchRecord& r, data::Detail detail) {
   std::string line = "{\"id\":" + data::to_json_text(r.id, -1) + ",\"ok\":" + (r.result ? "true" : "false");
   if (r.result) {
     line += ",\"result\":";
-    data::append_json(line, *r.result, -1);
+    data::append_json(line, *r.result, -1, detail);
   } else {
     line += ",\"error\":{\"code\":";
     data::append_string(line, r.code);
@@ -121,7 +121,7 @@ void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const B
   std::mutex mutex;
   std::condition_variable ready;
   const auto pool = start_workers(total, options.threads, [&](std::size_t i) {
-    std::string line = to_json_line(run_job(inputs[i]));
+    std::string line = to_json_line(run_job(inputs[i]), options.detail);
     const std::lock_guard lock(mutex);
     lines[i] = std::move(line);
     ready.notify_one();

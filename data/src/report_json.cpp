@@ -10,7 +10,7 @@ namespace {
 // Streams JSON text: `first` per open object or array decides the separator; numbers through append_number.
 class TextWriter final : public FieldVisitor {
 public:
-  TextWriter(std::string& out, int indent) : out_(out), indent_(indent) {}
+  TextWriter(std::string& out, int indent, Detail detail) : out_(out), indent_(indent), detail_(detail) {}
 
   void top(const std::function<void(FieldVisitor&)>& fields) {
     open('{');
@@ -76,6 +76,9 @@ protected:
     key(name);
     out_ += "null";
   }
+  void on_verbose(const std::function<void()>& fields) override {
+    if (detail_ == Detail::full) fields();
+  }
 
 private:
   void newline() {
@@ -128,6 +131,7 @@ private:
 
   std::string& out_;
   int indent_;
+  Detail detail_;
   std::vector<bool> first_;
 };
 
@@ -236,13 +240,19 @@ protected:
         {FieldType::list, {{"type", "array"}}}};
     put(name, simple.at(type), doc, true);
   }
+  void on_verbose(const std::function<void()>& fields) override {
+    const bool saved = verbose_;
+    verbose_ = true;
+    fields();
+    verbose_ = saved;
+  }
 
 private:
   void put(std::string_view name, Json schema, std::string_view doc, bool nullable) {
     if (nullable) schema = {{"anyOf", Json::array({std::move(schema), {{"type", "null"}}})}};
-    if (!doc.empty()) schema["description"] = std::string(doc);
+    if (!doc.empty()) schema["description"] = std::string(doc) + (verbose_ ? " (Full output only.)" : "");
     (*at_)["properties"][std::string(name)] = std::move(schema);
-    (*at_)["required"].push_back(std::string(name));
+    if (!verbose_) (*at_)["required"].push_back(std::string(name));
   }
   // A $ref to the type's definition, written on first use.
   Json define(std::string_view type, const Fields& fields, bool open) {
@@ -258,9 +268,12 @@ private:
         object["additionalProperties"] = false;
         defs_[key] = Json::object();  // placeholder against recursion
         Json* saved = at_;
+        const bool saved_verbose = verbose_;  // a type's own fields are required wherever it is used
         at_ = &object;
+        verbose_ = false;
         fields(*this);
         at_ = saved;
+        verbose_ = saved_verbose;
       }
       defs_[key] = std::move(object);
     }
@@ -268,17 +281,18 @@ private:
   }
   Json& defs_;
   Json* at_;
+  bool verbose_ = false;  // inside a verbose section: described, not required
 };
 
 }  // namespace
 
-void append_json(std::string& out, const Report& report, int indent) {
-  TextWriter(out, indent).top([&](FieldVisitor& v) { report.visit(v); });
+void append_json(std::string& out, const Report& report, int indent, Detail detail) {
+  TextWriter(out, indent, detail).top([&](FieldVisitor& v) { report.visit(v); });
 }
 
-std::string to_json_text(const Report& report, int indent) {
+std::string to_json_text(const Report& report, int indent, Detail detail) {
   std::string out;
-  append_json(out, report, indent);
+  append_json(out, report, indent, detail);
   return out;
 }
 

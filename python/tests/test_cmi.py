@@ -13,7 +13,7 @@ XENT = str(EXAMPLES / "digits-logreg-xent.npz")
 
 def test_knn_on_continuous_losses_matches_the_cli(exe):
     r = itbound.cmi(runs=XENT, loss_max=4.0, estimator="knn", k=2).to_dict()
-    out = subprocess.run([exe, "cmi", "--runs", XENT, "--loss-max", "4", "--estimator", "knn", "--k", "2"],
+    out = subprocess.run([exe, "cmi", "--runs", XENT, "--loss-max", "4", "--estimator", "knn", "--k", "2", "--full"],
                          capture_output=True, text=True)
     assert out.returncode == 0
     assert r == json.loads(out.stdout)

@@ -9,7 +9,7 @@ import itbound
 
 
 def cli(exe, command, **args):
-    argv = [exe, command] + [x for k, v in args.items() for x in (f"--{k.replace('_', '-')}", str(v))]
+    argv = [exe, command, "--full"] + [x for k, v in args.items() for x in (f"--{k.replace('_', '-')}", str(v))]
     return subprocess.run(argv, capture_output=True, text=True)
 
 

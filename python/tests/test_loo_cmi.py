@@ -15,7 +15,7 @@ EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "data" / "examples"
 def test_loo_cmi_matches_the_cli_and_the_identity(exe):
     path = EXAMPLES / "digits-loo-1nn.npz"
     r = itbound.loo_cmi(runs=path)  # os.PathLike accepted
-    out = subprocess.run([exe, "loo-cmi", "--runs", str(path)], capture_output=True, text=True)
+    out = subprocess.run([exe, "loo-cmi", "--runs", str(path), "--full"], capture_output=True, text=True)
     assert out.returncode == 0
     assert json.loads(r.to_json()) == json.loads(out.stdout)
     # 1-NN interpolates and is deterministic; with each index left out twice the estimate is exact and

@@ -15,7 +15,7 @@ MODELS = ["logreg", "1nn", "tree"]
 
 
 def cli_cmi(exe, path, *args):
-    out = subprocess.run([exe, "cmi", "--runs", str(path), *args], capture_output=True, text=True, check=True)
+    out = subprocess.run([exe, "cmi", "--runs", str(path), "--full", *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 

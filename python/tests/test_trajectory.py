@@ -25,7 +25,7 @@ def streamed():
 
 
 def cli(exe, path, *extra):
-    r = subprocess.run([exe, "trajectory", "--file", str(path), *extra], capture_output=True, text=True)
+    r = subprocess.run([exe, "trajectory", "--file", str(path), "--full", *extra], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 

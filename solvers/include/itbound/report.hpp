@@ -84,6 +84,9 @@ public:
                        bool present) {
     on_object(name, type, doc, fields, present, true, false);
   }
+  // Fields for a person reading the result (statements, explanations, where in a paper): written in full output,
+  // left out of the brief JSON that scripts and batch jobs get by default. Python results always have them.
+  void verbose(const std::function<void()>& fields) { on_verbose(fields); }
   // A list of objects of type `type`.
   void list(std::string_view name, std::string_view type, std::string_view doc, std::size_t size,
             const Element& element) {
@@ -103,6 +106,7 @@ protected:
   virtual void on_list(std::string_view name, std::string_view type, std::string_view doc, std::size_t size,
                        const Element& element) = 0;
   virtual void on_null(std::string_view name, FieldType type, std::string_view doc) = 0;
+  virtual void on_verbose(const std::function<void()>& fields) { fields(); }
 };
 
 // ---- helpers for visit functions: members that are structs with their own visit(const S&, FieldVisitor&) ----

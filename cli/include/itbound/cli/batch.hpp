@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "itbound/cli/command.hpp"
+#include "itbound/data/report_json.hpp"
 
 namespace itbound::cli {
 
@@ -42,10 +43,11 @@ BatchRecord run_job(const BatchInput& input);
 // Runs every job on `threads` workers; the records in input order.
 std::vector<BatchRecord> run_jobs(const std::vector<BatchInput>& inputs, unsigned threads);
 // {"id", "ok": true, "result"} or {"id", "ok": false, "error": {"code", "message"}}, on one line.
-std::string to_json_line(const BatchRecord& record);
+std::string to_json_line(const BatchRecord& record, data::Detail detail = data::Detail::brief);
 
 struct BatchOptions {
   unsigned threads = 1;
+  data::Detail detail = data::Detail::brief;
   std::function<void(std::size_t done, std::size_t total)> progress = nullptr;  // called from the writer thread
 };
 
