@@ -391,3 +391,26 @@ TEST_CASE("empirical-bernstein: coverage in 10^4 seeded trials of losses 0.1 x B
   MESSAGE("empirical-bernstein misses: " << miss << " of 10000");
   CHECK(miss <= 500);
 }
+
+TEST_CASE("issue 13.6: a NaN or infinite value is never valid, whatever the bound") {
+  // The reproducer: KL at the largest double with n = 1 made bernstein-relaxation NaN, and it was marked valid.
+  PacBayesOptions o;
+  o.emp_risk = 0.0;
+  o.kl = 1.7976931348623157e308;
+  o.n = 1;
+  for (const Certificate& c : pac_bayes_bounds(o).bounds) {
+    CAPTURE(c.name);
+    if (!std::isfinite(c.value)) CHECK_FALSE(c.valid());
+    if (c.valid()) CHECK(c.value == 1.0);  // the trivial bound is all such a KL allows
+  }
+  Certificate c;
+  c.set_value(std::nan(""), 1.0);
+  CHECK_FALSE(c.valid());
+  CHECK_FALSE(c.applicable());
+  CHECK(c.reason() == "value: not a number");
+  c.set_value(HUGE_VAL, HUGE_VAL);
+  CHECK_FALSE(c.valid());
+  c.set_value(HUGE_VAL, 1.0);  // an overflowed bound capped at the trivial one is true, and vacuous
+  CHECK(c.valid());
+  CHECK(c.value == 1.0);
+}
