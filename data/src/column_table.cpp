@@ -1,6 +1,7 @@
 #include "itbound/data/column_table.hpp"
 
 #include <charconv>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -23,17 +24,17 @@ std::optional<double> parse_number(std::string_view s) {
   return x;
 }
 
-// Cells as read (strings) become a numeric column when every one is a number.
-Column typed_column(std::string name, std::vector<std::string> cells) {
+// Cells as read become a numeric column when every one is a number.
+Column typed_column(std::string name, const std::vector<std::string_view>& cells) {
   Column c;
   c.name = std::move(name);
   c.numbers.reserve(cells.size());
-  for (const auto& cell : cells) {
+  for (const auto cell : cells) {
     const auto x = parse_number(cell);
     if (!x) {
       c.text = true;
       c.numbers.clear();
-      c.texts = std::move(cells);
+      c.texts.assign(cells.begin(), cells.end());
       return c;
     }
     c.numbers.push_back(*x);
@@ -47,14 +48,16 @@ std::string_view trimmed(std::string_view s) {
   return s;
 }
 
-// One CSV line into its fields (a quoted field may hold commas and "" for a quote, not line breaks).
-std::vector<std::string> csv_fields(std::string_view line, const std::string& where, const char* field) {
-  std::vector<std::string> out;
+// One CSV line into its fields (a quoted field may hold commas and "" for a quote, not line breaks). Fields are views
+// into the line, or into `unquoted` (stable addresses) for a quoted field.
+std::vector<std::string_view> csv_fields(std::string_view line, std::deque<std::string>& unquoted,
+                                         const std::string& where, const char* field) {
+  std::vector<std::string_view> out;
   std::size_t i = 0;
   while (true) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    std::string cell;
     if (i < line.size() && line[i] == '"') {
+      std::string& cell = unquoted.emplace_back();
       for (++i;; ++i) {
         if (i >= line.size()) fail(field, where + ": a quoted field is not closed on its line");
         if (line[i] == '"') {
@@ -68,13 +71,13 @@ std::vector<std::string> csv_fields(std::string_view line, const std::string& wh
       const std::size_t comma = line.find(',', i);
       if (!trimmed(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i)).empty())
         fail(field, where + ": text after a closing quote");
+      out.push_back(cell);
       i = comma;
     } else {
       const std::size_t comma = line.find(',', i);
-      cell = trimmed(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
+      out.push_back(trimmed(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i)));
       i = comma;
     }
-    out.push_back(std::move(cell));
     if (i == std::string_view::npos) return out;
     ++i;
   }
@@ -82,7 +85,8 @@ std::vector<std::string> csv_fields(std::string_view line, const std::string& wh
 
 ColumnTable parse_csv(std::string_view text, const std::string& what, const char* field) {
   std::vector<std::string> names;
-  std::vector<std::vector<std::string>> cells;
+  std::vector<std::vector<std::string_view>> cells;
+  std::deque<std::string> unquoted;
   std::size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
@@ -91,23 +95,23 @@ ColumnTable parse_csv(std::string_view text, const std::string& what, const char
     ++line_no;
     const std::string_view t = trimmed(line);
     if (t.empty() || t.front() == '#') continue;
-    const std::string where = what + " line " + std::to_string(line_no);
-    auto fields = csv_fields(line, where, field);
+    const auto where = [&] { return what + " line " + std::to_string(line_no); };
+    auto fields = csv_fields(line, unquoted, where(), field);
     if (names.empty()) {
-      names = std::move(fields);
+      names.assign(fields.begin(), fields.end());
       for (std::size_t i = 0; i < names.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
-          if (names[i] == names[j]) fail(field, where + ": column '" + names[i] + "' appears twice in the header");
+          if (names[i] == names[j]) fail(field, where() + ": column '" + names[i] + "' appears twice in the header");
       cells.resize(names.size());
       continue;
     }
     if (fields.size() != names.size())
-      fail(field, where + ": " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(names.size()));
-    for (std::size_t c = 0; c < fields.size(); ++c) cells[c].push_back(std::move(fields[c]));
+      fail(field, where() + ": " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(names.size()));
+    for (std::size_t c = 0; c < fields.size(); ++c) cells[c].push_back(fields[c]);
   }
   if (names.empty()) fail(field, what + ": no header line");
   ColumnTable table;
-  for (std::size_t c = 0; c < names.size(); ++c) table.columns.push_back(typed_column(names[c], std::move(cells[c])));
+  for (std::size_t c = 0; c < names.size(); ++c) table.columns.push_back(typed_column(names[c], cells[c]));
   return table;
 }
 
