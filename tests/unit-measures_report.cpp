@@ -12,6 +12,7 @@
 
 using itbound::MeasuresOptions;
 using itbound::evaluate_measures;
+using itbound::testing::error_message;
 using itbound::estimators::Column;
 using itbound::estimators::ColumnTable;
 
@@ -44,15 +45,6 @@ MeasuresOptions options() {
   o.test_size = 1e6;
   o.min_ess = 4;
   return o;
-}
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const itbound::InvalidArgument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
@@ -113,26 +105,26 @@ TEST_CASE("measures report: bad input names the field") {
   auto t = grid();
   auto o = options();
   o.measures = {"good", "nope"};
-  CHECK(error_of([&] { evaluate_measures(t, o); }).rfind("measures: no column 'nope'", 0) == 0);
+  CHECK(error_message([&] { evaluate_measures(t, o); }).rfind("measures: no column 'nope'", 0) == 0);
   o = options();
   o.negate = {"gap"};
-  CHECK(error_of([&] { evaluate_measures(t, o); }) == "negate: 'gap' is not one of the measures");
+  CHECK(error_message([&] { evaluate_measures(t, o); }) == "negate: 'gap' is not one of the measures");
   o = options();
   o.gap = "missing";
-  CHECK(error_of([&] { evaluate_measures(t, o); }).rfind("gap: no column 'missing'", 0) == 0);
+  CHECK(error_message([&] { evaluate_measures(t, o); }).rfind("gap: no column 'missing'", 0) == 0);
   o = options();
   o.test_size = 0;
-  CHECK(error_of([&] { evaluate_measures(t, o); }).rfind("test-size:", 0) == 0);
+  CHECK(error_message([&] { evaluate_measures(t, o); }).rfind("test-size:", 0) == 0);
   o = options();
   o.hparams = {"a"};  // b missing from the hyper-parameters: (combination, seed) repeats
-  CHECK(error_of([&] { evaluate_measures(t, o); }).rfind("seed: rows 1 and 5 repeat seed 0 at a=0", 0) == 0);
+  CHECK(error_message([&] { evaluate_measures(t, o); }).rfind("seed: rows 1 and 5 repeat seed 0 at a=0", 0) == 0);
 
   auto text_gap = grid();
   text_gap.columns[3] = {"gap", true, {}, {"0.1", "0.2", "n/a", "0", "0", "0", "0", "0"}};
-  CHECK(error_of([&] { evaluate_measures(text_gap, options()); }) == "gap: column 'gap' is not numeric (row 3: 'n/a')");
+  CHECK(error_message([&] { evaluate_measures(text_gap, options()); }) == "gap: column 'gap' is not numeric (row 3: 'n/a')");
   auto inf = grid();
   inf.columns[4].numbers[5] = HUGE_VAL;
-  CHECK(error_of([&] { evaluate_measures(inf, options()); }).rfind("measures: column 'good' row 6 is not a finite", 0) == 0);
+  CHECK(error_message([&] { evaluate_measures(inf, options()); }).rfind("measures: column 'good' row 6 is not a finite", 0) == 0);
 }
 
 TEST_CASE("column tables from CSV and JSON: names, quoting, comments, text columns, errors with their line") {
@@ -148,9 +140,9 @@ TEST_CASE("column tables from CSV and JSON: names, quoting, comments, text colum
   CHECK(std::isnan(t.columns[2].numbers[1]));
 
   const auto bad = write_temp("bad.csv", "a,b\n1,2\n3\n");
-  CHECK(error_of([&] { read_column_table(bad, "runs"); }) == "runs: " + bad + " line 3: 1 fields, the header has 2");
+  CHECK(error_message([&] { read_column_table(bad, "runs"); }) == "runs: " + bad + " line 3: 1 fields, the header has 2");
   const auto twice = write_temp("twice.csv", "a,a\n1,2\n");
-  CHECK(error_of([&] { read_column_table(twice, "runs"); }).find("column 'a' appears twice") != std::string::npos);
+  CHECK(error_message([&] { read_column_table(twice, "runs"); }).find("column 'a' appears twice") != std::string::npos);
 
   const auto records = write_temp("records.json", R"([{"lr": 0.1, "opt": "sgd", "bn": true}, {"lr": 0.2, "opt": 3, "bn": false}])");
   const ColumnTable r = read_column_table(records, "runs");
@@ -161,6 +153,6 @@ TEST_CASE("column tables from CSV and JSON: names, quoting, comments, text colum
   const ColumnTable c = read_column_table(columns, "runs");
   CHECK(std::isnan(c.columns[0].numbers[1]));
   const auto uneven = write_temp("uneven.json", R"([{"lr": 0.1}, {"gap": 0.2}])");
-  CHECK(error_of([&] { read_column_table(uneven, "runs"); }).find("record 2 has no 'lr'") != std::string::npos);
-  CHECK(error_of([&] { read_column_table("runs.txt", "runs"); }).find(".csv, .json or .npz") != std::string::npos);
+  CHECK(error_message([&] { read_column_table(uneven, "runs"); }).find("record 2 has no 'lr'") != std::string::npos);
+  CHECK(error_message([&] { read_column_table("runs.txt", "runs"); }).find(".csv, .json or .npz") != std::string::npos);
 }

@@ -9,8 +9,10 @@
 
 #include "itbound/error.hpp"
 #include "itbound/estimators/sign_error.hpp"
+#include "reader_errors.hpp"
 
 using namespace itbound::estimators;
+using itbound::testing::error_message;
 
 namespace {
 
@@ -22,15 +24,6 @@ std::vector<double> in_grid_order(const RunGrid& g, const std::vector<double>& b
   std::vector<double> out;
   for (std::size_t r : g.order) out.push_back(by_row[r]);
   return out;
-}
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const itbound::InvalidArgument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
@@ -61,11 +54,11 @@ TEST_CASE("levels: float values within the tolerance are one level; chains and n
   CHECK(group_runs(t, {"lr", "opt"}, 0.0).levels[0].size() == 3);
 
   ColumnTable chain{{numbers("lr", {1.0, 1.0 + 0.6e-6, 1.0 + 1.2e-6})}};
-  CHECK(error_of([&] { group_runs(chain, {"lr"}, 1e-6); }).find("chain within the tolerance") != std::string::npos);
+  CHECK(error_message([&] { group_runs(chain, {"lr"}, 1e-6); }).find("chain within the tolerance") != std::string::npos);
   ColumnTable nan{{numbers("lr", {1.0, std::nan("")})}};
-  CHECK(error_of([&] { group_runs(nan, {"lr"}, 1e-6); }).rfind("hparams: column 'lr' row 2", 0) == 0);
-  CHECK(error_of([&] { group_runs(t, {"width"}, 1e-6); }) == "hparams: no column 'width' in the table");
-  CHECK(error_of([&] { group_runs(t, {"lr", "lr"}, 1e-6); }) == "hparams: names column 'lr' twice");
+  CHECK(error_message([&] { group_runs(nan, {"lr"}, 1e-6); }).rfind("hparams: column 'lr' row 2", 0) == 0);
+  CHECK(error_message([&] { group_runs(t, {"width"}, 1e-6); }) == "hparams: no column 'width' in the table");
+  CHECK(error_message([&] { group_runs(t, {"lr", "lr"}, 1e-6); }) == "hparams: names column 'lr' twice");
 }
 
 TEST_CASE("sign-error by hand: all pairs of runs of the two combinations, ties count 1/2") {
