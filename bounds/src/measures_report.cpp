@@ -1,7 +1,6 @@
 #include "itbound/bounds/measures_report.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -26,13 +25,8 @@ const Column& numeric_column(const ColumnTable& table, const std::string& name, 
   const Column* c = table.find(name);
   if (!c) fail(field, "no column '" + name + "' in the table (columns: " + column_names(table) + ")");
   if (c->text) {
-    const auto is_number = [](const std::string& t) {
-      double x = 0;
-      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-      return !t.empty() && ec == std::errc() && end == t.data() + t.size();
-    };
     std::size_t r = 0;
-    while (r < c->texts.size() && is_number(c->texts[r])) ++r;
+    while (r < c->texts.size() && estimators::cell_number(c->texts[r])) ++r;
     fail(field, "column '" + name + "' is not numeric" +
                     (r < c->texts.size() ? " (row " + std::to_string(r + 1) + ": '" + c->texts[r] + "')" : ""));
   }

@@ -1,6 +1,5 @@
 #include "itbound/data/column_table.hpp"
 
-#include <charconv>
 #include <deque>
 #include <filesystem>
 #include <optional>
@@ -16,21 +15,13 @@ namespace {
 using estimators::Column;
 using estimators::ColumnTable;
 
-std::optional<double> parse_number(std::string_view s) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double x = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return x;
-}
-
 // Cells as read become a numeric column when every one is a number.
 Column typed_column(std::string name, const std::vector<std::string_view>& cells) {
   Column c;
   c.name = std::move(name);
   c.numbers.reserve(cells.size());
   for (const auto cell : cells) {
-    const auto x = parse_number(cell);
+    const auto x = estimators::cell_number(cell);
     if (!x) {
       c.text = true;
       c.numbers.clear();
