@@ -22,3 +22,9 @@ for model in 1nn logreg; do
   build/bin/itbound loo-cmi --runs "data/examples/digits-loo-$model.npz" --format table
   echo
 done
+# Which of 20 per-run measures best ranks 192 small networks trained on the UCI digits by their gap (robust
+# sign-error, Dziugaite et al. 2020; PGDL score): data/examples/make_digits_grid.py made the table, bounds/MEASURES.md.
+# The test-set bound reads the test set: it ranks first as an oracle, not as a candidate.
+echo "== digits grid, generalization measures ranked (data/examples/digits-grid.csv)"
+build/bin/itbound measures data/examples/digits-grid.csv --gap gap --hparams lr,width,depth,train_size --seed seed \
+  --test-size 1397 --negate sharpness_sigma --format table

@@ -68,13 +68,55 @@ const char* kLegend =
     "estimated-bound: an expectation bound at estimates from finitely many runs (not a guarantee); estimate: an "
     "estimate, not a bound.";
 
+bool is_record_list(const Json& j) {
+  return j.is_array() && !j.empty() &&
+         std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_object() && !is_certificate(e); });
+}
+
+// A list of records (not bounds) as a table: one column per scalar field, a nested object's scalars as
+// "parent.key"; lists inside a record are left to the JSON output.
+std::pair<std::vector<std::string>, std::vector<Row>> record_table(const Json& list) {
+  std::vector<std::vector<std::string>> paths;
+  for (auto it = list.front().begin(); it != list.front().end(); ++it) {
+    if (it.value().is_object()) {
+      for (auto sub = it.value().begin(); sub != it.value().end(); ++sub)
+        if (!sub.value().is_structured()) paths.push_back({it.key(), sub.key()});
+    } else if (!it.value().is_structured()) {
+      paths.push_back({it.key()});
+    }
+  }
+  std::vector<std::string> header;
+  for (const auto& p : paths) header.push_back(p.size() == 1 ? p[0] : p[0] + "." + p[1]);
+  std::vector<Row> rows;
+  for (const Json& record : list) {
+    Row row;
+    for (const auto& p : paths) {
+      const Json* v = &record;
+      for (const auto& key : p) v = v->is_object() && v->contains(key) ? &(*v)[key] : nullptr;
+      row.cells.push_back(v ? scalar_text(*v) : "-");
+    }
+    rows.push_back(std::move(row));
+  }
+  return {header, rows};
+}
+
+std::vector<std::pair<std::string, Json>> record_lists(const Json& result) {
+  std::vector<std::pair<std::string, Json>> lists;
+  if (!is_certificate(result))
+    for (auto it = result.begin(); it != result.end(); ++it)
+      if (is_record_list(it.value())) lists.emplace_back(it.key(), it.value());
+  return lists;
+}
+
 // The scalar fields outside the bound lists, as (key, text) pairs; nested objects give "parent.key"; arrays are
 // summarised by their length.
 void collect_fields(const Json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string key = prefix + it.key();
     const Json& v = it.value();
-    if (it.key() == "summary" || is_certificate_list(v) || is_certificate(v) || v.is_null()) continue;
+    if (it.key() == "summary" || is_certificate_list(v) || is_certificate(v) || v.is_null() ||
+        (prefix.empty() && is_record_list(v)))
+      continue;
     if (v.is_object()) collect_fields(v, key + ".", out);
     else if (v.is_array()) {
       if (v.empty()) continue;
@@ -172,6 +214,10 @@ std::string render_text(const Json& result) {
                       bound_rows(list)) + "\n";
     any = true;
   }
+  for (const auto& [name, list] : record_lists(result)) {
+    const auto [header, rows] = record_table(list);
+    out += name + "\n" + text_table(header, rows) + "\n";
+  }
   std::vector<std::pair<std::string, std::string>> fields;
   collect_fields(is_certificate(result) ? Json::object() : result, "", fields);
   if (is_certificate(result)) collect_fields(result["details"], "", fields);
@@ -203,6 +249,24 @@ std::string render_markdown(const Json& result) {
       if (!r.note.empty()) out += "- `" + r.cells[0] + "` does not apply: " + markdown_escape(r.note) + "\n";
     any = true;
   }
+  for (const auto& [name, list] : record_lists(result)) {
+    const auto [header, rows] = record_table(list);
+    // Cells appended piece by piece: GCC 12 warns falsely (-Wrestrict) on " " + std::string + " |".
+    const auto line = [](const std::vector<std::string>& cells) {
+      std::string s = "|";
+      for (const auto& c : cells) {
+        s += ' ';
+        s += markdown_escape(c);
+        s += " |";
+      }
+      return s + "\n";
+    };
+    out += "**" + markdown_escape(name) + "**\n\n" + line(header) + "|";
+    for (std::size_t c = 0; c < header.size(); ++c) out += "---|";
+    out += "\n";
+    for (const Row& r : rows) out += line(r.cells);
+    out += "\n";
+  }
   std::vector<std::pair<std::string, std::string>> fields;
   collect_fields(is_certificate(result) ? Json::object() : result, "", fields);
   if (is_certificate(result)) collect_fields(result["details"], "", fields);
@@ -224,6 +288,17 @@ std::string render_latex(const Json& result) {
       std::string line;
       for (std::size_t c = 0; c < r.cells.size(); ++c) line += (c ? " & " : "") + latex_escape(r.cells[c]);
       out += line + " \\\\\n";
+    }
+    out += "\\bottomrule\n\\end{tabular}\n";
+  }
+  for (const auto& [name, list] : record_lists(result)) {
+    const auto [header, rows] = record_table(list);
+    out += "% " + name + "\n\\begin{tabular}{" + std::string(header.size(), 'l') + "}\n\\toprule\n";
+    for (std::size_t c = 0; c < header.size(); ++c) out += (c ? " & " : "") + latex_escape(header[c]);
+    out += " \\\\\n\\midrule\n";
+    for (const Row& r : rows) {
+      for (std::size_t c = 0; c < r.cells.size(); ++c) out += (c ? " & " : "") + latex_escape(r.cells[c]);
+      out += " \\\\\n";
     }
     out += "\\bottomrule\n\\end{tabular}\n";
   }

@@ -18,6 +18,7 @@
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/cmi.hpp"
 #include "itbound/cli/command.hpp"
+#include "itbound/cli/measures.hpp"
 #include "itbound/data/render.hpp"
 #include "itbound/data/report_json.hpp"
 #include "itbound/data/supersample_io.hpp"
@@ -367,6 +368,68 @@ py::object cmi_arrays(py::kwargs kwargs) {
   return to_python(itbound::Report("cmi", std::move(*report)));
 }
 
+// A table of runs from a dict of columns or a pandas DataFrame: numeric columns as float64, any other as texts.
+itbound::estimators::ColumnTable table_from_python(const py::handle& table) {
+  std::vector<std::pair<std::string, py::object>> items;
+  if (py::isinstance<py::dict>(table)) {
+    for (const auto& [key, value] : table.cast<py::dict>())
+      items.emplace_back(py::str(key).cast<std::string>(), py::reinterpret_borrow<py::object>(value));
+  } else if (py::hasattr(table, "columns") && py::hasattr(table, "__getitem__")) {
+    for (const auto& name : table.attr("columns")) items.emplace_back(py::str(name).cast<std::string>(), table[name]);
+  } else {
+    throw InvalidArgument("table", "must be a dict of columns, a pandas DataFrame or a file path");
+  }
+  const py::module_ np = py::module_::import("numpy");
+  itbound::estimators::ColumnTable out;
+  for (auto& [name, value] : items) {
+    const py::array a = np.attr("asarray")(value);
+    if (a.ndim() != 1) throw InvalidArgument("table", "column '" + name + "' must be one value per run (1-d)");
+    itbound::estimators::Column c;
+    c.name = name;
+    const char kind = a.dtype().kind();
+    if (kind == 'b' || kind == 'i' || kind == 'u' || kind == 'f') {
+      const auto d = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
+      c.numbers.assign(d.data(), d.data() + d.size());
+    } else {
+      c.text = true;
+      for (const auto& x : a.attr("tolist")()) c.texts.push_back(py::str(x).cast<std::string>());
+    }
+    out.columns.push_back(std::move(c));
+  }
+  return out;
+}
+
+// itbound.measures(table, ...): a dict of columns or a DataFrame goes straight to the core; a path runs the command.
+// Lists of column names may be given as Python lists.
+py::object measures(const itbound::cli::Command& command, const py::object& table, const py::kwargs& kwargs) {
+  py::dict args;
+  for (const auto& [key, value] : kwargs) {
+    if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+      py::list texts;
+      for (const auto& v : value) texts.append(py::str(v));
+      args[key] = py::str(",").attr("join")(texts);
+    } else {
+      args[key] = value;
+    }
+  }
+  if (table.is_none() || py::isinstance<py::str>(table) || py::hasattr(table, "__fspath__")) {
+    if (!table.is_none()) {
+      if (args.contains("runs")) throw InvalidArgument("runs", "give the table once (first argument or runs=)");
+      args["runs"] = table;
+    }
+    return run(command, args);
+  }
+  if (args.contains("runs")) throw InvalidArgument("runs", "give either a file (runs=) or a table of columns");
+  const auto a = args_for("measures", itbound::cli::measures_table_params(), py::kwargs(args));
+  const auto columns = table_from_python(table);
+  std::optional<itbound::MeasuresReport> report;
+  {
+    py::gil_scoped_release release;
+    report = itbound::evaluate_measures(columns, itbound::cli::measures_options(a));
+  }
+  return to_python(itbound::Report("measures", std::move(*report)));
+}
+
 py::bytes stats_to_bytes(const SupersampleStats& st) {
   const auto b = st.to_bytes();
   return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
@@ -634,6 +697,15 @@ PYBIND11_MODULE(_itbound, m) {
         m.def("cmi", [c](const py::kwargs& kwargs) { return kwargs.contains("mask") ? cmi_arrays(kwargs) : run(*c, kwargs); },
               (command_doc(*c) + "\nThe runs may instead be given as arrays: mask=, loss= and optionally pred= (as in "
                                  "supersample_stats), with every other parameter as above.\n").c_str());
+        continue;
+      }
+      if (c->name == "measures") {
+        // The table may also be a dict of columns or a pandas DataFrame, as the first argument.
+        m.def("measures", [c](const py::object& table, const py::kwargs& kwargs) { return measures(*c, table, kwargs); },
+              py::arg("table") = py::none(),
+              (command_doc(*c) + "\nThe table may instead be given as the first argument: a dict of columns (arrays "
+                                 "or lists) or a pandas DataFrame, with every other parameter as above; hparams, "
+                                 "measures and negate may be lists.\n").c_str());
         continue;
       }
       m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },
