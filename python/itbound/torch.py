@@ -54,6 +54,7 @@ def _role_pattern(roles: Iterable[str]) -> re.Pattern:
 def _entries(source: Source) -> tuple[dict[str, np.ndarray], set[str]]:
     """Floating-point entries of a module (parameters and buffers) or a mapping (a state dict), as float64
     arrays, and the names of the module's trainable parameters."""
+    items: Iterable[tuple[str, Any]]
     if isinstance(source, torch.nn.Module):
         items = source.state_dict(keep_vars=True).items()
         trainable = {name for name, p in source.named_parameters() if p.requires_grad}
@@ -181,13 +182,16 @@ def _check_covered(found: _Groups, allow_uncovered: bool) -> None:
                                       f"bound set (all such: {', '.join(found.trainable_uncovered)})")
 
 
+def _same_names(needed, given, missing: tuple[str, str], extra: tuple[str, str]) -> None:
+    """Raises (field, message + names) for names needed but not given, then for names given but not needed."""
+    for names, (field, message) in (([b for b in needed if b not in given], missing),
+                                    ([b for b in given if b not in needed], extra)):
+        if names:
+            raise _invalid(field, message + ", ".join(names))
+
+
 def _matched(posterior: dict, prior: dict, what: str) -> None:
-    missing = [b for b in posterior if b not in prior]
-    if missing:
-        raise _invalid("prior", f"has no {what} for {', '.join(missing)}")
-    extra = [b for b in prior if b not in posterior]
-    if extra:
-        raise _invalid("prior", f"has {what}s the posterior lacks: {', '.join(extra)}")
+    _same_names(posterior, prior, ("prior", f"has no {what} for "), ("prior", f"has {what}s the posterior lacks: "))
     for b in posterior:
         for field, a in prior[b].items():
             if a.shape != next(iter(posterior[b].values())).shape:
@@ -312,12 +316,7 @@ def gaussian_sampler(network: torch.nn.Module, posterior: Source, *, scale: Opti
     samples its weights at every forward pass would draw a new network per batch instead)."""
     q, _ = _split_prior(_groups(posterior, _gaussian_fields(scale), "Gaussian").groups)
     params = dict(network.named_parameters())
-    missing = [b for b in q if b not in params]
-    if missing:
-        raise _invalid("network", f"has no parameter named {', '.join(missing)}")
-    unsampled = [name for name in params if name not in q]
-    if unsampled:
-        raise _invalid("posterior", f"has no distribution for the network's {', '.join(unsampled)}")
+    _same_names(q, params, ("network", "has no parameter named "), ("posterior", "has no distribution for the network's "))
     targets = []
     for b, g in q.items():
         p = params[b]
@@ -354,7 +353,7 @@ def monte_carlo_errors(sample: Callable[[], Callable], loader: Iterable, samples
     Losses must lie in [0, 1]."""
     if samples < 1:
         raise _invalid("samples", f"must be >= 1, got {samples}")
-    errors, n = np.empty(samples), None
+    errors, n = np.empty(samples), 0
     for i in range(samples):
         network = sample()
         if isinstance(network, torch.nn.Module):
@@ -367,11 +366,14 @@ def monte_carlo_errors(sample: Callable[[], Callable], loader: Iterable, samples
                 values = loss(network(x), y).detach().to("cpu", torch.float64).numpy().ravel()
                 if values.size != len(y) or not np.all((values >= 0) & (values <= 1)):
                     raise _invalid("loss", "must give one value in [0, 1] per example")
-                whole = np.all(values == np.floor(values))  # 0-1 losses: an integer count, exact as is
-                total += int(values.sum()) if whole else sum(map(Fraction, values.tolist()), Fraction(0))
+                if np.all(values == np.floor(values)):  # 0-1 losses: an integer count, exact as is
+                    total += int(values.sum())
+                else:
+                    for v in values.tolist():
+                        total += Fraction(v)
                 count += values.size
-        if count == 0 or (n is not None and count != n):
-            raise _invalid("loader", f"gave {count} examples on pass {i}" + (f", {n} before" if n else ""))
+        if count == 0 or (i > 0 and count != n):
+            raise _invalid("loader", f"gave {count} examples on pass {i}" + (f", {n} before" if i else ""))
         n = count
         errors[i] = _round_up(total / count)
     return errors, n
@@ -456,17 +458,21 @@ def supersample_runs(dataset, train: Callable, *, n: int, k2: int, k1: int = 1, 
             model = train(torch.utils.data.Subset(dataset, chosen.tolist()), int(run_seeds[s, r]))
             if isinstance(model, torch.nn.Module):
                 model.eval()
-            run_loss, run_pred = [], []
+            run_loss: list[np.ndarray] = []
+            run_pred: list[np.ndarray] = []
             with torch.no_grad():
                 for x, y in torch.utils.data.DataLoader(members, batch_size=batch_size):
                     if device is not None:
                         x, y = x.to(device), y.to(device)
                     outputs = model(x)
                     run_loss.append(loss(outputs, y).detach().to("cpu", torch.float64).numpy().ravel())
+                    if run_loss[-1].size != len(y):
+                        raise _invalid("loss", f"must give one value per example, got {run_loss[-1].size} for {len(y)}")
                     p = predict(outputs) if predict is not None else None
-                    run_pred.append(None if p is None else p.detach().to("cpu").numpy().ravel())
+                    if p is not None:
+                        run_pred.append(p.detach().to("cpu").numpy().ravel())
             losses[s, r] = np.concatenate(run_loss).reshape(n, 2)
-            if run_pred[0] is not None:
+            if run_pred:
                 if preds is None:
                     preds = np.empty((k1, k2, n, 2), dtype=np.int64)
                 preds[s, r] = np.concatenate(run_pred).reshape(n, 2)
