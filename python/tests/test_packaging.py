@@ -59,6 +59,12 @@ def test_direct_function_signatures(stub):
     assert [a.arg for a in kl_diag.args.args] == ["mean_q", "std_q", "mean_p", "std_p"]
     (bound,) = definitions(stub, "test_set_bound")
     assert ast.unparse(bound.returns) == "Certificate"
+    # **kwargs functions get the keywords their docstrings spell out (the trajectory step fields here).
+    (accumulator,) = [n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == "TrajectoryAccumulator"]
+    (add_step,) = definitions(accumulator, "add_step")
+    assert add_step.args.kwonlyargs[0].arg == "step_size" and add_step.args.kwarg is None
+    (stats,) = definitions(stub, "supersample_stats")
+    assert "supersample_offset" in [a.arg for a in stats.args.kwonlyargs]
 
 
 def cmake_version():

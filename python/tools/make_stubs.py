@@ -69,6 +69,8 @@ def stub_type(t, returned=False):
               "tuple": "tuple[Any, ...]", "kwargs": "Any", "args": "Any"}
     if t in simple:
         return simple[t]
+    if not t:
+        return "Any"
     m = re.fullmatch(r"(List|Dict|Tuple|Optional)\[(.*)\]", t)
     if m:
         inner = [stub_type(x, returned) for x in split_top(m.group(2))]
@@ -85,28 +87,35 @@ def stub_default(d):
 
 def parse_signature(line, method):
     """'name(a: int, b: float = 1.0) -> T' as ('name', 'a: int, b: float = 1.0', 'T')."""
-    m = re.match(r"^\s*(?:\d+\.\s+)?(\w*)\((.*)\)\s*->\s*(.+?)\s*$", line)
+    m = re.match(r"^\s*(?:\d+\.\s+)?(\w*)\((.*)\)(?:\s*->\s*(.+?))?\s*$", line)
     if not m:
         return None
     params = []
     for i, p in enumerate(split_top(m.group(2))):
+        if p in ("*", "/"):  # keyword-only / positional-only markers
+            params.append(p)
+            continue
         if p.startswith("*"):
             name = p.split(":")[0]
             params.append(name + ": Any")
             continue
-        name, _, rest = p.partition(":")
-        ann, _, default = rest.partition("=")
+        if ":" in p:
+            name, _, rest = p.partition(":")
+            ann, _, default = rest.partition("=")
+        else:  # untyped, as hand-written signatures in docstrings are
+            name, _, default = p.partition("=")
+            ann = ""
         if method and i == 0:
             params.append("self")
             continue
         if method and m.group(1) in ("__eq__", "__ne__"):  # object's signature, as type checkers require
             params.append("other: object")
             continue
-        text = name.strip() + ": " + stub_type(ann)
-        if default.strip():
-            text += " = " + stub_default(default.strip())
-        params.append(text)
-    return m.group(1), ", ".join(params), stub_type(m.group(3), returned=True)
+        t = stub_type(ann) if ann.strip() else "Any"
+        if default.strip() == "None" and "None" not in t and t != "Any":
+            t += " | None"
+        params.append(name.strip() + ": " + t + (" = " + stub_default(default.strip()) if default.strip() else ""))
+    return m.group(1), ", ".join(params), stub_type(m.group(3) or "object", returned=True)
 
 
 def doc_body(doc, skip_lines):
@@ -134,9 +143,25 @@ def covers(wide, narrow):
     return True
 
 
-def function_stub(name, doc, indent=0, method=False, decorator=None):
+def keyword_signature(sig, line, method):
+    """A pybind11 signature taking **kwargs, with the keywords the docstring spells out in `line`
+    ("name(*, a: float, b: int = 3) -> T", written beside the function in module.cpp), if it does: the
+    typed parameters pybind11 knows, then the spelled-out ones it does not, keyword-only."""
+    spelled = parse_signature(line, False) if line else None
+    if not sig or "**kwargs" not in sig[1] or not spelled:
+        return sig
+    known = [p for p in split_top(sig[1]) if not p.startswith("**")]
+    names = {re.split(r"[:=]", p)[0].strip() for p in known}
+    extra = [p for p in split_top(spelled[1]) if p != "*" and not p.startswith("**") and re.split(r"[:=]", p)[0].strip() not in names]
+    if not extra:
+        return sig
+    return sig[0], ", ".join(known + ["*"] + extra), sig[2]
+
+
+def function_stub(name, doc, indent=0, method=False, decorator=None, spelled_out=None):
     """The `def` of a pybind11 function; overloads (numbered signatures after "Overloaded function.") as
-    @overload, less those another overload accepts anyway."""
+    @overload, less those another overload accepts anyway. A function taking **kwargs gets the keywords
+    of the signature its docstring (or spelled_out) writes out, if any."""
     pad = " " * indent
     lines = (doc or "").splitlines()
     numbered = [parse_signature(line, method) for line in lines if re.match(rf"^\s*\d+\.\s+{re.escape(name)}\(", line)]
@@ -147,6 +172,10 @@ def function_stub(name, doc, indent=0, method=False, decorator=None):
         body = docstring("\n".join(text).strip(), indent)
     else:
         sig = parse_signature(lines[0], method) if lines else None
+        body_lines = [line for line in lines[1:] if line.strip()]
+        if spelled_out is None and body_lines and re.match(rf"^{re.escape(name)}\(", body_lines[0]):
+            spelled_out = body_lines[0]
+        sig = keyword_signature(sig, spelled_out, method)
         fallback = "self, *args: Any, **kwargs: Any" if method else "*args: Any, **kwargs: Any"
         signatures, body = [sig or (name, fallback, "Any")], docstring(doc_body(doc, 1), indent)
     head = f"{pad}@overload\n" if len(signatures) > 1 else ""
@@ -172,7 +201,9 @@ def class_stub(cls):
         elif isinstance(member, staticmethod):
             out.append(function_stub(name, member.__func__.__doc__, 4, decorator="staticmethod"))
         elif type(member).__name__ == "instancemethod":
-            out.append(function_stub(name, member.__func__.__doc__, 4, method=True))
+            spelled = doc.splitlines()[0] if name == "__init__" and doc.startswith(cls.__name__ + "(") else None
+            out.append(function_stub(name, member.__func__.__doc__, 4, method=True,
+                                     spelled_out=spelled and "__init__" + spelled[len(cls.__name__):]))
     if len(out) == 1 or (len(out) == 2 and doc):
         out.append("    ...")
     return "\n".join(out)
