@@ -500,6 +500,10 @@ PYBIND11_MODULE(_itbound, m) {
         d["allowed"] = itbound::cli::describe_range(p);
         d["required"] = !p.default_value && p.kind != itbound::cli::Kind::flag;
         d["default"] = p.default_value ? py::module_::import("json").attr("loads")(p.default_value->dump()) : py::object(py::none());
+        py::list choices;
+        for (const auto& choice : p.choices) choices.append(choice);
+        d["choices"] = choices;
+        d["inline_numbers"] = p.inline_numbers;  // a path that may also be a list or array of numbers
         params.append(d);
       }
       py::dict d;
