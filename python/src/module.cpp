@@ -32,6 +32,30 @@
 #include "itbound/solvers/maurer.hpp"
 
 namespace py = pybind11;
+
+// itbound.Result and itbound.Certificate (python/itbound/_result.py) as return types pybind11 can name in its
+// signatures (and so in the generated stubs).
+struct PyResult {
+  py::object object;
+};
+struct PyCertificate {
+  py::object object;
+};
+
+namespace pybind11::detail {
+template <>
+struct type_caster<PyResult> {
+  PYBIND11_TYPE_CASTER(PyResult, const_name("itbound.Result"));
+  bool load(handle, bool) { return false; }
+  static handle cast(const PyResult& r, return_value_policy, handle) { return r.object.inc_ref(); }
+};
+template <>
+struct type_caster<PyCertificate> {
+  PYBIND11_TYPE_CASTER(PyCertificate, const_name("itbound.Certificate"));
+  bool load(handle, bool) { return false; }
+  static handle cast(const PyCertificate& c, return_value_policy, handle) { return c.object.inc_ref(); }
+};
+}  // namespace pybind11::detail
 using itbound::InvalidArgument;
 using itbound::cli::Json;
 
@@ -137,12 +161,12 @@ py::dict fields_of(const itbound::Report& report) {
 }
 
 // A command's result as itbound.Result.
-py::object to_python(const itbound::Report& report) {
-  return py::module_::import("itbound._result").attr("Result")(str_of(report.kind()), fields_of(report));
+PyResult to_python(const itbound::Report& report) {
+  return {py::module_::import("itbound._result").attr("Result")(str_of(report.kind()), fields_of(report))};
 }
 
-py::object to_python(const itbound::Certificate& c) {
-  return py::module_::import("itbound._result").attr("Certificate")(fields_of(itbound::Report("certificate", c)));
+PyCertificate to_python(const itbound::Certificate& c) {
+  return {py::module_::import("itbound._result").attr("Certificate")(fields_of(itbound::Report("certificate", c)))};
 }
 
 const char* python_type(itbound::cli::Kind k) {
@@ -176,7 +200,7 @@ std::string command_doc(const itbound::cli::Command& c) {
          "(itbound.InvalidArgument) naming the parameter, with the command line's message.\n";
 }
 
-py::object run(const itbound::cli::Command& command, const py::dict& kwargs) {
+PyResult run(const itbound::cli::Command& command, const py::dict& kwargs) {
   const Json raw = to_json(kwargs, "args");
   std::optional<itbound::Report> report;
   {
@@ -350,7 +374,7 @@ SupersampleStats supersample_stats(const py::handle& mask, const py::handle& los
 }
 
 // itbound.cmi with the runs as arrays (mask=, loss=, pred=) instead of a file: the same result.
-py::object cmi_arrays(py::kwargs kwargs) {
+PyResult cmi_arrays(py::kwargs kwargs) {
   const py::object mask = kwargs["mask"], loss = kwargs.contains("loss") ? kwargs["loss"] : py::object(py::none());
   const py::object pred = kwargs.contains("pred") ? kwargs["pred"] : py::object(py::none());
   if (loss.is_none()) throw InvalidArgument("loss", "is required with mask");
@@ -401,7 +425,7 @@ itbound::estimators::ColumnTable table_from_python(const py::handle& table) {
 
 // itbound.measures(table, ...): a dict of columns or a DataFrame goes straight to the core; a path runs the command.
 // Lists of column names may be given as Python lists.
-py::object measures(const itbound::cli::Command& command, const py::object& table, const py::kwargs& kwargs) {
+PyResult measures(const itbound::cli::Command& command, const py::object& table, const py::kwargs& kwargs) {
   py::dict args;
   for (const auto& [key, value] : kwargs) {
     if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
@@ -480,7 +504,7 @@ PYBIND11_MODULE(_itbound, m) {
       .def_property_readonly("steps", [](const Trajectory& t) { return t.read.accumulator.steps(); })
       .def("certificates", [](const Trajectory& t) {
         py::list out;
-        for (const auto& c : t.read.accumulator.certificates()) out.append(to_python(c));
+        for (const auto& c : t.read.accumulator.certificates()) out.append(to_python(c).object);
         return out;
       }, "One Certificate per bound (pensia, negrea, li, ...), as `itbound trajectory` prints them.")
       .def("result", [](const Trajectory& t, const std::string& bound) {
@@ -534,7 +558,7 @@ PYBIND11_MODULE(_itbound, m) {
       py::dict rec;
       rec["id"] = loads(r.id.dump());
       rec["ok"] = r.result.has_value();
-      if (r.result) rec["result"] = to_python(*r.result);
+      if (r.result) rec["result"] = to_python(*r.result).object;
       else rec["error"] = py::dict(py::arg("code") = r.code, py::arg("message") = r.message);
       records.append(rec);
     }

@@ -33,6 +33,8 @@ from typing import Any, ClassVar, Literal, SupportsFloat, SupportsIndex, overloa
 import numpy
 import numpy.typing
 
+from ._result import Certificate, Record, Result
+
 __version__: str
 
 class InvalidArgument(ValueError): ...
@@ -64,7 +66,7 @@ def stub_type(t, returned=False):
     t = t.strip()
     if t.startswith("numpy.ndarray"):
         return "numpy.typing.NDArray[numpy.float64]" if returned else "numpy.typing.ArrayLike"
-    t = t.replace("itbound._itbound.", "")
+    t = t.replace("itbound._itbound.", "").replace("itbound.", "")
     simple = {"object": "Any", "handle": "Any", "list": "list[Any]", "dict": "dict[str, Any]",
               "tuple": "tuple[Any, ...]", "kwargs": "Any", "args": "Any"}
     if t in simple:
