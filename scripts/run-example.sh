@@ -22,3 +22,9 @@ for model in 1nn logreg; do
   build/bin/itbound loo-cmi --runs "data/examples/digits-loo-$model.npz" --format table
   echo
 done
+# A learner with a known compression size (one prototype per class, 1-NN among the ten): Steinke & Zakynthinou's
+# compression bounds, which need no estimate, beside the estimated CMI bounds (data/examples/make_compression_runs.py).
+echo "== digits, prototype 1-NN, compression size 10 (data/examples/digits-prototype-1nn.npz)"
+build/bin/itbound cmi "data/examples/digits-prototype-1nn.npz" --compression-size 10 --compression-unordered \
+  --bootstrap 0 --format table
+echo

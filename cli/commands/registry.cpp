@@ -6,7 +6,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> all = {kl_inverse_command(), test_set_command(), pac_bayes_command(),
                                            kl_divergence_command(),
                                            cmi_command(),        mi_bound_command(), prior_command(),
-                                           self_certify_command(), trajectory_command(), loo_cmi_command()};
+                                           self_certify_command(), trajectory_command(), loo_cmi_command(),
+                                           compression_command()};
   return all;
 }
 

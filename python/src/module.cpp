@@ -496,6 +496,7 @@ PYBIND11_MODULE(_itbound, m) {
         d["ldcmi"] = per_supersample(est.ldcmi, st.k1(), st.n());
         d["ldmi"] = per_supersample(est.ldmi, 1, st.n()).attr("reshape")(st.n());
         d["slmi"] = per_supersample(est.slmi, 1, st.n()).attr("reshape")(st.n());
+        d["emi"] = per_supersample(est.emi, 1, st.n()).attr("reshape")(st.n());
         d["supersample_train"] = per_supersample(est.supersample_train, 1, st.k1()).attr("reshape")(st.k1());
         d["run_gap"] = per_supersample(est.run_gap, st.k1(), st.k2());
         d["train_error"] = est.train_error;
@@ -505,8 +506,8 @@ PYBIND11_MODULE(_itbound, m) {
         d["loss_follows_prediction"] = est.loss_follows_prediction;
         d["prediction_repeats"] = est.prediction_repeats;
         return d;
-      }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi and slmi "
-         "(n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
+      }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi, slmi "
+         "and emi (n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
          "loss_follows_prediction, prediction_repeats. Keyword: correction.")
       .def_property_readonly("shape", [](const SupersampleStats& st) { return py::make_tuple(st.k1(), st.k2(), st.n()); })
       .def_property_readonly("complete", &SupersampleStats::complete)
