@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "itbound/cli/cmi.hpp"
 #include "itbound/cli/command.hpp"
 #include "itbound/data/render.hpp"
+#include "itbound/data/rrm_io.hpp"
 #include "itbound/data/report_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/data/trajectory.hpp"
@@ -367,6 +369,37 @@ py::object cmi_arrays(py::kwargs kwargs) {
   return to_python(itbound::Report("cmi", std::move(*report)));
 }
 
+// itbound.rrm with the members as arrays (y=, clean_pred=, noisy_labels=, ...; data/RRM-SCHEMA.md) instead of a file:
+// the same checks and result; `bootstrap` as for the file.
+py::object rrm_arrays(const itbound::cli::Command& command, const py::kwargs& kwargs) {
+  if (kwargs.contains("runs")) throw InvalidArgument("runs", "give either runs (a file) or the arrays (y=, clean_pred=, ...)");
+  std::vector<itbound::cli::Param> params;
+  for (const auto& p : command.params)
+    if (p.name != "runs") params.push_back(p);
+  py::kwargs options;
+  std::map<std::string, itbound::data::NdArray> arrays;
+  for (const auto& [key, value] : kwargs) {
+    const std::string name = py::str(key).cast<std::string>();
+    if (name == "bootstrap") {
+      options[key] = value;
+      continue;
+    }
+    const Array a = Array::ensure(value);
+    if (!a) throw InvalidArgument(name, "must be a number or an array of numbers");
+    itbound::data::NdArray nd;
+    for (py::ssize_t d = 0; d < a.ndim(); ++d) nd.shape.push_back(a.shape(d));
+    nd.values.assign(a.data(), a.data() + a.size());
+    arrays[name] = std::move(nd);
+  }
+  const auto args = args_for("rrm", params, options);
+  std::optional<itbound::RrmReport> report;
+  {
+    py::gil_scoped_release release;
+    report = itbound::evaluate_rrm(itbound::data::rrm_runs_from_arrays(arrays), {static_cast<int>(args.integer("bootstrap"))});
+  }
+  return to_python(itbound::Report("rrm", std::move(*report)));
+}
+
 py::bytes stats_to_bytes(const SupersampleStats& st) {
   const auto b = st.to_bytes();
   return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
@@ -635,6 +668,14 @@ PYBIND11_MODULE(_itbound, m) {
         m.def("cmi", [c](const py::kwargs& kwargs) { return kwargs.contains("mask") ? cmi_arrays(kwargs) : run(*c, kwargs); },
               (command_doc(*c) + "\nThe runs may instead be given as arrays: mask=, loss= and optionally pred= (as in "
                                  "supersample_stats), with every other parameter as above.\n").c_str());
+        continue;
+      }
+      if (c->name == "rrm") {
+        // The members may also come as NumPy arrays: y=, clean_pred=, ... instead of runs=.
+        m.def("rrm", [c](const py::kwargs& kwargs) { return kwargs.contains("y") ? rrm_arrays(*c, kwargs) : run(*c, kwargs); },
+              (command_doc(*c) + "\nThe members may instead be given as arrays and numbers: y=, clean_pred=, noisy_labels=, "
+                                 "noisy_pred=, num_classes=, eta=, test_accuracy= or test_pred= and test_y=, optionally "
+                                 "noised= (data/RRM-SCHEMA.md).\n").c_str());
         continue;
       }
       m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },
