@@ -18,7 +18,7 @@ GibbsPriorPrivacy gibbs_prior_privacy(const GibbsPriorOptions& o) {
   GibbsPriorPrivacy p;
   // Exponential mechanism with utility -tau R_hat, whose sensitivity to one example is tau r / n: the density ratio of
   // neighbouring samples is at most e^{tau r / n} in the numerator and again in the normaliser.
-  p.epsilon = round_up(round_up(2.0 * o.tau * o.loss_range, 1) / n, 1);
+  p.epsilon = o.tau == 0.0 ? 0.0 : round_up(round_up(2.0 * o.tau * o.loss_range, 1) / n, 1);  // tau = 0: data-free
   p.log_inv_beta = dp_prior_log_inv_beta(p.epsilon, o.n, std::log(o.delta));
   p.free_epsilon = round_down(std::sqrt(round_down(std::log(3.0 / o.delta), 4) / n), 4);
   p.free_tau = round_down(p.free_epsilon * n / (2.0 * o.loss_range), 4);
