@@ -205,8 +205,8 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
     if (!(cmi >= 0.0 && cmi <= static_cast<double>(r.n) * std::numbers::ln2 * (1 + 1e-12)))
       fail("total-cmi", "must be in [0, n ln 2] = [0, " + format_number(static_cast<double>(r.n) * std::numbers::ln2) +
                             "] nats (CMI cannot exceed H(U)), got " + format_number(cmi));
-    Certificate c = base("cmi-total-sqrt", in, {kSteinke, "CMI bound |gen| <= sqrt(2 CMI / n) (Theorem 2 as cited by "
-                                                           "later papers; text unchecked)"}, false);
+    Certificate c = base("cmi-total-sqrt", in, {kSteinke, "Theorem 2 (1): |gen| <= sqrt(2 CMI / n) (read in the PMLR "
+                                                           "text, bounds/CMI-BOUNDS.md)"}, false);
     c.add_assumption("supplied_information", "the total CMI given is that of the algorithm and data distribution (or "
                      "an upper bound on it); it is taken as given, not estimated from the runs", Holds::unchecked);
     const double gap = cmi_sqrt_gap(cmi, r.n, width(r));
