@@ -28,3 +28,14 @@ done
 echo "== digits grid, generalization measures ranked (data/examples/digits-grid.csv)"
 build/bin/itbound measures data/examples/digits-grid.csv --gap gap --hparams lr,width,depth,train_size --seed seed \
   --test-size 1397 --negate sharpness_sigma --format table
+echo
+# A learner with a known compression size (one prototype per class, 1-NN among the ten): Steinke & Zakynthinou's
+# compression bounds, which need no estimate, beside the estimated CMI bounds (data/examples/make_compression_runs.py).
+echo "== digits, prototype 1-NN, compression size 10 (data/examples/digits-prototype-1nn.npz)"
+build/bin/itbound cmi "data/examples/digits-prototype-1nn.npz" --compression-size 10 --compression-unordered \
+  --bootstrap 0 --format table
+echo
+# Rationality, robustness and memorization: PCA features, then logistic regression, one clean run and 20 runs at 5%
+# label noise on the digits (data/examples/make_rrm_runs.py); the RRM bound beside the measured gap.
+echo "== digits, PCA + logistic regression, eta = 0.05 (data/examples/digits-rrm.npz)"
+build/bin/itbound rrm "data/examples/digits-rrm.npz" --format table

@@ -78,6 +78,7 @@ TEST_CASE("new bounds at the exact information of the memoriser (hand-computed v
   REQUIRE(est.train_error == 0.0);
   for (auto* v : {&est.ecmi, &est.ldcmi}) v->assign(v->size(), p * std::numbers::ln2);
   est.ldmi.assign(est.ldmi.size(), p * std::numbers::ln2);
+  est.emi.assign(est.emi.size(), p * std::numbers::ln2);
   est.slmi.assign(static_cast<std::size_t>(runs.n), h(p / 2) - h(p) / 2);
   CmiBoundInput in{runs.shape(), &est, Correction::none};
   in.total_cmi = static_cast<double>(runs.n) * p * std::numbers::ln2;
@@ -256,4 +257,74 @@ TEST_CASE("too few runs: no certificate below the learner's error (reviewed fail
     CAPTURE(c.name);
     if (c.applicable()) CHECK(c.value >= knn.clamped.heldout_error);
   }
+}
+
+TEST_CASE("pooled e-MI, single-loss and conditional interpolating bounds at the memoriser's exact information") {
+  // Memoriser with p = 0.2 (zero training error, held-out error p): I(L_i; U_i) = I(Delta_i; U_i) = p ln 2 (the loss
+  // pair is a function of Delta_i under interpolation), each single loss a Z-channel h(p/2) - h(p)/2, and the
+  // conditional ld-CMI p ln 2 as well.
+  const double p = 0.2;
+  const auto runs = memorising_runs(p, false);
+  auto est = estimate_cmi(runs, Correction::none);
+  // The pooled loss-pair estimate equals the pooled ld-MI estimate cell for cell (bounds/CMI-BOUNDS.md, 6): that is
+  // why no pooled e-MI interpolating form is reported besides ldmi-interpolating.
+  REQUIRE(est.emi.size() == est.ldmi.size());
+  for (std::size_t i = 0; i < est.emi.size(); ++i) CHECK(est.emi[i] == est.ldmi[i]);
+  for (auto* v : {&est.ldcmi, &est.ldmi, &est.emi}) v->assign(v->size(), p * std::numbers::ln2);
+  const double sl = h(p / 2) - h(p) / 2;
+  est.slmi.assign(static_cast<std::size_t>(runs.n), sl);
+  const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
+  CHECK(find(all, "emi-sqrt").value == doctest::Approx(std::sqrt(2 * p * std::numbers::ln2)).epsilon(1e-14));
+  CHECK(find(all, "emi-binary-kl").value == doctest::Approx(2 * (1 - std::exp2(-p))).epsilon(1e-12));
+  CHECK(find(all, "emi-fast-rate").value >= p);
+  CHECK(find(all, "emi-fast-rate").value <= p * (1 + 1e-9));
+  CHECK(find(all, "slmi-sqrt").value == doctest::Approx(2 * std::sqrt(2 * sl)).epsilon(1e-14));
+  CHECK(find(all, "slmi-fast-rate-closed").value == doctest::Approx(4 * sl).epsilon(1e-14));  // train 0: 4 I
+  const auto& cond = find(all, "ldcmi-interpolating");
+  CHECK(cond.guarantee == Guarantee::estimated_bound);  // an upper bound, not an identity
+  CHECK(cond.value >= p);
+  CHECK(cond.value == doctest::Approx(p).epsilon(1e-14));
+  for (const char* name : {"emi-sqrt", "emi-binary-kl", "emi-fast-rate", "slmi-sqrt", "slmi-fast-rate-closed",
+                           "ldcmi-interpolating"}) {
+    CAPTURE(name);
+    CHECK(find(all, name).applicable());
+    CHECK(find(all, name).value >= p);
+  }
+  // With a training error the interpolating forms are refused, naming the reason.
+  const auto noisy = memorising_runs(p, true);
+  const auto est_noisy = estimate_cmi(noisy, Correction::none);
+  CHECK(find(cmi_bounds({noisy.shape(), &est_noisy, Correction::none}), "ldcmi-interpolating").reason().find("interpolating") == 0);
+}
+
+TEST_CASE("closed fast rate: its constants are feasible, and it is never below the optimised slmi-fast-rate") {
+  // C2 = C1 / (4 (C1 + 1)) satisfies exp(2 C2) + exp(-2 C2 (C1 + 1)) <= 2 for every C1 > 0 (bounds/CMI-BOUNDS.md, 7).
+  for (long double c1 = 1e-6L; c1 < 1e6L; c1 *= 1.01L) {
+    const long double c2 = c1 / (4 * (c1 + 1));
+    CHECK(std::exp(2 * c2) + std::exp(-2 * c2 * (c1 + 1)) <= 2.0L);
+  }
+  const auto runs = memorising_runs(0.3, true);
+  auto est = estimate_cmi(runs, Correction::none);
+  for (double train : {0.0, 0.01, 0.2, 0.6})
+    for (double info : {0.0, 1e-4, 0.02, 0.3}) {
+      CAPTURE(train);
+      CAPTURE(info);
+      est.slmi.assign(est.slmi.size(), info);
+      est.train_error = train;
+      est.supersample_train.assign(est.supersample_train.size(), train);
+      const auto all = cmi_bounds({runs.shape(), &est, Correction::none});
+      const double closed = find(all, "slmi-fast-rate-closed").raw_value;
+      CHECK(closed >= find(all, "slmi-fast-rate").raw_value * (1 - 1e-9));
+      CHECK(closed == doctest::Approx(train + 4 * info + 4 * std::sqrt(info * train)).epsilon(1e-14));
+    }
+}
+
+TEST_CASE("pooled bounds need two runs in all, the conditional ones two per supersample") {
+  const auto one_run = itbound::testing::memoriser(50, 1, 40, 1.0, 5);
+  const auto est = estimate_cmi(one_run, Correction::none);
+  const auto all = cmi_bounds({one_run.shape(), &est, Correction::none});
+  for (const char* name : {"emi-sqrt", "emi-binary-kl", "slmi-sqrt"}) {
+    CAPTURE(name);
+    CHECK(find(all, name).reason().rfind("enough_runs:", 0) != 0);  // 50 runs pooled
+  }
+  CHECK(find(all, "ldcmi-interpolating").reason().rfind("enough_runs:", 0) == 0);
 }

@@ -5,6 +5,7 @@
 #include <numbers>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/error.hpp"
@@ -413,4 +414,134 @@ TEST_CASE("issue 13.6: a NaN or infinite value is never valid, whatever the boun
   c.set_value(HUGE_VAL, 1.0);  // an overflowed bound capped at the trivial one is true, and vacuous
   CHECK(c.valid());
   CHECK(c.value == 1.0);
+}
+
+// kl-dp-prior (--dp-epsilon; Dziugaite & Roy 2018, derived in bounds/REFERENCES.md) against the 50-digit table
+// data/reference/pac_bayes_dp.csv (pac_bayes_dp.py, exact xi(n)); invariants; what the other bounds say about a private
+// prior; Monte Carlo coverage with an exactly sampled Gibbs prior. The Gibbs prior's epsilon: unit-dp_prior.cpp.
+namespace {
+
+PacBayesOptions with_dp(PacBayesOptions o, double eps) {
+  o.dp_epsilon = eps;
+  return o;
+}
+
+double dp_value(double r, double kl, std::int64_t n, double delta, double eps) {
+  return by_name(pac_bayes_bounds(with_dp(options(r, kl, n, delta), eps))).at("kl-dp-prior").raw_value;
+}
+
+Holds holds(const Certificate& c, const std::string& name) {
+  for (const auto& a : c.assumptions)
+    if (a.name == name) return a.holds;
+  FAIL("missing assumption " << name);
+  return Holds::unchecked;
+}
+
+}  // namespace
+
+TEST_CASE("kl-dp-prior: mpmath reference (pac_bayes_dp.py), never below it, within 1e-12") {
+  int rows = 0;
+  for (const auto& row : test::read_reference("pac_bayes_dp.csv")) {
+    if (row.at("kind") != "kl-dp-prior") continue;
+    ++rows;
+    INFO("n " << row.at("n") << " eps " << row.at("eps_or_tau"));
+    const double ref = test::number(row, "value"), free_ref = test::number(row, "free_epsilon");
+    const auto m = by_name(pac_bayes_bounds(with_dp(
+        options(test::number(row, "emp_risk"), test::number(row, "kl"), static_cast<std::int64_t>(test::number(row, "n")),
+                test::number(row, "delta")),
+        test::number(row, "eps_or_tau"))));
+    const Certificate& c = m.at("kl-dp-prior");
+    CHECK(c.raw_value >= std::nextafter(ref, 0.0));  // sound: not below the exact value
+    CHECK(c.raw_value <= ref * (1 + 1e-12));         // n <= 4096: ln xi(n) is summed exactly
+    CHECK(detail(c, "free_epsilon") <= free_ref);
+    CHECK(detail(c, "free_epsilon") >= free_ref * (1 - 1e-14));
+  }
+  CHECK(rows == 10);
+}
+
+TEST_CASE("kl-dp-prior: invariants") {
+  for (double r : {0.0, 0.05, 0.3}) {
+    double previous = 0;
+    for (double eps : {0.0, 0.01, 0.1, 0.2, 0.5, 2.0}) {
+      INFO("r " << r << " eps " << eps);
+      const auto m = by_name(pac_bayes_bounds(with_dp(options(r, 10.0, 500, 0.05), eps)));
+      const Certificate& c = m.at("kl-dp-prior");
+      CHECK(c.raw_value >= r);
+      CHECK(c.raw_value >= previous);  // more privacy loss, larger bound
+      previous = c.raw_value;
+      // 2 max{ln(3/delta), n eps^2} >= ln(1/delta): never below the fixed-prior kl bound at the same inputs.
+      CHECK(c.raw_value >= m.at("kl").raw_value);
+      CHECK(c.raw_value <= dp_value(r, 20.0, 500, 0.05, eps));
+      CHECK(c.raw_value <= dp_value(r, 10.0, 500, 0.01, eps));
+      CHECK(c.delta_spent() == doctest::Approx(0.05));
+    }
+  }
+  // Below free_epsilon the privacy costs nothing more: the same value.
+  const double free = std::sqrt(std::log(3 / 0.05) / 500);
+  CHECK(dp_value(0.1, 5, 500, 0.05, 0.0) == dp_value(0.1, 5, 500, 0.05, 0.99 * free));
+  // Tuned choices are charged as for every other bound: delta / K.
+  PacBayesOptions tuned = with_dp(options(0.1, 5, 500, 0.05), 0.1);
+  tuned.split_candidates = 4;
+  const auto t = by_name(pac_bayes_bounds(tuned));
+  CHECK(t.at("kl-dp-prior").raw_value > dp_value(0.1, 5, 500, 0.05, 0.1));
+  CHECK(t.at("kl-dp-prior").raw_value == doctest::Approx(dp_value(0.1, 5, 500, 0.05 / 4, 0.1)).epsilon(1e-13));
+  CHECK(t.at("kl-dp-prior").delta_spent() == doctest::Approx(0.05));
+}
+
+TEST_CASE("kl-dp-prior: a private prior makes the fixed-prior bounds inapplicable and is the certificate") {
+  const PacBayesReport r = pac_bayes_bounds(with_dp(options(0.05, 5, 253, 0.05), 0.12));
+  REQUIRE(r.best);
+  CHECK(r.best->name == "kl-dp-prior");
+  for (const auto& c : r.bounds) {
+    INFO(c.name);
+    if (c.name == "kl-dp-prior") {
+      CHECK(c.valid());
+      CHECK(holds(c, "prior_differentially_private") == Holds::unchecked);
+    } else {
+      CHECK_FALSE(c.applicable());
+      CHECK(holds(c, "prior_independent") == Holds::no);
+    }
+  }
+  // epsilon = 0: a 0-DP mechanism's output does not depend on the data, the fixed-prior bounds stand and are tighter.
+  const PacBayesReport z = pac_bayes_bounds(with_dp(options(0.05, 5, 253, 0.05), 0.0));
+  REQUIRE(z.best);
+  CHECK(z.best->name != "kl-dp-prior");
+  CHECK(holds(by_name(z).at("kl"), "prior_independent") == Holds::unchecked);
+  CHECK(by_name(pac_bayes_bounds(options(0.05, 5, 253, 0.05))).count("kl-dp-prior") == 0);  // only when asked
+  for (double eps : {-0.1, std::nan(""), HUGE_VAL}) {
+    try {
+      pac_bayes_bounds(with_dp(options(0.1, 1, 100, 0.05), eps));
+      FAIL("no exception for eps " << eps);
+    } catch (const InvalidArgument& e) {
+      CHECK(e.field() == "dp-epsilon");
+    }
+  }
+}
+
+TEST_CASE("kl-dp-prior: coverage with an exactly sampled Gibbs prior over a finite class, the empirical minimiser") {
+  // 20 hypotheses with true risks 0.05 .. 0.43, per-example losses independent Bernoulli; the prior is
+  // (1/2) delta_J + (1/2) uniform with J drawn exactly from uniform * exp(-tau R_hat) (2 tau / n-DP); the posterior is
+  // the point mass on the empirical minimiser, KL = -ln P(h). The certificate must hold in >= 1 - delta of the trials.
+  constexpr int kH = 20, kN = 200, kTrials = 1500;
+  constexpr double kDelta = 0.1;
+  std::mt19937_64 rng(2018);
+  std::vector<double> risk(kH);
+  for (int j = 0; j < kH; ++j) risk[j] = 0.05 + 0.02 * j;
+  const double tau = 1.5 * std::sqrt(kN * std::log(3 / kDelta)) / 2;  // past the free region
+  const double eps = 2 * tau / kN;
+  int failures = 0;
+  for (int t = 0; t < kTrials; ++t) {
+    std::vector<double> emp(kH), w(kH);
+    for (int j = 0; j < kH; ++j) emp[j] = std::binomial_distribution<int>(kN, risk[j])(rng) / static_cast<double>(kN);
+    for (int j = 0; j < kH; ++j) w[j] = std::exp(-tau * emp[j]);
+    const int J = std::discrete_distribution<int>(w.begin(), w.end())(rng);
+    int best = 0;
+    for (int j = 1; j < kH; ++j)
+      if (emp[j] < emp[best]) best = j;
+    const double prior = (best == J ? 0.5 : 0.0) + 0.5 / kH;
+    const auto m = by_name(pac_bayes_bounds(with_dp(options(emp[best], -std::log(prior), kN, kDelta), eps)));
+    failures += risk[best] > m.at("kl-dp-prior").value;
+  }
+  MESSAGE("kl-dp-prior misses: " << failures << " of " << kTrials << " at epsilon " << eps);
+  CHECK(failures <= kDelta * kTrials);
 }

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <string>
 
+#include "itbound/bounds/compression.hpp"
 #include "itbound/error.hpp"
 #include "itbound/solvers/rounding.hpp"
 
@@ -83,16 +84,18 @@ std::vector<double> group_means(const std::vector<double>& per, std::size_t grou
   return out;
 }
 
-// (1/n) sum_i E_s[(b - a) sqrt(2 I_{s,i})]: per supersample s the pair average, then mean and spread over s.
+// (1/n) sum_i E_s[factor (b - a) sqrt(2 I_{s,i})]: per supersample s the pair average, then mean and spread over s.
 // For a loss in [a, b] the pair's loss difference lies in [-(b - a), b - a], so given the pair it is
-// (b - a)-sub-Gaussian and the Donsker-Varadhan step gives E[eps Delta] <= (b - a) sqrt(2 I).
+// (b - a)-sub-Gaussian and the Donsker-Varadhan step gives E[eps Delta] <= (b - a) sqrt(2 I) (factor 1; the
+// single-loss form has two such terms, factor 2).
 Certificate sqrt_bound(const std::string& name, const std::vector<double>& per, std::size_t groups,
-                       const CmiBoundInput& in, Reference ref) {
+                       const CmiBoundInput& in, Reference ref, double factor = 1.0) {
   const auto& r = in.shape;
   const std::size_t n = static_cast<std::size_t>(r.n);
   std::vector<double> group_value(groups, 0.0);
   for (std::size_t s = 0; s < groups; ++s)
-    for (std::size_t i = 0; i < n; ++i) group_value[s] += width(r) * std::sqrt(2 * per[s * n + i]) / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i)
+      group_value[s] += factor * width(r) * std::sqrt(2 * per[s * n + i]) / static_cast<double>(n);
   const double gap = sum_round_up(mean(group_value), static_cast<double>(groups * n + groups));
   Certificate c = base(name, in, std::move(ref));
   c.set_value(round_up(in.estimates->train_error + gap, 1), r.loss_max);
@@ -119,6 +122,31 @@ Certificate averaged_bound(const std::string& name, const std::vector<double>& p
     group_value[s] = unscale(r, f(groups == train.size() ? train[s] : scaled_train, info[s], scratch));
   add_spread(c, group_value);
   return c;
+}
+
+// Interpolating 0-1 learners: the mean information over ln 2 (bounds/CMI-BOUNDS.md, derivations 5 and 8), with the
+// two conditions checked on the runs; the spread is that of the per-supersample values.
+Certificate interpolating(const std::string& name, const std::vector<double>& per, std::size_t groups,
+                          const CmiBoundInput& in, Reference ref) {
+  const auto& e = *in.estimates;
+  const auto& r = in.shape;
+  const bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0 && e.zero_one;
+  Certificate c = base(name, in, std::move(ref));
+  c.add_assumption("zero_one_loss", "losses take values in {0, 1}", zero_one ? Holds::yes : Holds::no,
+                   zero_one ? "" : "a loss value other than 0 or 1 was found (or the declared range is not [0, 1])");
+  c.add_assumption("interpolating", "training error is 0 on every run", e.interpolating ? Holds::yes : Holds::no,
+                   e.interpolating ? "" : "some run has a nonzero training loss");
+  c.set_value(round_up(sum_round_up(mean(per), static_cast<double>(per.size())) / std::numbers::ln2, 1), 1.0);
+  c.details = {{"mean_information", mean(per)}};
+  std::vector<double> group_value = group_means(per, groups);
+  for (double& v : group_value) v /= std::numbers::ln2;
+  add_spread(c, group_value);
+  return c;
+}
+
+// Bounds whose information is pooled over all k1 k2 runs (the unconditional terms): they need 2 runs in all.
+bool pooled_information(const std::string& name) {
+  return name.starts_with("ldmi-") || name.starts_with("emi-") || name.starts_with("slmi-");
 }
 
 }  // namespace
@@ -177,15 +205,27 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
     if (!(cmi >= 0.0 && cmi <= static_cast<double>(r.n) * std::numbers::ln2 * (1 + 1e-12)))
       fail("total-cmi", "must be in [0, n ln 2] = [0, " + format_number(static_cast<double>(r.n) * std::numbers::ln2) +
                             "] nats (CMI cannot exceed H(U)), got " + format_number(cmi));
-    Certificate c = base("cmi-total-sqrt", in, {kSteinke, "CMI bound |gen| <= sqrt(2 CMI / n) (Theorem 2 as cited by "
-                                                           "later papers; text unchecked)"}, false);
+    Certificate c = base("cmi-total-sqrt", in, {kSteinke, "Theorem 2 (1): |gen| <= sqrt(2 CMI / n) (read in the PMLR "
+                                                           "text, bounds/CMI-BOUNDS.md)"}, false);
     c.add_assumption("supplied_information", "the total CMI given is that of the algorithm and data distribution (or "
                      "an upper bound on it); it is taken as given, not estimated from the runs", Holds::unchecked);
-    const double gap = round_up(width(r) * std::sqrt(round_up(2 * cmi / static_cast<double>(r.n), 1)), 1);
+    const double gap = cmi_sqrt_gap(cmi, r.n, width(r));
     c.inputs.push_back({"total_cmi", cmi});
     c.set_value(round_up(e.train_error + gap, 1), r.loss_max);
     c.details = {{"gap_bound", gap}, {"spread", 0.0}, {"spread_over", std::string("none")}};
     out.push_back(std::move(c));
+  }
+  if (in.compression_size) {
+    // Steinke & Zakynthinou (2020), Theorems 2 and 7 (bounds/compression.hpp): CMI from the compression size.
+    std::vector<Certificate> compressed = compression_bounds(
+        {r.n, *in.compression_size, in.compression_unordered, e.train_error, r.loss_min, r.loss_max});
+    for (Certificate& c : compressed) {
+      c.inputs.push_back({"k1", r.k1});
+      c.inputs.push_back({"k2", r.k2});
+      out.push_back(std::move(c));
+    }
+  } else if (in.compression_unordered) {
+    fail("compression-unordered", "needs compression-size");
   }
 
   if (!e.fcmi.empty()) {
@@ -214,15 +254,16 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   // training loss under the product of the pair's loss law and an independent fair U has mean (train +
   // test)/2; Donsker-Varadhan with the Bernoulli bound on the moment generating function, then joint
   // convexity of kl over pairs and supersamples).
+  const auto binary_kl = [](double train, double info, Certificate& c) {
+    const KlInverseResult res = binary_kl_heldout_bound(train, round_up(info, 1));
+    c.status = worst(c.status, res.status);
+    return res.value;
+  };
   out.push_back(averaged_bound(
       "ecmi-binary-kl", e.ecmi, k1, in,
       {kHellstrom, "samplewise e-CMI binary-kl bound, test <= sup{R : kl(train || (train + R)/2) <= mean e-CMI} "
                    "(theorem number unchecked)"},
-      [](double train, double info, Certificate& c) {
-        const KlInverseResult res = binary_kl_heldout_bound(train, round_up(info, 1));
-        c.status = worst(c.status, res.status);
-        return res.value;
-      }));
+      binary_kl));
 
   // Linear (fast-rate) forms: for a loss pair in [0, 1]^2 and a fair U independent of it,
   // E exp(c0 (test - c1 train)) <= 1 exactly when exp(c0) + exp(-c0 c1) <= 2 (convex in the pair: check the
@@ -260,27 +301,65 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   // Interpolating 0-1 learners: held-out error = (1/n) sum_i I(Delta_i; U_i) / ln 2 (Wang & Mao 2023):
   // with zero training loss, Delta_i = 0 says nothing about U_i and Delta_i != 0 reveals it, and by the
   // symmetry of the unconditional law P(Delta_i != 0) is the held-out error.
-  const bool zero_one = r.loss_min == 0.0 && r.loss_max == 1.0 && e.zero_one;
-  Certificate c = base("ldmi-interpolating", in,
-                       {kWangMao, "interpolating 0-1 learners: held-out error = mean ld-MI / ln 2 (theorem number "
-                                  "unchecked)"});
-  c.guarantee = Guarantee::estimate;
-  c.quantity = "the expected held-out error (an identity for interpolating 0-1 learners)";
-  c.add_assumption("zero_one_loss", "losses take values in {0, 1}", zero_one ? Holds::yes : Holds::no,
-                   zero_one ? "" : "a loss value other than 0 or 1 was found (or the declared range is not [0, 1])");
-  c.add_assumption("interpolating", "training error is 0 on every run", e.interpolating ? Holds::yes : Holds::no,
-                   e.interpolating ? "" : "some run has a nonzero training loss");
-  c.set_value(round_up(sum_round_up(mean(e.ldmi), static_cast<double>(e.ldmi.size())) / std::numbers::ln2, 1), 1.0);
-  c.details = {{"mean_information", mean(e.ldmi)}, {"spread", 0.0}};
-  out.push_back(std::move(c));
+  {
+    Certificate c = interpolating("ldmi-interpolating", e.ldmi, 1, in,
+                                  {kWangMao, "interpolating 0-1 learners: held-out error = mean ld-MI / ln 2 (theorem "
+                                             "number unchecked)"});
+    c.guarantee = Guarantee::estimate;
+    c.quantity = "the expected held-out error (an identity for interpolating 0-1 learners)";
+    out.push_back(std::move(c));
+  }
+
+  // What the authors' public code computes besides (ld-single-CMI, BoundCompare.py and modules/bound_utils.py; f-CMI),
+  // each derived in bounds/CMI-BOUNDS.md (derivations 6 to 8) before it was added. Pooled e-MI: derivations 1-3
+  // hold for the unconditional law of (L_i, U_i), where U_i is still a fair coin independent of the loss pair; the
+  // pooled plug-in is less biased than the per-supersample one (k1 k2 runs instead of k2).
+  if (!e.emi.empty()) {
+    out.push_back(sqrt_bound("emi-sqrt", e.emi, 1, in,
+                             {kWangMao, "square-root bound on the loss pair's unconditional MI I(L_i; U_i), pooled "
+                                        "over supersamples (the authors' code; derived: bounds/CMI-BOUNDS.md, 6)"}));
+    out.push_back(averaged_bound(
+        "emi-binary-kl", e.emi, 1, in,
+        {kWangMao, "binary-kl bound kl(train || (train + R)/2) <= mean I(L_i; U_i), pooled (the authors' code; "
+                   "derived: bounds/CMI-BOUNDS.md, 6)"},
+        binary_kl));
+    out.push_back(averaged_bound(
+        "emi-fast-rate", e.emi, 1, in,
+        {kHellstrom, "linear bound test <= c1 train + mean I(L_i; U_i) / c0, exp(c0) + exp(-c0 c1) <= 2, on the "
+                     "pooled e-MI (derived: bounds/CMI-BOUNDS.md, 6)"},
+        fast_rate(1.0, false)));
+  }
+  if (!e.slmi.empty()) {
+    // gen_i <= sqrt(2 I(L_i^0; U_i)) + sqrt(2 I(L_i^1; U_i)) <= 2 sqrt(2 slmi_i) (concavity of the square root).
+    out.push_back(sqrt_bound("slmi-sqrt", e.slmi, 1, in,
+                             {kWangMao, "single-loss square-root bound 2 sqrt(2 I(L_i; U_i)) (the authors' code; "
+                                        "derived: bounds/CMI-BOUNDS.md, 7)"},
+                             2.0));
+    // gen <= 4 I + 4 sqrt(I train): Wang & Mao's fast-rate bound at C2 = C1 / (4 (C1 + 1)), C1 = 2 sqrt(I / train),
+    // feasible for every C1 > 0 (bounds/CMI-BOUNDS.md, 7); a closed form never below slmi-fast-rate.
+    out.push_back(averaged_bound(
+        "slmi-fast-rate-closed", e.slmi, 1, in,
+        {kWangMao, "closed-form fast-rate bound gen <= 4 I + 4 sqrt(I train), I the mean single-loss MI (the authors' "
+                   "code; derived: bounds/CMI-BOUNDS.md, 7)"},
+        [](double train, double info, Certificate& c) {
+          const double I = round_up(info, 1);
+          c.details.clear();
+          c.details.push_back({"C1", train > 0 ? 2 * std::sqrt(I / train) : HUGE_VAL});
+          return round_up(round_up(train + round_up(4 * I, 1), 1) +
+                          round_up(4 * round_up(std::sqrt(round_up(I * train, 1)), 1), 1), 1);
+        }));
+  }
+  out.push_back(interpolating("ldcmi-interpolating", e.ldcmi, k1, in,
+                              {kWangMao, "interpolating 0-1 learners with the conditional ld-CMI: held-out error <= "
+                                         "mean ld-CMI / ln 2 (the authors' code; derived: bounds/CMI-BOUNDS.md, 8)"}));
 
   // Checks on the data that every bound built on estimated information must pass. An estimate from a single run
   // per supersample (pooled: a single run in all) is identically 0 whatever the learner does; and a bound on the
   // expected held-out error below the held-out error measured on these same runs shows an information estimate that
   // came out too low (too few runs, or the noise of an estimate at which a bound is tight), not a certificate.
   for (Certificate& cert : out) {
-    if (cert.name == "cmi-total-sqrt") continue;  // the information was given, not estimated
-    const bool pooled = cert.name == "ldmi-sqrt" || cert.name == "slmi-fast-rate" || cert.name == "ldmi-interpolating";
+    if (cert.guarantee == Guarantee::expectation_bound) continue;  // the information was given, not estimated
+    const bool pooled = pooled_information(cert.name);
     const std::int64_t runs = pooled ? r.k1 * r.k2 : r.k2;
     cert.add_assumption("enough_runs", pooled ? "at least 2 runs in all" : "at least 2 runs (selector draws) per supersample",
                         runs >= 2 ? Holds::yes : Holds::no,

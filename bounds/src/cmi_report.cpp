@@ -119,6 +119,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   r.estimates.ldcmi_mean = mean(ldcmi);
   r.estimates.ldmi_mean = mean(ldmi);
   r.estimates.slmi_mean = mean(slmi);
+  if (!est.emi.empty()) r.estimates.emi_mean = mean(est.emi);
   if (knn) {
     r.knn = KnnInfo{o.k, knn_summary(knn_est.ecmi), knn_summary(knn_est.ldcmi), knn_summary(knn_est.ldmi),
                     knn_summary(knn_est.slmi)};
@@ -134,6 +135,8 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   }
 
   CmiBoundInput in{stats.shape(), &est, o.correction, o.total_cmi, o.estimator};
+  in.compression_size = o.compression_size;
+  in.compression_unordered = o.compression_unordered;
   if (knn) in.information_detail = knn_detail(knn_est, o.k);
   r.bounds = cmi_bounds(in);
   r.bounds.push_back(expected_error_upper_limit(
@@ -146,7 +149,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   if (o.per_pair) {
     const auto k1 = static_cast<std::size_t>(stats.k1()), n = static_cast<std::size_t>(stats.n());
     r.per_pair = CmiPerPair{over_supersamples(est.fcmi, k1, n), over_supersamples(ecmi, k1, n),
-                            over_supersamples(ldcmi, k1, n), ldmi, slmi};
+                            over_supersamples(ldcmi, k1, n), ldmi, slmi, est.emi};
   }
   return r;
 }
@@ -167,6 +170,7 @@ void visit(const CmiMeans& m, FieldVisitor& v) {
   v.number("ldcmi_mean", m.ldcmi_mean, "Mean per-pair ld-CMI (nats).");
   v.number("ldmi_mean", m.ldmi_mean, "Mean per-pair ld-MI, pooled over all runs (nats).");
   v.number("slmi_mean", m.slmi_mean, "Mean per-pair single-loss MI, pooled over all runs (nats).");
+  v.number("emi_mean", m.emi_mean, "Mean per-pair MI of the loss pair, pooled over all runs (nats); null for knn.");
   v.vector("fcmi_interval", m.fcmi_interval, "[lo, hi] of the f-CMI mean over run resampling.", true);
   v.vector("ecmi_interval", m.ecmi_interval, "[lo, hi] of the e-CMI mean over run resampling.", true);
   v.vector("ldcmi_interval", m.ldcmi_interval, "[lo, hi] of the ld-CMI mean over run resampling.", true);
@@ -204,6 +208,7 @@ void visit(const CmiPerPair& p, FieldVisitor& v) {
   v.vector("ldcmi", p.ldcmi, "Per pair: ld-CMI averaged over the supersamples.");
   v.vector("ldmi", p.ldmi, "Per pair: ld-MI pooled over all runs.");
   v.vector("slmi", p.slmi, "Per pair: single-loss MI pooled over all runs.");
+  v.vector("emi", p.emi, "Per pair: MI of the loss pair pooled over all runs (null for knn).", true);
 }
 
 void visit(const CmiReport& r, FieldVisitor& v) {

@@ -52,6 +52,8 @@ void validate(const PacBayesOptions& o) {
                                (o.emp_risk ? "with emp-risk " + format_number(r) : std::string("(R = 1/2)")) + ", got " +
                                format_number(*o.emp_variance));
   }
+  if (o.dp_epsilon && !(std::isfinite(*o.dp_epsilon) && *o.dp_epsilon >= 0.0))
+    fail("dp-epsilon", "must be a finite number >= 0, got " + format_number(*o.dp_epsilon));
   if (o.catoni_grid.empty()) fail("catoni-grid", "needs at least one value of C");
   for (double c : o.catoni_grid)
     if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
@@ -90,7 +92,9 @@ struct Family {
                                 o.delta * (E - 1.0) / (K * E)});
   }
 
-  Certificate start(std::string name, Reference ref) const {
+  // With dp_prior the certificate covers a prior chosen by a private mechanism from the bound examples (kl-dp-prior);
+  // every other certificate needs a prior independent of them, which an eps > 0 given by the user rules out.
+  Certificate start(std::string name, Reference ref, bool dp_prior = false) const {
     Certificate c;
     c.name = std::move(name);
     c.reference = std::move(ref);
@@ -125,8 +129,22 @@ struct Family {
                                 0.0});
     }
     c.add_assumption("loss_range", "losses lie in [0, 1]", Holds::unchecked, "only the mean is given");
-    c.add_assumption("prior_independent", "the prior was chosen without the n bound examples", Holds::unchecked,
-                     "cannot be checked from the KL value; n must count only examples the prior never saw");
+    const bool private_prior = o.dp_epsilon && *o.dp_epsilon > 0.0;
+    if (dp_prior)
+      c.add_assumption("prior_differentially_private",
+                       "the prior was output by an epsilon-differentially private mechanism run on the n bound examples "
+                       "(changing one example changes the law of the output by a factor at most e^epsilon), with "
+                       "epsilon = dp-epsilon",
+                       Holds::unchecked,
+                       "the user vouches for it; one exact sample from a Gibbs prior P exp(-tau R_hat) is (2 tau range / "
+                       "n)-DP (itbound dp-gibbs-prior), while SGLD or MCMC sampling only approximates that");
+    else
+      c.add_assumption("prior_independent", "the prior was chosen without the n bound examples",
+                       private_prior ? Holds::no : Holds::unchecked,
+                       private_prior ? "dp-epsilon > 0 says the prior was chosen from the n bound examples: only "
+                                       "kl-dp-prior covers such a prior"
+                                     : "cannot be checked from the KL value; n must count only examples the prior never "
+                                       "saw");
     c.add_assumption("iid", "the n bound examples are iid from the task distribution", Holds::unchecked);
     c.details = {{"emp_risk_used", risk}};
     return c;
@@ -218,7 +236,39 @@ Certificate empirical_bernstein(const Family& f, double v, double log_delta) {
   return c;
 }
 
+// Dziugaite & Roy (2018), NeurIPS 31, Theorem 4.2 (number unchecked; derived in bounds/REFERENCES.md from Dwork et al.
+// 2015, Thm 11, and Maurer's kl bound, with xi(n) for 2 sqrt(n)): for a prior output by an eps-DP mechanism on the n
+// bound examples, kl(R_hat||R) <= (KL + ln xi(n) + 2 max{ln(3/delta), n eps^2})/n with probability >= 1 - delta.
+Certificate dp_prior(const Family& f, double epsilon, double log_delta) {
+  const auto& o = f.o;
+  const double log_inv_beta = dp_prior_log_inv_beta(epsilon, o.n, log_delta);
+  Certificate c = f.start("kl-dp-prior",
+                          {"Dziugaite & Roy (2018), Data-dependent PAC-Bayes priors via differential privacy, NeurIPS 31",
+                           "Theorem 4.2 (number unchecked): kl(R_hat||R) <= (KL + ln xi(n) + 2 max{ln(3/delta), n eps^2})"
+                           "/n, xi(n) for the paper's 2 sqrt(n); derived from Dwork et al. (2015), Thm 11 "
+                           "(bounds/REFERENCES.md)"},
+                          true);
+  c.inputs.push_back({"dp_epsilon", epsilon});
+  f.charge(c, "PAC-Bayes-kl bound with an epsilon-DP prior: the fixed-prior bound at beta = exp(-" +
+                  format_number(log_inv_beta) + ") carried over to the private prior by Dwork et al. (2015), Thm 11 "
+                  "(fails with probability <= 3 sqrt(beta) <= delta)",
+              f.delta_run);
+  const double complexity = maurer_complexity(o.kl, o.n, -log_inv_beta);
+  const KlInverseResult inv = kl_inverse_upper(f.risk, complexity);
+  c.status = worst(c.status, inv.status);
+  c.details.push_back({"complexity", complexity});
+  c.details.push_back({"log_inv_beta", log_inv_beta});
+  // Up to this epsilon the privacy costs nothing beyond ln(1/beta) = 2 ln(3/delta): n eps^2 <= ln(3/delta).
+  c.details.push_back({"free_epsilon", round_down(std::sqrt(round_down(std::log(3.0) - log_delta, 4) / static_cast<double>(o.n)), 4)});
+  f.finish(c, inv.value);
+  return c;
+}
+
 }  // namespace
+
+double dp_prior_log_inv_beta(double epsilon, std::int64_t n, double log_delta) {
+  return up(2.0 * std::max(up(std::log(3.0) - log_delta), up(static_cast<double>(n) * up(epsilon * epsilon))));
+}
 
 double maurer_complexity(double kl, std::int64_t n, double log_delta) {
   return up((kl + log_maurer_xi(n) - log_delta) / static_cast<double>(n));
@@ -413,15 +463,18 @@ PacBayesReport pac_bayes_bounds(const PacBayesOptions& o) {
                             "/ (2p), here with Maurer's c = (KL + ln(xi(n)/delta))/n"}));
 
   if (o.emp_variance) out.push_back(empirical_bernstein(f, *o.emp_variance, log_delta));
+  if (o.dp_epsilon) out.push_back(dp_prior(f, *o.dp_epsilon, log_delta));
 
   // Every bound but Catoni's and the empirical Bernstein one follows from the one event of Maurer's kl bound (plus the
   // MC event), so the smallest of them holds at the same delta. Those two are other events: choosing one after seeing
   // the values would spend delta twice, so they are shown beside the others but never picked as best.
+  // With a private prior (eps > 0) every fixed-prior bound is invalid and kl-dp-prior is the certificate.
   const Certificate* best = nullptr;
   for (auto& c : out) {
-    const bool same_event = c.name != "catoni" && c.name != "empirical-bernstein";
+    const bool same_event = c.name != "catoni" && c.name != "empirical-bernstein" && c.name != "kl-dp-prior";
     c.details.push_back({"same_event_as_kl", same_event});
     if (same_event && c.valid() && (!best || c.value < best->value)) best = &c;
+    if (c.name == "kl-dp-prior" && *o.dp_epsilon > 0.0 && c.valid()) best = &c;
   }
   if (best) {
     result.best = BestBound{best->name, best->value};
@@ -452,7 +505,8 @@ void visit(const PacBayesReport& r, FieldVisitor& v) {
   v.text("summary", r.summary, "The answer in one line.");
   list_field(v, "bounds", "Certificate", r.bounds, "Every PAC-Bayes bound, each with its own delta ledger.");
   object_field(v, "best", "BestBound", r.best,
-               "The smallest valid certificate on the kl event (picking it costs no confidence); null if none.");
+               "The smallest valid certificate on the kl event (picking it costs no confidence), or kl-dp-prior for a "
+               "private data-dependent prior; null if none.");
   v.number("mc_upper", r.mc_upper, "With Monte Carlo input: the upper confidence limit on the empirical Gibbs risk.");
   object_field(v, "mc", "MonteCarlo", r.mc, "The Monte Carlo step's inputs.");
   v.number("kl", r.kl, "KL(posterior || prior) in nats used by every bound.");

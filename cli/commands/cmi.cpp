@@ -40,6 +40,8 @@ CmiOptions cmi_options(const Args& a) {
   o.estimator = a.text("estimator");
   o.k = static_cast<int>(a.integer("k"));
   if (a.has("total-cmi")) o.total_cmi = a.real("total-cmi");
+  if (a.has("compression-size")) o.compression_size = a.integer("compression-size");
+  o.compression_unordered = a.flag("compression-unordered");
   if (a.has("bootstrap")) o.bootstrap = static_cast<int>(a.integer("bootstrap"));
   o.per_pair = a.flag("per-pair");
   o.delta = a.real("delta");
@@ -63,6 +65,13 @@ Command cmi_command() {
            {.name = "total-cmi", .kind = Kind::real,
             .doc = "Total CMI I(W; U | Z~) in nats, if known from elsewhere (at most n ln 2): adds the cmi-total-sqrt bound.",
             .default_value = Json(), .range = Range{0, 1e300}},
+           {.name = "compression-size", .kind = Kind::integer,
+            .doc = "Compression size k of the learner (its output is a function of k of its n training points), if "
+                   "known: adds cmi-compression-sqrt and cmi-compression-fast-rate with CMI <= k ln(2n) (Steinke & "
+                   "Zakynthinou 2020, Theorems 2 and 7).",
+            .default_value = Json(), .range = Range{0, 4.5e15}},
+           {.name = "compression-unordered", .kind = Kind::flag,
+            .doc = "The k points form an unordered set of exactly k distinct training points: CMI <= ln C(2n, k)."},
            {.name = "bootstrap", .kind = Kind::integer,
             .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none; plug-in only).",
             .default_value = 200, .range = Range{0, 100000}},

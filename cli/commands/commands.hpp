@@ -18,6 +18,9 @@ Command cmi_command();
 Command kl_divergence_command();
 Command loo_cmi_command();
 Command measures_command();
+Command compression_command();
+Command dp_gibbs_prior_command();
+Command rrm_command();
 
 // The prior-std grid top * exp(-j / b), j = 0..count-1 (Dziugaite & Roy 2017), shared by prior and self-certify.
 std::vector<Param> with_prior_scale_grid(std::vector<Param> params);  // appends scale-top, scale-b, scale-count

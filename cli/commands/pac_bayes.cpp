@@ -69,6 +69,11 @@ Command pac_bayes_command() {
            .doc = "Posterior mean of each hypothesis' unbiased sample variance of its n bound losses, computed exactly "
                   "(at most n/(n-1) R (1-R)); adds the empirical-bernstein bound (Tolstikhin & Seldin 2013).",
            .default_value = optional, .range = Range{0, 0.5}},
+          {.name = "dp-epsilon", .kind = Kind::real,
+           .doc = "The prior was chosen from the n bound examples by an epsilon-differentially private mechanism (e.g. an "
+                  "exact Gibbs sample, see dp-gibbs-prior): adds kl-dp-prior (Dziugaite & Roy 2018), and for epsilon > 0 "
+                  "every fixed-prior bound no longer applies.",
+           .default_value = optional, .range = Range{0, 1e300}},
       }),
       [](const Args& a) {
         const KlTerm kl = kl_from_args(a);
@@ -79,6 +84,7 @@ Command pac_bayes_command() {
         o.delta = a.real("delta");
         o.baseline_error = optional_real(a, "baseline-error");
         o.emp_variance = optional_real(a, "emp-variance");
+        o.dp_epsilon = optional_real(a, "dp-epsilon");
         if (a.has("prior-grid-index")) o.prior_grid_index = a.integer("prior-grid-index");
         if (kl.grid) {
           if (o.prior_grid_index && *o.prior_grid_index != kl.grid->j)

@@ -7,7 +7,8 @@ const std::vector<Command>& commands() {
                                            kl_divergence_command(),
                                            cmi_command(),        mi_bound_command(), prior_command(),
                                            self_certify_command(), trajectory_command(), loo_cmi_command(),
-                                           measures_command()};
+                                           measures_command(),
+                                           compression_command(), dp_gibbs_prior_command(), rrm_command()};
   return all;
 }
 

@@ -145,6 +145,7 @@ KnnCmiEstimates estimate_cmi_knn(const SupersampleRuns& r, int k) {
   out.ldcmi.raw.resize(k1 * n);
   out.ldmi.raw.resize(n);
   auto& e = out.clamped;  // estimate_cmi sized its e-CMI, ld-CMI and ld-MI vectors like the raw ones
+  e.emi.clear();  // no k-NN estimate of the pooled pair MI (the plug-in one of continuous losses is not one)
   TieCount pair_ties, diff_ties, pooled_ties;
   std::vector<double> pair(2 * k2), diff(k2);
   std::vector<std::uint8_t> u(k2);

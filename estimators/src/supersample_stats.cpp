@@ -687,6 +687,7 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
   if (has_pred_) out.fcmi.resize(k1 * n);
   out.ldmi.resize(n);
   out.slmi.resize(n);
+  out.emi.resize(n);
   loss_flags(out.interpolating, out.zero_one);
 
   // ld-CMI groups a slot's e-cells by Delta = loss1 - loss0; ld-MI pools those over the supersamples, and the
@@ -718,6 +719,9 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
     const double member0 = mi_cells(pooled, correction, xlogx);
     regroup(pair_in, [](const Cell& c) { return c.b; }, pooled);
     out.slmi[i] = (member0 + mi_cells(pooled, correction, xlogx)) / 2;
+    pooled.assign(pair_in.begin(), pair_in.end());  // the loss pairs of every supersample, as one table
+    combine(pooled);
+    out.emi[i] = mi_cells(pooled, correction, xlogx);
   }
 
   ExactSum train, held;

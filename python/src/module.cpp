@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "itbound/cli/command.hpp"
 #include "itbound/cli/measures.hpp"
 #include "itbound/data/render.hpp"
+#include "itbound/data/rrm_io.hpp"
 #include "itbound/data/report_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/data/trajectory.hpp"
@@ -454,6 +456,37 @@ PyResult measures(const itbound::cli::Command& command, const py::object& table,
   return to_python(itbound::Report("measures", std::move(*report)));
 }
 
+// itbound.rrm with the members as arrays (y=, clean_pred=, noisy_labels=, ...; data/RRM-SCHEMA.md) instead of a file:
+// the same checks and result; `bootstrap` as for the file.
+PyResult rrm_arrays(const itbound::cli::Command& command, const py::kwargs& kwargs) {
+  if (kwargs.contains("runs")) throw InvalidArgument("runs", "give either runs (a file) or the arrays (y=, clean_pred=, ...)");
+  std::vector<itbound::cli::Param> params;
+  for (const auto& p : command.params)
+    if (p.name != "runs") params.push_back(p);
+  py::kwargs options;
+  std::map<std::string, itbound::data::NdArray> arrays;
+  for (const auto& [key, value] : kwargs) {
+    const std::string name = py::str(key).cast<std::string>();
+    if (name == "bootstrap") {
+      options[key] = value;
+      continue;
+    }
+    const Array a = Array::ensure(value);
+    if (!a) throw InvalidArgument(name, "must be a number or an array of numbers");
+    itbound::data::NdArray nd;
+    for (py::ssize_t d = 0; d < a.ndim(); ++d) nd.shape.push_back(a.shape(d));
+    nd.values.assign(a.data(), a.data() + a.size());
+    arrays[name] = std::move(nd);
+  }
+  const auto args = args_for("rrm", params, options);
+  std::optional<itbound::RrmReport> report;
+  {
+    py::gil_scoped_release release;
+    report = itbound::evaluate_rrm(itbound::data::rrm_runs_from_arrays(arrays), {static_cast<int>(args.integer("bootstrap"))});
+  }
+  return to_python(itbound::Report("rrm", std::move(*report)));
+}
+
 py::bytes stats_to_bytes(const SupersampleStats& st) {
   const auto b = st.to_bytes();
   return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
@@ -587,6 +620,7 @@ PYBIND11_MODULE(_itbound, m) {
         d["ldcmi"] = per_supersample(est.ldcmi, st.k1(), st.n());
         d["ldmi"] = per_supersample(est.ldmi, 1, st.n()).attr("reshape")(st.n());
         d["slmi"] = per_supersample(est.slmi, 1, st.n()).attr("reshape")(st.n());
+        d["emi"] = per_supersample(est.emi, 1, st.n()).attr("reshape")(st.n());
         d["supersample_train"] = per_supersample(est.supersample_train, 1, st.k1()).attr("reshape")(st.k1());
         d["run_gap"] = per_supersample(est.run_gap, st.k1(), st.k2());
         d["train_error"] = est.train_error;
@@ -596,8 +630,8 @@ PYBIND11_MODULE(_itbound, m) {
         d["loss_follows_prediction"] = est.loss_follows_prediction;
         d["prediction_repeats"] = est.prediction_repeats;
         return d;
-      }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi and slmi "
-         "(n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
+      }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi, slmi "
+         "and emi (n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
          "loss_follows_prediction, prediction_repeats. Keyword: correction.")
       .def_property_readonly("shape", [](const SupersampleStats& st) { return py::make_tuple(st.k1(), st.k2(), st.n()); })
       .def_property_readonly("complete", &SupersampleStats::complete)
@@ -734,6 +768,14 @@ PYBIND11_MODULE(_itbound, m) {
               (command_doc(*c) + "\nThe table may instead be given as the first argument: a dict of columns (arrays "
                                  "or lists) or a pandas DataFrame, with every other parameter as above; hparams, "
                                  "measures and negate may be lists.\n").c_str());
+        continue;
+      }
+      if (c->name == "rrm") {
+        // The members may also come as NumPy arrays: y=, clean_pred=, ... instead of runs=.
+        m.def("rrm", [c](const py::kwargs& kwargs) { return kwargs.contains("y") ? rrm_arrays(*c, kwargs) : run(*c, kwargs); },
+              (command_doc(*c) + "\nThe members may instead be given as arrays and numbers: y=, clean_pred=, noisy_labels=, "
+                                 "noisy_pred=, num_classes=, eta=, test_accuracy= or test_pred= and test_y=, optionally "
+                                 "noised= (data/RRM-SCHEMA.md).\n").c_str());
         continue;
       }
       m.def(itbound::cli::python_name(c->name).c_str(), [c](const py::kwargs& kwargs) { return run(*c, kwargs); },

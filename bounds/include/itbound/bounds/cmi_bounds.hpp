@@ -2,6 +2,7 @@
 // Supersample CMI bounds on the expected held-out error, from the per-pair estimates of
 // estimators::estimate_cmi (or estimate_cmi_knn). Each bound is reported as a bound on the held-out
 // error; derivations and sources of the constants are in bounds/CMI-BOUNDS.md.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,11 +22,18 @@ struct CmiBoundInput {
   std::optional<double> total_cmi = std::nullopt;
   std::string estimator = "plug-in";  // echoed in the certificates' inputs
   std::string information_detail = {};  // how the information was estimated (the assumption's detail)
+  // A compression size k claimed for the learner (enables cmi-compression-sqrt and -fast-rate, bounds/compression.hpp);
+  // unordered: the output is a function of a set of exactly k training points (CMI <= ln C(2n, k)).
+  std::optional<std::int64_t> compression_size = std::nullopt;
+  bool compression_unordered = false;
 };
 
-// In order: cmi-total-sqrt (if total_cmi), fcmi-sqrt (if predictions), ecmi-sqrt, ldcmi-sqrt, ldmi-sqrt,
-// ecmi-binary-kl, ecmi-fast-rate, slmi-fast-rate (if estimates->slmi), ldmi-interpolating (valid only for 0-1
-// losses with zero training error on every run).
+// In order: cmi-total-sqrt (if total_cmi), cmi-compression-sqrt and cmi-compression-fast-rate (if
+// compression_size), fcmi-sqrt (if predictions), ecmi-sqrt, ldcmi-sqrt, ldmi-sqrt, ecmi-binary-kl, ecmi-fast-rate,
+// slmi-fast-rate (if estimates->slmi), ldmi-interpolating (an identity, only for 0-1 losses with zero training error
+// on every run); then the bounds of the authors' public code: emi-sqrt, emi-binary-kl, emi-fast-rate (if
+// estimates->emi: the loss pair's MI pooled over all runs), slmi-sqrt and slmi-fast-rate-closed (if slmi), and
+// ldcmi-interpolating (an upper bound, same conditions as ldmi-interpolating). Derivations: bounds/CMI-BOUNDS.md.
 std::vector<Certificate> cmi_bounds(const CmiBoundInput& in);
 
 // The two one-dimensional problems behind the binary-kl and fast-rate bounds, for losses in [0, 1];

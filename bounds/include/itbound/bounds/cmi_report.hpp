@@ -20,6 +20,8 @@ struct CmiOptions {
   std::string estimator = "plug-in";  // "plug-in" or "knn" (Ross's k-NN estimator for continuous losses)
   int k = 1;                          // neighbours of the k-NN estimator
   std::optional<double> total_cmi;    // I(W; U | Z~) in nats, known from elsewhere: adds cmi-total-sqrt
+  std::optional<std::int64_t> compression_size;  // a compression size k of the learner: adds cmi-compression-*
+  bool compression_unordered = false;            // the k points form a set of exactly k (ln C(2n, k))
   int bootstrap = 200;                // replicates of the interval of the mean estimates (0: none; plug-in only)
   bool per_pair = false;              // report each pair's estimates
   double delta = 0.05;                // confidence of the held-out upper confidence limit
@@ -32,6 +34,7 @@ struct CmiShape {
 struct CmiMeans {
   std::optional<double> fcmi_mean;  // null without predictions
   double ecmi_mean = 0, ldcmi_mean = 0, ldmi_mean = 0, slmi_mean = 0;
+  std::optional<double> emi_mean;  // the loss pair's MI pooled over all runs; null for k-NN
   // Intervals [lo, hi] of the means over run resampling (empty: not computed).
   std::vector<double> fcmi_interval, ecmi_interval, ldcmi_interval, ldmi_interval;
 };
@@ -53,7 +56,7 @@ struct KnnInfo {
 
 // Per pair i: f-, e- and ld-CMI averaged over the supersamples, ld-MI and single-loss MI as they are (pooled).
 struct CmiPerPair {
-  std::vector<double> fcmi, ecmi, ldcmi, ldmi, slmi;
+  std::vector<double> fcmi, ecmi, ldcmi, ldmi, slmi, emi;
 };
 
 struct CmiReport {

@@ -46,6 +46,10 @@ struct PacBayesOptions {
   // Catoni's C values; the bound is minimised over them, each paid delta / size by a union bound.
   std::vector<double> catoni_grid = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0};
   std::optional<KlTerm> kl_term;  // where the KL came from (files, a code length), echoed in the report
+  // epsilon of a differentially private mechanism that chose the prior from the n bound examples themselves (Dziugaite
+  // & Roy 2018): adds kl-dp-prior; with epsilon > 0 the prior depends on the bound examples, so every other bound's
+  // prior_independent assumption fails and kl-dp-prior is the certificate.
+  std::optional<double> dp_epsilon;
 };
 
 struct BestBound {
@@ -58,7 +62,9 @@ struct PacBayesReport {
   std::string summary;              // the answer in one line: the best certificate and what it guarantees
   std::vector<Certificate> bounds;  // stable order: kl, kl-2sqrtn, kl-langford-seeger, kl-dr17, mcallester,
                                     // quad, lambda, catoni, pinsker, bernstein-relaxation[, empirical-bernstein]
-  // Smallest valid certificate on the kl event (all but catoni and empirical-bernstein): picking it costs nothing.
+                                    // [, kl-dp-prior]
+  // Smallest valid certificate on the kl event (all but catoni, empirical-bernstein and kl-dp-prior): picking it costs
+  // nothing. With a private data-dependent prior (dp_epsilon > 0) it is kl-dp-prior, the only one that applies.
   std::optional<BestBound> best;
   std::optional<double> mc_upper;   // with Monte Carlo input: upper confidence limit on R_hat(Q)
   std::optional<MonteCarloOptions> mc;
@@ -87,6 +93,11 @@ double maurer_complexity(double kl, std::int64_t n, double log_delta);
 // The PAC-Bayes-kl bound alone (the "kl" certificate's value): kl_inverse_upper(R_hat, maurer_complexity(KL, n,
 // ln delta)), inputs checked; for callers that optimise over a grid (bounds/prior_choice.hpp, self_certify.hpp).
 KlInverseResult pac_bayes_kl_inverse(double emp_risk, double kl, std::int64_t n, double delta);
+
+// ln(1/beta) = 2 max{ln 3 - log_delta, n eps^2}, rounded up: the price of an eps-DP prior in kl-dp-prior (Dziugaite & Roy
+// 2018; derived in bounds/REFERENCES.md from Dwork et al. 2015, Thm 11): the fixed-prior kl bound at confidence beta
+// fails for the private prior with probability at most 3 sqrt(beta) <= delta.
+double dp_prior_log_inv_beta(double epsilon, std::int64_t n, double log_delta);
 
 PacBayesReport pac_bayes_bounds(const PacBayesOptions& options);
 

@@ -67,6 +67,9 @@ struct CmiEstimates {
   // Per pair i: (I(L_i^0; U_i) + I(L_i^1; U_i)) / 2, L_i^j the loss on member j, pooled over all runs (the
   // single-loss MI of Wang & Mao 2023).
   std::vector<double> slmi;
+  // Per pair i: I(L_i; U_i) of the loss pair pooled over all k1 * k2 runs (the unconditional e-MI, at most the
+  // e-CMI in truth as U_i is independent of Z~); empty from the k-NN estimators.
+  std::vector<double> emi;
   double train_error = 0, heldout_error = 0;   // mean over runs and pairs
   std::vector<double> run_gap;                  // held-out minus train error, per run (k1 * k2)
   std::vector<double> supersample_train;        // mean training loss of each supersample (k1)
