@@ -16,7 +16,7 @@ LOGREG = str(EXAMPLES / "digits-logreg.npz")
 
 def test_pooled_bounds_match_the_cli_and_the_arrays(exe):
     r = itbound.cmi(runs=LOGREG, bootstrap=0, compression_size=5).to_dict()
-    out = subprocess.run([exe, "cmi", LOGREG, "--bootstrap", "0", "--compression-size", "5"], capture_output=True,
+    out = subprocess.run([exe, "cmi", LOGREG, "--full", "--bootstrap", "0", "--compression-size", "5"], capture_output=True,
                          text=True)
     assert out.returncode == 0 and r == json.loads(out.stdout)
     names = {b["name"] for b in r["bounds"]}

@@ -10,7 +10,7 @@ import itbound
 
 def test_dp_prior_matches_the_cli(exe):
     r = itbound.pac_bayes(emp_risk=0.05, kl=5.0, n=253, dp_epsilon=0.1).to_dict()
-    out = subprocess.run([exe, "pac-bayes", "--emp-risk", "0.05", "--kl", "5", "--n", "253", "--dp-epsilon", "0.1"],
+    out = subprocess.run([exe, "pac-bayes", "--full", "--emp-risk", "0.05", "--kl", "5", "--n", "253", "--dp-epsilon", "0.1"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and r == json.loads(out.stdout)
     assert r["best"]["name"] == "kl-dp-prior"

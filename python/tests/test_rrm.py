@@ -13,7 +13,7 @@ RUNS = pathlib.Path(__file__).resolve().parents[2] / "data" / "examples" / "digi
 
 def test_file_and_arrays_match_the_cli(exe):
     r = itbound.rrm(runs=str(RUNS), bootstrap=0).to_dict()
-    out = subprocess.run([exe, "rrm", str(RUNS), "--bootstrap", "0"], capture_output=True, text=True)
+    out = subprocess.run([exe, "rrm", str(RUNS), "--full", "--bootstrap", "0"], capture_output=True, text=True)
     assert out.returncode == 0 and r == json.loads(out.stdout)
     assert itbound.rrm(**dict(np.load(RUNS)), bootstrap=0).to_dict() == r
     arrays = itbound.rrm(**dict(np.load(RUNS)), bootstrap=20)
