@@ -324,8 +324,8 @@ TEST_CASE("neu-sgd: Theorem 1 by hand, each term measured or bounded") {
   CHECK(c.value == doctest::Approx(0.18).epsilon(1e-15));
   CHECK(c.value >= 0.18);
   CHECK(number(c, "information_nats") == doctest::Approx(2 * 0.225).epsilon(1e-15));  // Theorem 5
-  CHECK(detail(c, "gamma").find("measured") == 0);
-  CHECK(detail(c, "delta").find("measured") == 0);
+  CHECK(detail(c, "gamma_source").find("measured") == 0);
+  CHECK(detail(c, "delta_source").find("measured") == 0);
 
   // Gamma at step 2 bounded by smoothness mu = 2: mu^2 sigma_{1:2}^2 d = 4 * 0.04 * 3 = 0.48 -> 0.25 * 0.78 = 0.195;
   // sqrt(0.1 * 0.32) = 0.1788854381999832; Delta bounded by loss_smoothness 0.5: 0.5 * 0.08 * 3 = 0.12.
@@ -335,8 +335,8 @@ TEST_CASE("neu-sgd: Theorem 1 by hand, each term measured or bounded") {
   REQUIRE(b.applicable());
   CHECK(number(b, "sqrt_term") == doctest::Approx(0.1788854381999832).epsilon(1e-15));
   CHECK(b.value == doctest::Approx(0.1788854381999832 + 0.12).epsilon(1e-15));
-  CHECK(detail(b, "gamma") == "measured at 1 steps, bounded by smoothness (mu^2 sigma_{1:t}^2 d) at 1");
-  CHECK(detail(b, "delta").find("bounded") == 0);
+  CHECK(detail(b, "gamma_source") == "measured at 1 steps, bounded by smoothness (mu^2 sigma_{1:t}^2 d) at 1");
+  CHECK(detail(b, "delta_source").find("bounded") == 0);
   // Without smoothness the unmeasured Gamma is missing.
   CHECK(detail(after(info, bounded, "neu-sgd"), "missing") == "gradient_sensitivity or smoothness");
 }
@@ -383,7 +383,7 @@ TEST_CASE("neu-sgd-smooth: the smallest bound over a declared family of geometri
   CHECK(m.value == doctest::Approx(0.2133072900770154 + 0.01).epsilon(1e-14));
   CHECK(number(m, "best_ratio") == 2.0);
   CHECK(std::get<std::int64_t>(m.details[4].value) == 1);  // schedules_with_delta
-  CHECK(detail(after(measured, steps, "neu-sgd-smooth"), "delta") == "measured at each schedule's final level");
+  CHECK(detail(after(measured, steps, "neu-sgd-smooth"), "delta_source") == "measured at each schedule's final level");
   CHECK_FALSE(after(measured, steps, "neu-sgd-smooth").applicable());
 }
 

@@ -470,13 +470,13 @@ Certificate TrajectoryAccumulator::neu_sgd_certificate() const {
   c.details.push_back({"final_level", level});
   c.details.push_back({"sqrt_term", first});
   c.details.push_back({"delta_term", delta});
-  c.details.push_back({"variance", std::string("measured at every step (gradient_variance)")});
-  c.details.push_back({"gamma", gamma_bounded_ == 0 ? std::string("measured at every step (gradient_sensitivity)")
+  c.details.push_back({"variance_source", std::string("measured at every step (gradient_variance)")});
+  c.details.push_back({"gamma_source", gamma_bounded_ == 0 ? std::string("measured at every step (gradient_sensitivity)")
                                 : gamma_measured_ == 0
                                     ? std::string("bounded by smoothness at every step: mu^2 sigma_{1:t}^2 d")
                                     : "measured at " + std::to_string(gamma_measured_) + " steps, bounded by smoothness "
                                           "(mu^2 sigma_{1:t}^2 d) at " + std::to_string(gamma_bounded_)});
-  c.details.push_back({"delta", delta_source.empty() ? std::string("missing") : delta_source});
+  c.details.push_back({"delta_source", delta_source.empty() ? std::string("missing") : delta_source});
   if (!present(delta)) {
     c.value = c.raw_value = StepStats::missing;
     c.mark_not_applicable("missing the Delta terms: value_sensitivity at level " + format_number(level) +
@@ -541,9 +541,9 @@ Certificate TrajectoryAccumulator::neu_sgd_smooth_certificate() const {
   }
   c.details.push_back({"schedules", static_cast<std::int64_t>(family_.size())});
   c.details.push_back({"schedules_with_delta", with_delta});
-  c.details.push_back({"variance", std::string("measured at every step (gradient_variance)")});
-  c.details.push_back({"gamma", std::string("bounded by smoothness: mu^2 sigma_{1:t}^2 d")});
-  c.details.push_back({"delta", std::string(info_.loss_smoothness ? "bounded by loss_smoothness: mu_l sigma_{1:T}^2 d"
+  c.details.push_back({"variance_source", std::string("measured at every step (gradient_variance)")});
+  c.details.push_back({"gamma_source", std::string("bounded by smoothness: mu^2 sigma_{1:t}^2 d")});
+  c.details.push_back({"delta_source", std::string(info_.loss_smoothness ? "bounded by loss_smoothness: mu_l sigma_{1:T}^2 d"
                                                                   : "measured at each schedule's final level")});
   if (!best) {
     c.value = c.raw_value = StepStats::missing;
@@ -589,7 +589,7 @@ Certificate TrajectoryAccumulator::neu_sgld_certificate() const {
   // gen <= sqrt((R^2 / n) sum_t eta_t^2 V_t / sigma_t^2) = sqrt(2 R^2 I / n) with I <= sum_t eta_t^2 V_t / (2 sigma_t^2).
   c.set_value(round_up(std::sqrt(round_up(round_up(R * R) * neu_sgld_.sum / static_cast<double>(info_.n), 2))), range);
   c.inputs.push_back({"R", R});
-  c.details.push_back({"variance", std::string("measured at every step (gradient_variance)")});
+  c.details.push_back({"variance_source", std::string("measured at every step (gradient_variance)")});
   c.add_assumption("fixed_schedules",
                    "step sizes, noise levels and minibatch indices are fixed before the run, independently of the data",
                    Holds::unchecked, "a step size or noise level chosen from the data cannot be detected from the trajectory");

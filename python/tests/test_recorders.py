@@ -173,7 +173,7 @@ def test_sgd_recorder_by_hand_and_through_the_cli(exe, tmp_path):
     certs = by_name(cli(exe, tmp_path / "sgd.jsonl")["bounds"])
     assert certs["neu-sgd"]["value"] == pytest.approx(min(hand, 1.0), rel=1e-12)
     assert certs["neu-sgd-smooth"]["applicable"]
-    assert certs["neu-sgd-smooth"]["details"]["delta"].startswith("bounded by loss_smoothness")
+    assert certs["neu-sgd-smooth"]["details"]["delta_source"].startswith("bounded by loss_smoothness")
     assert by_name(rec.certificates())["neu-sgd"].value == certs["neu-sgd"]["value"]
 
 
