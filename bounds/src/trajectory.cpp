@@ -31,6 +31,8 @@ void check_field(const StepField& f, double x, std::int64_t index) {
 }
 
 // Noise variance of the step, or NaN. Both forms given: the smaller variance, whose bound is larger.
+// Per-step terms are computed in plain double: the few roundings of each (at most ten, each <= eps/2 relative) and the
+// running sums' are covered once, when a certificate reads a sum (TrajectoryAccumulator::bounded).
 double noise_variance(const StepStats& s) {
   double var = StepStats::missing;
   if (present(s.noise_std)) var = s.noise_std * s.noise_std;
@@ -38,12 +40,13 @@ double noise_variance(const StepStats& s) {
     const double sgld = 2.0 * s.step_size / s.inverse_temperature;  // SGLD: sqrt(2 eta / beta) N(0, I)
     var = present(var) ? std::min(var, sgld) : sgld;
   }
-  return present(var) ? round_down(var) : var;
+  return var;
 }
 
-std::string join(const std::vector<std::string>& v) {
+template <class Text>
+std::string join(const std::vector<Text>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + std::string(s);
   return out;
 }
 
@@ -75,8 +78,9 @@ double sigmoid(double a) { return a >= 0.0 ? 1.0 / (1.0 + std::exp(-a)) : std::e
 
 }  // namespace
 
+// Compared by address: each Term names a field from one call site, so the same literal every time.
 void TrajectoryAccumulator::Term::need(const char* field, bool is_present) {
-  if (!is_present && std::find(missing.begin(), missing.end(), field) == missing.end()) missing.emplace_back(field);
+  if (!is_present && std::find(missing.begin(), missing.end(), field) == missing.end()) missing.push_back(field);
 }
 
 TrajectoryAccumulator::TrajectoryAccumulator(TrajectoryInfo info) : info_(std::move(info)) {
@@ -115,23 +119,20 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
 
   const double var = noise_variance(s);
   if (present(var)) min_noise_var_ = std::min(min_noise_var_, var);
-  const double eta2 = round_up(s.step_size * s.step_size);
+  const double eta2 = s.step_size * s.step_size;
   const double d = static_cast<double>(info_.dimension);
 
   // Pensia, Jog & Loh (2018), Theorem 1: I(S; W_t | W_{t-1}) <= (d/2) ln(1 + eta^2 L^2 / (d sigma^2)).
   pensia_.need(noise_fields, present(var));
   pensia_.need("gradient_bound", present(s.gradient_bound));
-  if (present(var) && present(s.gradient_bound)) {
-    const double snr = round_up(round_up(eta2 * s.gradient_bound * s.gradient_bound) / (d * var));
-    pensia_.sum = round_up(pensia_.sum + round_up(0.5 * d * round_up(std::log1p(snr))));
-  }
+  if (present(var) && present(s.gradient_bound))
+    pensia_.sum += 0.5 * d * std::log1p(eta2 * s.gradient_bound * s.gradient_bound / (d * var));
 
   // Negrea et al. (2019), Sec. 4: per-step KL of two Gaussians with equal covariance sigma^2 I and means
   // differing by eta (g - zeta): eta^2 ||g - zeta||^2 / (2 sigma^2)  (= beta eta ||xi||^2 / 4 for SGLD).
   negrea_.need(noise_fields, present(var));
   negrea_.need("incoherence_sq", present(s.incoherence_sq));
-  if (present(var) && present(s.incoherence_sq))
-    negrea_.sum = round_up(negrea_.sum + round_up(round_up(eta2 * s.incoherence_sq) / (2.0 * var)));
+  if (present(var) && present(s.incoherence_sq)) negrea_.sum += eta2 * s.incoherence_sq / (2.0 * var);
 
   // Li, Luo & Qiao (2020), Theorem 9 (GLD): n^2 KL_t = eta^2 g_e(t) / (2 sigma^2), sigma^2 the per-coordinate
   // noise variance (the paper's sigma_t^2 / 2); full batch only.
@@ -139,8 +140,7 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
   li_.need("gradient_sq_mean", present(s.gradient_sq_mean));
   li_.need("batch_size", present(s.batch_size));
   if (present(s.batch_size) && s.batch_size < static_cast<double>(info_.n)) ++minibatch_steps_;
-  if (present(var) && present(s.gradient_sq_mean))
-    li_.sum = round_up(li_.sum + round_up(round_up(eta2 * s.gradient_sq_mean) / (2.0 * var)));
+  if (present(var) && present(s.gradient_sq_mean)) li_.sum += eta2 * s.gradient_sq_mean / (2.0 * var);
 
   add_haghifam(s, var, eta2);
   add_neu(s, var, eta2);
@@ -157,13 +157,13 @@ void TrajectoryAccumulator::add_haghifam(const StepStats& s, double var, double 
   haghifam_.need("batch_size", present(s.batch_size));
   if (!present(var) || !present(s.two_sample_incoherence)) return;
   const double n = static_cast<double>(info_.n);
-  const double kl = round_up(round_up(eta2 * s.two_sample_incoherence) / round_down(2.0 * var * n * n));
-  haghifam_.sum = round_up(haghifam_.sum + kl);
+  const double kl = eta2 * s.two_sample_incoherence / (2.0 * var * n * n);
+  haghifam_.sum += kl;
   if (!present(s.noise_alignment)) forecaster_complete_ = false;
   if (!forecaster_complete_) return;
   // The posterior forecaster: its mass on the unselected candidate given W_0..W_t (never the selection itself).
   const double theta = sigmoid(log_likelihood_ratio_);
-  forecast_sum_ = round_up(forecast_sum_ + round_up(theta * theta * kl, 4));
+  forecast_sum_ += theta * theta * kl;
   // Log-likelihood ratio (unselected : selected) of W_{t+1} given W_t: -KL_t - (eta_t / (n sigma_t)) <v_t, eps_t>, with
   // v_t = grad(unselected) - grad(selected) and W_{t+1} = mean(selected) + sigma_t eps_t (bounds/TRAJECTORY.md).
   log_likelihood_ratio_ += -kl - s.step_size / (n * std::sqrt(var)) * s.noise_alignment;
@@ -179,7 +179,7 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, double var, double eta2)
   // Proposition 3: I(W; S) <= sum_t eta_t^2 V_t / (2 sigma_t^2); the sum kept is sum_t eta_t^2 V_t / sigma_t^2.
   neu_sgld_.need(noise_fields, present(var));
   neu_sgld_.need("gradient_variance", variance);
-  if (present(var) && variance) neu_sgld_.sum = round_up(neu_sgld_.sum + round_up(round_up(eta2 * s.gradient_variance) / var));
+  if (present(var) && variance) neu_sgld_.sum += eta2 * s.gradient_variance / var;
 
   // Theorem 1: sum_t eta_t^2 / sigma_t^2 (Gamma_{sigma_{1:t}}(W_t) + V_t), Gamma measured, or <= mu^2 sigma_{1:t}^2 d.
   const bool gamma = present(s.gradient_sensitivity) || info_.smoothness.has_value();
@@ -193,11 +193,10 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, double var, double eta2)
         ++gamma_measured_;
       } else {
         const double mu = *info_.smoothness;
-        g = round_up(round_up(round_up(mu * mu) * sum_round_up(perturbation_level_sq_, static_cast<double>(steps_))) * d);
+        g = mu * mu * perturbation_level_sq_ * d;  // the running level's rounding is covered like the sums'
         ++gamma_bounded_;
       }
-      const double sigma2 = round_down(s.perturbation_std * s.perturbation_std);
-      neu_sgd_.sum = round_up(neu_sgd_.sum + round_up(round_up(eta2 * round_up(g + s.gradient_variance)) / sigma2));
+      neu_sgd_.sum += eta2 * (g + s.gradient_variance) / (s.perturbation_std * s.perturbation_std);
     }
     perturbation_level_sq_ += s.perturbation_std * s.perturbation_std;
   }
@@ -207,7 +206,7 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, double var, double eta2)
   // infinite.
   neu_family_.need("gradient_variance", variance);
   const bool sums = variance && info_.smoothness;
-  const double mu2d = sums ? round_up(round_up(*info_.smoothness * *info_.smoothness) * d) : 0.0;
+  const double mu2d = sums ? *info_.smoothness * *info_.smoothness * d : 0.0;
   for (Schedule& f : family_) {
     if (sums) {
       const double term = eta2 / f.variance * (mu2d * f.level_sq + s.gradient_variance);
@@ -291,13 +290,18 @@ bool TrajectoryAccumulator::frame(Certificate& c, const std::string& name, const
     c.mark_not_applicable(steps_ == 0 ? "no steps" : "missing " + join(term.missing));
     return false;
   }
-  if (present(information_per_sum)) c.details.push_back({"information_nats", information_per_sum * term.sum});
+  if (present(information_per_sum)) c.details.push_back({"information_nats", information_per_sum * bounded(term.sum)});
   if (noisy)
     c.add_assumption("gaussian_noise", "each step adds isotropic Gaussian noise independent of the data and the past",
                      Holds::unchecked, "noise draws are not part of the trajectory; smallest noise std given: " +
                                            format_number(std::sqrt(min_noise_var_)));
   return true;
 }
+
+// A running sum of T nonnegative terms, each computed with at most ten roundings, rounded up past its exact value:
+// recursive summation errs by at most (T - 1) eps/2 relative and each term by 10 eps/2; sum_round_up's 2 (T + 4) eps
+// covers both (Higham 2002, Sec. 4.2).
+double TrajectoryAccumulator::bounded(double sum) const { return sum_round_up(sum, static_cast<double>(steps_)); }
 
 double TrajectoryAccumulator::measured_gap() const { return final_.test_loss - final_.train_loss; }
 
@@ -307,7 +311,7 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
   // Xu & Raginsky (2017), Theorem 1, on n_eff examples: the one implementation in bounds/mi_bounds.
   const auto xu_raginsky = [&](const Term& term, std::int64_t n_eff) {
     if (steps_ == 0 || !term.missing.empty()) return Certificate{};
-    Certificate c = xu_raginsky_bound(term.sum, {.n = n_eff, .loss_min = info_.loss_min, .loss_max = info_.loss_max,
+    Certificate c = xu_raginsky_bound(bounded(term.sum), {.n = n_eff, .loss_min = info_.loss_min, .loss_max = info_.loss_max,
                                                  .sigma = info_.subgaussian});
     // Its "mi_exact" caveat is about estimated MI; here the information term is an upper bound by construction.
     // Inputs and the guarantee come from frame() (the information term is echoed as information_nats).
@@ -353,7 +357,7 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
   Certificate l;
   if (frame(l, "li", li_, {"step_size", noise_fields, "gradient_sq_mean", "batch_size"}, info_.n, true, 1.0)) {
     const double c_bound = range;  // C = b - a: valid whether "C-bounded" means [0, C] or [-C, C] (after a shift)
-    l.set_value(round_up(round_up(2.0 * c_bound * round_up(std::sqrt(round_up(2.0 * li_.sum)))) /
+    l.set_value(round_up(round_up(2.0 * c_bound * round_up(std::sqrt(round_up(2.0 * bounded(li_.sum))))) /
                          static_cast<double>(info_.n)),
                 range);
     l.inputs.push_back({"C", c_bound});
@@ -411,10 +415,10 @@ Certificate TrajectoryAccumulator::haghifam_certificate() const {
              info_.n, true, 1.0))
     return c;
   // Per tracked pair: E[gen] <= (b - a) (1/n) sum_i E sqrt(2 I_i), I_i <= sum_t theta_t^2 KL_t: (b - a) sqrt(2 sum).
-  const double plain = round_up(range * round_up(std::sqrt(round_up(2.0 * haghifam_.sum))));
+  const double plain = round_up(range * round_up(std::sqrt(round_up(2.0 * bounded(haghifam_.sum)))));
   const double constant = plain / 2.0;  // theta = 1/2 at every step: exactly half (a power of two)
   const double forecast =
-      forecaster_complete_ ? round_up(range * round_up(std::sqrt(round_up(2.0 * forecast_sum_)))) : StepStats::missing;
+      forecaster_complete_ ? round_up(range * round_up(std::sqrt(round_up(2.0 * bounded(forecast_sum_))))) : StepStats::missing;
   c.set_value(forecaster_complete_ ? forecast : constant, range);
   c.details.push_back({"plain", plain});
   c.details.push_back({"constant_forecast", constant});
@@ -424,7 +428,7 @@ Certificate TrajectoryAccumulator::haghifam_certificate() const {
                                           ? "posterior: theta_t = sigmoid(a_t), a_t the log-likelihood ratio "
                                             "(unselected : selected) of W_0..W_t; the value reported"
                                           : "none (noise_alignment missing): the value is the constant forecast 1/2")});
-  c.details.push_back({"forecast_kl_nats", forecaster_complete_ ? forecast_sum_ : StepStats::missing});
+  c.details.push_back({"forecast_kl_nats", forecaster_complete_ ? bounded(forecast_sum_) : StepStats::missing});
   c.details.push_back({"final_log_likelihood_ratio", forecaster_complete_ ? log_likelihood_ratio_ : StepStats::missing});
   c.add_assumption("full_batch", "full-batch Langevin dynamics on the n selected examples: batch_size = n at every step",
                    minibatch_steps_ == 0 ? Holds::yes : Holds::no,
@@ -466,7 +470,7 @@ Certificate TrajectoryAccumulator::neu_sgd_certificate() const {
                      static_cast<double>(info_.dimension));
     delta_source = "bounded by loss_smoothness: mu_l sigma_{1:T}^2 d";
   }
-  const double first = round_up(std::sqrt(round_up(round_up(4.0 * R * R) * neu_sgd_.sum / static_cast<double>(info_.n), 2)));
+  const double first = round_up(std::sqrt(round_up(round_up(4.0 * R * R) * bounded(neu_sgd_.sum) / static_cast<double>(info_.n), 2)));
   c.details.push_back({"final_level", level});
   c.details.push_back({"sqrt_term", first});
   c.details.push_back({"delta_term", delta});
@@ -587,7 +591,7 @@ Certificate TrajectoryAccumulator::neu_sgld_certificate() const {
   c.reference = {neu_paper, "Proposition 3 (read; constant re-derived in bounds/TRAJECTORY.md)"};
   if (!frame(c, "neu-sgld", neu_sgld_, {"step_size", noise_fields, "gradient_variance"}, info_.n, true, 0.5)) return c;
   // gen <= sqrt((R^2 / n) sum_t eta_t^2 V_t / sigma_t^2) = sqrt(2 R^2 I / n) with I <= sum_t eta_t^2 V_t / (2 sigma_t^2).
-  c.set_value(round_up(std::sqrt(round_up(round_up(R * R) * neu_sgld_.sum / static_cast<double>(info_.n), 2))), range);
+  c.set_value(round_up(std::sqrt(round_up(round_up(R * R) * bounded(neu_sgld_.sum) / static_cast<double>(info_.n), 2))), range);
   c.inputs.push_back({"R", R});
   c.details.push_back({"variance_source", std::string("measured at every step (gradient_variance)")});
   c.add_assumption("fixed_schedules",

@@ -1,5 +1,7 @@
 #include "itbound/data/trajectory.hpp"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -124,6 +126,78 @@ StepStats step_from_json(const Json& j, std::int64_t index) {
 
 namespace {
 
+// End of the JSON number starting at line[i] (RFC 8259 grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), or i.
+std::size_t json_number_end(std::string_view line, std::size_t i) {
+  const std::size_t start = i, n = line.size();
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < n && line[i] >= '0' && line[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < n && line[i] == '-') ++i;
+  if (i < n && line[i] == '0') ++i;
+  else if (!digits()) return start;
+  if (i < n && line[i] == '.' && (++i, !digits())) return start;
+  if (i < n && (line[i] == 'e' || line[i] == 'E')) {
+    ++i;
+    if (i < n && (line[i] == '+' || line[i] == '-')) ++i;
+    if (!digits()) return start;
+  }
+  return i;
+}
+
+// The common step line of JSON lines, read without building a JSON value: a flat object whose keys are distinct step
+// fields and whose values are JSON numbers or null. Anything else returns false, and the line goes through the JSON
+// parser, which gives the same step or the error naming the field (so the two paths cannot disagree).
+const auto step_names = [] {
+  std::array<std::string_view, step_fields.size()> names;
+  for (std::size_t f = 0; f < names.size(); ++f) names[f] = step_fields[f].name;
+  return names;
+}();
+
+bool parse_flat_step(std::string_view line, StepStats& out) {
+  std::size_t i = 0;
+  const std::size_t n = line.size();
+  const auto space = [&] {
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+  };
+  space();
+  if (i == n || line[i++] != '{') return false;
+  space();
+  if (i < n && line[i] == '}') return ++i, space(), i == n;
+  unsigned seen = 0;
+  for (;;) {
+    if (i == n || line[i++] != '"') return false;
+    const std::size_t key_start = i;
+    while (i < n && line[i] != '"' && line[i] != '\\') ++i;
+    if (i == n || line[i] != '"') return false;
+    const std::string_view key = line.substr(key_start, i++ - key_start);
+    std::size_t f = 0;
+    while (f < step_names.size() && key != step_names[f]) ++f;
+    if (f == step_names.size() || (seen >> f & 1u)) return false;
+    seen |= 1u << f;
+    space();
+    if (i == n || line[i++] != ':') return false;
+    space();
+    double& value = out.*step_fields[f].member;
+    if (line.substr(i, 4) == "null") {
+      value = StepStats::missing;
+      i += 4;
+    } else {
+      const std::size_t end = json_number_end(line, i);
+      const auto [ptr, ec] = std::from_chars(line.data() + i, line.data() + end, value);
+      if (end == i || ec != std::errc() || ptr != line.data() + end) return false;
+      i = end;
+    }
+    space();
+    if (i == n) return false;
+    const char c = line[i++];
+    if (c == '}') return space(), i == n;
+    if (c != ',') return false;
+    space();
+  }
+}
+
 Json parse(const std::string& text, const std::string& where) {
   try {
     return Json::parse(text);
@@ -172,9 +246,14 @@ TrajectoryRead read_trajectory(std::istream& in) {
   }
   if (head.contains("final")) fail("final", "in JSON lines the final record is a line of its own, the last one");
   TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(head)), "jsonl"};
-  std::string line;
+  std::string line;  // one line at a time: O(1) memory in the number of steps
   for (std::int64_t t = 0; std::getline(in, line);) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (StepStats s; parse_flat_step(line, s)) {
+      r.accumulator.add_step(s);
+      ++t;
+      continue;
+    }
     const Json j = parse(line, "step[" + std::to_string(t) + "]");
     if (j.is_object() && j.contains("final")) {  // the final record: {"final": {...}}, the last line
       if (j.size() != 1) fail("final", "the final line holds only the key \"final\"");
@@ -244,7 +323,7 @@ TrajectoryRead read_trajectory_file(const std::string& path) {
   char magic[4] = {};
   in.read(magic, 4);
   if (in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
-    return read_trajectory_npz(read_npz(path), path);
+    return read_trajectory_npz(parse_npz(FileBytes(path).bytes(), path), path);  // mapped, not copied first
   in.clear();
   in.seekg(0);
   return read_trajectory(in);

@@ -128,7 +128,7 @@ public:
 private:
   struct Term {
     double sum = 0.0;                   // accumulated information (or KL) term, nats
-    std::vector<std::string> missing;   // field names absent in at least one step (first occurrence each)
+    std::vector<const char*> missing;   // field names absent in at least one step (first occurrence each)
     void need(const char* field, bool present);
   };
   // One member of the declared family of perturbation schedules (neu-sgd-smooth).
@@ -138,6 +138,7 @@ private:
     double level_sq = 0.0;   // sigma_{1:t}^2, the perturbation accumulated before the coming step
     double sum = 0.0;        // sum_t eta_t^2 / sigma_t^2 (mu^2 sigma_{1:t}^2 d + V_t)
   };
+  double bounded(double sum) const;  // a running sum, rounded up past its exact value
   bool frame(Certificate& c, const std::string& name, const Term& term, std::vector<std::string> needed,
              std::int64_t n_eff, bool noisy, double information_per_sum) const;
   void add_haghifam(const StepStats& s, double var, double eta2);
