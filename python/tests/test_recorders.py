@@ -225,3 +225,25 @@ def test_gaussian_mean_learner_every_bound_at_or_above_the_exact_expected_gap(tm
     assert abs(np.mean(sgd_gaps) - exact) < 4 * np.std(sgd_gaps) / math.sqrt(len(sgd_gaps))
     for k, v in sgd_values.items():
         assert np.mean(v) >= exact, (k, np.mean(v), exact)
+
+
+def test_recorders_keep_constant_memory_in_the_number_of_steps(tmp_path):
+    """Python-side memory after 500 and after 5,000 steps is the same (the accumulator keeps running sums)."""
+    import tracemalloc
+
+    rec = LangevinRecorder(tmp_path / "long.jsonl", n=50, dimension=8, seed=0)
+    g = (np.zeros(8), np.ones(8))
+
+    def run(steps):
+        for _ in range(steps):
+            rec.step(step_size=0.01, inverse_temperature=100.0, candidate_gradients=g, noise=rec.noise(0.01, 100.0),
+                     gradient=np.ones(8), heldout_gradient=np.zeros(8))
+
+    tracemalloc.start()
+    run(500)
+    early = tracemalloc.get_traced_memory()[0]
+    run(4500)
+    late = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert rec.steps == 5000
+    assert late - early < 20_000, (early, late)
