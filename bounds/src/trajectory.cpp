@@ -72,6 +72,28 @@ constexpr const char* neu_paper =
     "Neu, Dziugaite, Haghifam & Roy (2021), Information-theoretic generalization bounds for stochastic gradient "
     "descent, COLT, PMLR 134, pp. 3526-3545";
 
+// What every Neu et al. bound assumes: the schedules named fixed before the run, and an R-sub-Gaussian loss.
+void add_neu_assumptions(Certificate& c, const std::string& schedules) {
+  c.add_assumption("fixed_schedules", schedules + " are fixed before the run, independently of the data",
+                   Holds::unchecked, "a schedule chosen from the data cannot be detected from the trajectory");
+  c.add_assumption("subgaussian_loss", "the bounded loss is R-sub-Gaussian for every w (R = (b - a) / 2 for a loss in [a, b])",
+                   Holds::unchecked, "loss values are not part of the steps");
+}
+
+// The loss range b - a (the trivial bound) and Neu et al.'s R: the given sub-Gaussian parameter, else (b - a) / 2.
+std::pair<double, double> neu_range_and_r(const TrajectoryInfo& info) {
+  const double range = info.loss_max - info.loss_min;
+  return {range, info.subgaussian.value_or(range / 2.0)};
+}
+
+// A declared smoothness constant the bound used in place of a measurement.
+void add_declared(Certificate& c, const char* key, double mu) {
+  c.add_assumption(key,
+                   std::string(key) == "smoothness" ? "||g(w, z) - g(w + u, z)|| <= mu ||u|| for all w, u, z (declared)"
+                                                    : "the bounded loss is mu_l-smooth in w (declared)",
+                   Holds::unchecked, std::string(key) + " = " + format_number(mu));
+}
+
 // The posterior mass on the unselected candidate given the log-likelihood ratio a (unselected : selected) of the path:
 // sigmoid(a), evaluated without overflow.
 double sigmoid(double a) { return a >= 0.0 ? 1.0 / (1.0 + std::exp(-a)) : std::exp(a) / (1.0 + std::exp(a)); }
@@ -449,8 +471,7 @@ Certificate TrajectoryAccumulator::haghifam_certificate() const {
 }
 
 Certificate TrajectoryAccumulator::neu_sgd_certificate() const {
-  const double range = info_.loss_max - info_.loss_min;
-  const double R = info_.subgaussian ? *info_.subgaussian : range / 2.0;
+  const auto [range, R] = neu_range_and_r(info_);
   Certificate c;
   c.reference = {neu_paper, "Theorem 1 (read; constants checked against the proof of Theorem 5 in bounds/TRAJECTORY.md)"};
   if (!frame(c, "neu-sgd", neu_sgd_, {"step_size", "perturbation_std", "gradient_variance",
@@ -489,17 +510,9 @@ Certificate TrajectoryAccumulator::neu_sgd_certificate() const {
   }
   c.set_value(round_up(first + delta), range);
   c.inputs.push_back({"R", R});
-  c.add_assumption("fixed_schedules",
-                   "step sizes, perturbation stds and minibatch indices are fixed before the run, independently of the data",
-                   Holds::unchecked, "a step size or sigma chosen from the data cannot be detected from the trajectory");
-  c.add_assumption("subgaussian_loss", "the bounded loss is R-sub-Gaussian for every w (R = (b - a) / 2 for a loss in [a, b])",
-                   Holds::unchecked, "loss values are not part of the steps");
-  if (gamma_bounded_ > 0)
-    c.add_assumption("smoothness", "||g(w, z) - g(w + u, z)|| <= mu ||u|| for all w, u, z (declared)", Holds::unchecked,
-                     "mu = " + format_number(*info_.smoothness));
-  if (delta_source.rfind("bounded", 0) == 0)
-    c.add_assumption("loss_smoothness", "the bounded loss is mu_l-smooth in w (declared)", Holds::unchecked,
-                     "mu_l = " + format_number(*info_.loss_smoothness));
+  add_neu_assumptions(c, "step sizes, perturbation stds and minibatch indices");
+  if (gamma_bounded_ > 0) add_declared(c, "smoothness", *info_.smoothness);
+  if (delta_source.rfind("bounded", 0) == 0) add_declared(c, "loss_smoothness", *info_.loss_smoothness);
   c.add_assumption("sgd_update", "W_{t+1} = W_t - eta_t g(W_t, B_t) (Theorem 1 is stated for SGD)", Holds::unchecked,
                    noisy_steps_ == 0 ? "no noise recorded"
                                      : std::to_string(noisy_steps_) + " steps also added Gaussian noise, independent of "
@@ -512,8 +525,7 @@ Certificate TrajectoryAccumulator::neu_sgd_certificate() const {
 }
 
 Certificate TrajectoryAccumulator::neu_sgd_smooth_certificate() const {
-  const double range = info_.loss_max - info_.loss_min;
-  const double R = info_.subgaussian ? *info_.subgaussian : range / 2.0;
+  const auto [range, R] = neu_range_and_r(info_);
   Certificate c;
   c.reference = {neu_paper, "Theorem 1 with Gamma <= mu^2 sigma^2 d (Corollary 2's proof) and |Delta| <= mu_l sigma^2 d / 2 "
                             "(Sec. 3), minimised over a declared family of sigma schedules (read)"};
@@ -570,23 +582,16 @@ Certificate TrajectoryAccumulator::neu_sgd_smooth_certificate() const {
                    "smallest exact bound over the family is a bound, and nothing is charged",
                    Holds::unchecked, "minimising one run's estimate over the family adds an optimistic selection bias: "
                                      "keep the family small and declared in advance");
-  c.add_assumption("fixed_schedules", "step sizes and minibatch indices are fixed before the run, independently of the data",
-                   Holds::unchecked, "a step size chosen from the data cannot be detected from the trajectory");
-  c.add_assumption("smoothness", "||g(w, z) - g(w + u, z)|| <= mu ||u|| for all w, u, z (declared)", Holds::unchecked,
-                   "mu = " + format_number(*info_.smoothness));
-  if (info_.loss_smoothness)
-    c.add_assumption("loss_smoothness", "the bounded loss is mu_l-smooth in w (declared)", Holds::unchecked,
-                     "mu_l = " + format_number(*info_.loss_smoothness));
-  c.add_assumption("subgaussian_loss", "the bounded loss is R-sub-Gaussian for every w (R = (b - a) / 2 for a loss in [a, b])",
-                   Holds::unchecked, "loss values are not part of the steps");
+  add_neu_assumptions(c, "step sizes and minibatch indices");
+  add_declared(c, "smoothness", *info_.smoothness);
+  if (info_.loss_smoothness) add_declared(c, "loss_smoothness", *info_.loss_smoothness);
   c.add_assumption("one_run_expectation", "V_t (and measured Delta terms) are expectations; one run gives plug-in estimates",
                    Holds::unchecked, "average several runs for a better estimate");
   return c;
 }
 
 Certificate TrajectoryAccumulator::neu_sgld_certificate() const {
-  const double range = info_.loss_max - info_.loss_min;
-  const double R = info_.subgaussian ? *info_.subgaussian : range / 2.0;
+  const auto [range, R] = neu_range_and_r(info_);
   Certificate c;
   c.reference = {neu_paper, "Proposition 3 (read; constant re-derived in bounds/TRAJECTORY.md)"};
   if (!frame(c, "neu-sgld", neu_sgld_, {"step_size", noise_fields, "gradient_variance"}, info_.n, true, 0.5)) return c;
@@ -594,11 +599,7 @@ Certificate TrajectoryAccumulator::neu_sgld_certificate() const {
   c.set_value(round_up(std::sqrt(round_up(round_up(R * R) * bounded(neu_sgld_.sum) / static_cast<double>(info_.n), 2))), range);
   c.inputs.push_back({"R", R});
   c.details.push_back({"variance_source", std::string("measured at every step (gradient_variance)")});
-  c.add_assumption("fixed_schedules",
-                   "step sizes, noise levels and minibatch indices are fixed before the run, independently of the data",
-                   Holds::unchecked, "a step size or noise level chosen from the data cannot be detected from the trajectory");
-  c.add_assumption("subgaussian_loss", "the bounded loss is R-sub-Gaussian for every w (R = (b - a) / 2 for a loss in [a, b])",
-                   Holds::unchecked, "loss values are not part of the steps");
+  add_neu_assumptions(c, "step sizes, noise levels and minibatch indices");
   c.add_assumption("one_run_expectation",
                    "V_t is an expectation; one run gives a plug-in estimate (||g_t - g_hat_t||^2 with an independent "
                    "held-out g_hat_t is biased up by E ||g_hat_t - g_bar||^2)",
