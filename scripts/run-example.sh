@@ -22,6 +22,14 @@ for model in 1nn logreg; do
   build/bin/itbound loo-cmi --runs "data/examples/digits-loo-$model.npz" --format table
   echo
 done
+# Trajectory bounds beside the measured gap for a 64-32-10 MLP on the UCI digits, recorded while training
+# (data/examples/make_trajectory_runs.py with itbound.recorders; format in data/TRAJECTORY-SCHEMA.md): full-batch
+# Langevin dynamics over supersamples, three seeds (haghifam-ld, neu-sgld), and minibatch SGD (neu-sgd).
+for run in data/examples/trajectory-digits-langevin-{0,1,2}.jsonl data/examples/trajectory-digits-sgd.jsonl; do
+  echo "== digits, trajectory ($run)"
+  build/bin/itbound trajectory "$run" --format table
+  echo
+done
 # Which of 20 per-run measures best ranks 192 small networks trained on the UCI digits by their gap (robust
 # sign-error, Dziugaite et al. 2020; PGDL score): data/examples/make_digits_grid.py made the table, bounds/MEASURES.md.
 # The test-set bound reads the test set: it ranks first as an oracle, not as a candidate.

@@ -40,6 +40,13 @@ double bound(const TrajectoryInfo& i, const StepStats& s, int T, const char* nam
   return after(i, std::vector<StepStats>(static_cast<std::size_t>(T), s), name).raw_value;
 }
 
+double number(const Certificate& c, const std::string& name) {
+  for (const auto& d : c.details)
+    if (d.name == name) return std::get<double>(d.value);
+  FAIL("no detail " << name);
+  return 0.0;
+}
+
 }  // namespace
 
 TEST_CASE("trajectory: hand-computed two-step example") {
@@ -148,7 +155,7 @@ TEST_CASE("trajectory: missing inputs make a bound not applicable, naming the fi
   CHECK_FALSE(certs[1].applicable());
   CHECK(std::isnan(certs[1].value));
   CHECK(detail(certs[1], "missing") == "incoherence_sq");
-  for (const char* name : {"haghifam", "wang", "neu"}) {
+  for (const char* name : {"wang"}) {
     const Certificate& c = named(certs, name);
     CHECK_FALSE(c.applicable());
     CHECK(c.reason().rfind("not implemented", 0) == 0);
@@ -249,4 +256,249 @@ TEST_CASE("trajectory files: NPZ members (per-step arrays, 0-d header scalars) r
   fractional["n"] = scalar(99.5, DType::float64);
   CHECK_THROWS_WITH_AS(itbound::data::read_trajectory_npz(fractional, "t.npz"), "n: must be an integer",
                        itbound::InvalidArgument);
+}
+
+TEST_CASE("haghifam-ld: plain, constant-forecast and posterior-forecaster values by hand") {
+  // n = 4, loss in [0, 1]. KL_t = eta^2 ||xi||^2 / (2 sigma^2 n^2) (= beta eta ||xi||^2 / (4 n^2)).
+  // Step 1: eta = 0.5, beta = 4 (sigma^2 = 0.25), ||xi||^2 = 8: KL = 0.25; theta_1 = sigmoid(0) = 1/2.
+  //   Log-likelihood ratio (unselected : selected): -KL - eta / (n sigma) <v, eps> = -0.25 - 0.25 * 1 = -0.5.
+  // Step 2: eta = 0.25, sigma = 0.5, ||xi||^2 = 16: KL = 0.125; theta_2 = sigmoid(-0.5).
+  // Plain sqrt(2 * 0.375) = 0.8660254037844386; forecaster sqrt(2 (0.25/4 + 0.125 sigmoid(-0.5)^2)) =
+  // 0.4007920148270643 (mpmath, 40 digits).
+  const std::vector<StepStats> steps = {
+      {.step_size = 0.5, .inverse_temperature = 4.0, .batch_size = 4, .two_sample_incoherence = 8.0, .noise_alignment = 1.0},
+      {.step_size = 0.25, .noise_std = 0.5, .batch_size = 4, .two_sample_incoherence = 16.0, .noise_alignment = -2.0}};
+  const Certificate c = after({.dimension = 3, .n = 4}, steps, "haghifam-ld");
+  REQUIRE(c.applicable());
+  CHECK(c.guarantee == itbound::Guarantee::estimated_bound);
+  CHECK(number(c, "plain") == doctest::Approx(0.8660254037844386).epsilon(1e-14));
+  CHECK(number(c, "plain") >= 0.8660254037844386);
+  CHECK(number(c, "constant_forecast") == number(c, "plain") / 2);  // theta = 1/2: exactly half
+  CHECK(number(c, "forecaster") == doctest::Approx(0.4007920148270643).epsilon(1e-14));
+  CHECK(number(c, "forecaster") >= 0.4007920148270643);
+  CHECK(c.value == number(c, "forecaster"));
+  CHECK(number(c, "final_log_likelihood_ratio") == doctest::Approx(-0.5 - 0.125 + 0.25));  // step 2: -0.125 - 0.125 (-2)
+  // The loss range scales the value; a minibatch step makes it inapplicable; without noise_alignment the value is
+  // the constant forecast's.
+  CHECK(after({.dimension = 3, .n = 4, .loss_max = 2.0}, steps, "haghifam-ld").value ==
+        doctest::Approx(2 * 0.4007920148270643).epsilon(1e-14));
+  auto mini = steps;
+  mini[1].batch_size = 2;
+  CHECK(after({.dimension = 3, .n = 4}, mini, "haghifam-ld").reason().find("full_batch") == 0);
+  auto blind = steps;
+  blind[0].noise_alignment = StepStats::missing;
+  const Certificate b = after({.dimension = 3, .n = 4}, blind, "haghifam-ld");
+  CHECK(b.applicable());
+  CHECK(std::isnan(number(b, "forecaster")));
+  CHECK(b.value == number(b, "constant_forecast"));
+}
+
+TEST_CASE("haghifam-ld: the posterior forecaster puts weight 1/2 on each candidate before any step") {
+  // With theta_1 = 1/2 and a single step the forecaster and the constant forecast agree exactly.
+  const Certificate c = after({.dimension = 1, .n = 10},
+                              {{.step_size = 0.1, .noise_std = 0.3, .batch_size = 10, .two_sample_incoherence = 2.0,
+                                .noise_alignment = 0.7}},
+                              "haghifam-ld");
+  CHECK(number(c, "forecaster") == doctest::Approx(number(c, "constant_forecast")).epsilon(1e-15));
+}
+
+TEST_CASE("neu-sgd: Theorem 1 by hand, each term measured or bounded") {
+  // n = 10, d = 3, loss in [0, 1] (R = 1/2): sqrt((4 R^2 / n) sum_t eta^2 / sigma_t^2 (Gamma_t + V_t)) + Delta.
+  // Step 1: eta 0.1, sigma 0.2, V 0.5, Gamma 0: 0.25 * 0.5 = 0.125.  Step 2: V 0.3, Gamma 0.1: 0.25 * 0.4 = 0.1.
+  // sqrt(0.1 * 0.225) = 0.15; final level sqrt(0.08); Delta test - train = 0.05 - 0.02 = 0.03: 0.18.
+  const TrajectoryInfo info{.dimension = 3, .n = 10};
+  const std::vector<StepStats> steps = {
+      {.step_size = 0.1, .gradient_variance = 0.5, .perturbation_std = 0.2, .gradient_sensitivity = 0.0},
+      {.step_size = 0.1, .gradient_variance = 0.3, .perturbation_std = 0.2, .gradient_sensitivity = 0.1}};
+  TrajectoryAccumulator acc(info);
+  for (const auto& s : steps) acc.add_step(s);
+  REQUIRE(acc.perturbation_levels().size() == 1);
+  CHECK(acc.perturbation_levels()[0].level == doctest::Approx(std::sqrt(0.08)).epsilon(1e-15));
+  CHECK_FALSE(named(acc.certificates(), "neu-sgd").applicable());  // no Delta terms yet
+  acc.finish({.train_loss = 0.1, .test_loss = 0.12,
+              .value_sensitivity = {{.level = std::sqrt(0.08), .train = 0.02, .test = 0.05}}});
+  const Certificate c = named(acc.certificates(), "neu-sgd");
+  REQUIRE(c.applicable());
+  CHECK(c.guarantee == itbound::Guarantee::estimated_bound);
+  CHECK(number(c, "sqrt_term") == doctest::Approx(0.15).epsilon(1e-15));
+  CHECK(c.value == doctest::Approx(0.18).epsilon(1e-15));
+  CHECK(c.value >= 0.18);
+  CHECK(number(c, "information_nats") == doctest::Approx(2 * 0.225).epsilon(1e-15));  // Theorem 5
+  CHECK(detail(c, "gamma_source").find("measured") == 0);
+  CHECK(detail(c, "delta_source").find("measured") == 0);
+
+  // Gamma at step 2 bounded by smoothness mu = 2: mu^2 sigma_{1:2}^2 d = 4 * 0.04 * 3 = 0.48 -> 0.25 * 0.78 = 0.195;
+  // sqrt(0.1 * 0.32) = 0.1788854381999832; Delta bounded by loss_smoothness 0.5: 0.5 * 0.08 * 3 = 0.12.
+  auto bounded = steps;
+  bounded[1].gradient_sensitivity = StepStats::missing;
+  const Certificate b = after({.dimension = 3, .n = 10, .smoothness = 2.0, .loss_smoothness = 0.5}, bounded, "neu-sgd");
+  REQUIRE(b.applicable());
+  CHECK(number(b, "sqrt_term") == doctest::Approx(0.1788854381999832).epsilon(1e-15));
+  CHECK(b.value == doctest::Approx(0.1788854381999832 + 0.12).epsilon(1e-15));
+  CHECK(detail(b, "gamma_source") == "measured at 1 steps, bounded by smoothness (mu^2 sigma_{1:t}^2 d) at 1");
+  CHECK(detail(b, "delta_source").find("bounded") == 0);
+  // Without smoothness the unmeasured Gamma is missing.
+  CHECK(detail(after(info, bounded, "neu-sgd"), "missing") == "gradient_sensitivity or smoothness");
+}
+
+TEST_CASE("neu-sgld: Proposition 3 by hand") {
+  // n = 10, R = 1/2: sqrt((R^2 / n) sum eta^2 V / sigma^2). Step 1: eta 0.1, sigma 0.1, V 0.5: 0.5.
+  // Step 2: eta 0.1, beta 20 (sigma^2 = 0.01), V 0.3: 0.3. sqrt(0.025 * 0.8) = sqrt(0.02) = 0.1414213562373095.
+  const Certificate c = after({.dimension = 3, .n = 10},
+                              {{.step_size = 0.1, .noise_std = 0.1, .gradient_variance = 0.5},
+                               {.step_size = 0.1, .inverse_temperature = 20.0, .gradient_variance = 0.3}},
+                              "neu-sgld");
+  REQUIRE(c.applicable());
+  CHECK(c.value == doctest::Approx(0.1414213562373095).epsilon(1e-15));
+  CHECK(c.value >= 0.1414213562373095);
+  CHECK(number(c, "information_nats") == doctest::Approx(0.4).epsilon(1e-15));  // sum eta^2 V / (2 sigma^2)
+}
+
+TEST_CASE("neu-sgd-smooth: the smallest bound over a declared family of geometric schedules, by hand") {
+  // d = 2, n = 10, mu = 1, mu_l = 0.5, eta = 0.1, V = (0.4, 0.2); sigma_t = c r^(t-1).
+  // S(c, r) = 0.01 * 0.4 / c^2 + 0.01 (2 c^2 + 0.2) / (c^2 r^2); Delta = mu_l (c^2 (1 + r^2)) d = c^2 (1 + r^2).
+  // (0.1, 1): sqrt(0.062) + 0.02; (0.1, 2): sqrt(0.0455) + 0.05; (0.2, 1): sqrt(0.017) + 0.08 = 0.2103840481040530;
+  // (0.2, 2): sqrt(0.01175) + 0.2. The smallest: scale 0.2, ratio 1 (mpmath, 40 digits).
+  const TrajectoryInfo info{.dimension = 2, .n = 10, .smoothness = 1.0, .loss_smoothness = 0.5,
+                            .sigma_scales = {0.1, 0.2}, .sigma_ratios = {1.0, 2.0}};
+  const std::vector<StepStats> steps = {{.step_size = 0.1, .gradient_variance = 0.4},
+                                        {.step_size = 0.1, .gradient_variance = 0.2}};
+  const Certificate c = after(info, steps, "neu-sgd-smooth");
+  REQUIRE(c.applicable());
+  CHECK(c.value == doctest::Approx(0.2103840481040530).epsilon(1e-14));
+  CHECK(c.value >= 0.2103840481040530);
+  CHECK(number(c, "best_scale") == 0.2);
+  CHECK(number(c, "best_ratio") == 1.0);
+  // Without loss_smoothness, Delta measured at one family level only: that schedule is the only candidate.
+  TrajectoryInfo measured = info;
+  measured.loss_smoothness.reset();
+  TrajectoryAccumulator acc(measured);
+  for (const auto& s : steps) acc.add_step(s);
+  const auto levels = acc.perturbation_levels();
+  REQUIRE(levels.size() == 4);  // no perturbation_std: the family only, every scale with every ratio
+  CHECK(levels[1].schedule == "scale=0.1,ratio=2");
+  CHECK(levels[1].level == doctest::Approx(std::sqrt(0.05)).epsilon(1e-15));
+  acc.finish({.value_sensitivity = {{.level = levels[1].level, .train = 0.01, .test = 0.02}}});
+  const Certificate m = named(acc.certificates(), "neu-sgd-smooth");
+  CHECK(m.value == doctest::Approx(0.2133072900770154 + 0.01).epsilon(1e-14));
+  CHECK(number(m, "best_ratio") == 2.0);
+  CHECK(std::get<std::int64_t>(m.details[4].value) == 1);  // schedules_with_delta
+  CHECK(detail(after(measured, steps, "neu-sgd-smooth"), "delta_source") == "measured at each schedule's final level");
+  CHECK_FALSE(after(measured, steps, "neu-sgd-smooth").applicable());
+}
+
+TEST_CASE("negrea: the sqrt(2) question, settled on a one-step SGLD run whose expected gap is known exactly") {
+  // n = 1, m = 0, forecast 0, Z uniform on {-1, +1}, drift g = -c Z, W = eta c Z + sigma eps, loss 1[sign W != Z].
+  // With a = eta c / sigma: E gap = 1/2 - Phi(-a) = erf(a / sqrt 2) / 2; KL = eta^2 c^2 / (2 sigma^2) = a^2 / 2.
+  // itbound: sqrt(2 (1/4) KL / 1) = a / 2 >= the gap for every a (erf(x) <= 2x / sqrt(pi)). The form
+  // sqrt(KL / (4 (n - m))) (the f-CMI code's constant) gives a / (2 sqrt 2), below the gap for small a: false.
+  const double a = 0.1;  // eta = 0.1, sigma = 1, ||xi||^2 = c^2 = 1
+  const double gap = 0.5 * std::erf(a / std::sqrt(2.0));  // 0.03982783727702898 (mpmath)
+  const Certificate c = after({.dimension = 1, .n = 1},
+                              {{.step_size = 0.1, .noise_std = 1.0, .incoherence_sq = 1.0}}, "negrea");
+  CHECK(c.value == doctest::Approx(0.05).epsilon(1e-15));
+  CHECK(c.value >= gap);
+  CHECK(c.value / std::sqrt(2.0) < gap);
+}
+
+TEST_CASE("trajectory final record: measured gap checked against every bound on the same gap; bad input named") {
+  TrajectoryAccumulator acc({.dimension = 3, .n = 10});
+  acc.add_step({.step_size = 0.1, .noise_std = 0.1, .gradient_variance = 0.5});
+  CHECK_THROWS_WITH_AS(acc.finish({.train_loss = 1.5}), "final.train_loss: must be a loss in [loss_min, loss_max] = [0, 1], got 1.5",
+                       itbound::InvalidArgument);
+  CHECK_THROWS_WITH_AS(acc.finish({.value_sensitivity = {{.level = 0.0}}}),
+                       "final.value_sensitivity[0].level: must be a finite number > 0, got 0", itbound::InvalidArgument);
+  acc.finish({.train_loss = 0.0, .test_loss = 0.9});  // a gap far above the bound (0.25 sqrt(0.05 ...)) refutes it
+  const Certificate c = named(acc.certificates(), "neu-sgld");
+  CHECK_FALSE(c.applicable());
+  CHECK(c.reason().find("not_below_measured") == 0);
+  CHECK_THROWS_WITH_AS(acc.add_step({.step_size = 0.1}), "step[1]: comes after the final record", itbound::InvalidArgument);
+  CHECK_THROWS_WITH_AS(acc.finish({}), "final: is given twice", itbound::InvalidArgument);
+  const auto r = itbound::trajectory_report(acc, "python");
+  CHECK(r.gap == doctest::Approx(0.9));
+  CHECK(r.summary.find("measured gap 0.9") != std::string::npos);
+}
+
+TEST_CASE("trajectory files: the final record and the Neu header keys in JSON, JSON lines and NPZ") {
+  std::istringstream lines(
+      "{\"dimension\": 3, \"n\": 10, \"smoothness\": 2, \"sigma_scales\": [0.2], \"sigma_ratios\": [1]}\n"
+      "{\"step_size\": 0.1, \"gradient_variance\": 0.5, \"perturbation_std\": 0.2, \"gradient_sensitivity\": 0}\n"
+      "{\"step_size\": 0.1, \"gradient_variance\": 0.3, \"perturbation_std\": 0.2, \"gradient_sensitivity\": 0.1}\n"
+      "{\"final\": {\"train_loss\": 0.1, \"test_loss\": 0.12, \"value_sensitivity\": "
+      "[{\"level\": 0.28284271247461906, \"train\": 0.02, \"test\": 0.05}]}}\n");
+  const auto r = itbound::data::read_trajectory(lines);
+  CHECK(r.accumulator.finished());
+  CHECK(r.accumulator.info().sigma_scales == std::vector<double>{0.2});
+  CHECK(named(r.accumulator.certificates(), "neu-sgd").value == doctest::Approx(0.18).epsilon(1e-15));
+  std::istringstream doc(R"({"dimension": 3, "n": 10, "steps": {"step_size": 0.1, "gradient_variance": [0.5, 0.3],
+    "perturbation_std": 0.2, "gradient_sensitivity": [0, 0.1]},
+    "final": {"value_sensitivity": [{"level": 0.28284271247461906, "train": 0.02, "test": 0.05}]}})");
+  CHECK(named(itbound::data::read_trajectory(doc).accumulator.certificates(), "neu-sgd").value ==
+        doctest::Approx(0.18).epsilon(1e-15));
+  using itbound::data::DType;
+  using itbound::data::NdArray;
+  const std::map<std::string, NdArray> m = {
+      {"dimension", {{}, {3}, DType::int64}},
+      {"n", {{}, {10}, DType::int64}},
+      {"step_size", {{}, {0.1}, DType::float64}},
+      {"gradient_variance", {{2}, {0.5, 0.3}, DType::float64}},
+      {"perturbation_std", {{}, {0.2}, DType::float64}},
+      {"gradient_sensitivity", {{2}, {0.0, 0.1}, DType::float64}},
+      {"train_loss", {{}, {0.1}, DType::float64}},
+      {"value_sensitivity", {{1, 3}, {0.28284271247461906, 0.02, 0.05}, DType::float64}},
+  };
+  const auto z = itbound::data::read_trajectory_npz(m, "t.npz");
+  CHECK(named(z.accumulator.certificates(), "neu-sgd").value == doctest::Approx(0.18).epsilon(1e-15));
+  CHECK(z.accumulator.final_stats().train_loss == 0.1);
+
+  std::istringstream late("{\"dimension\": 3, \"n\": 10}\n{\"final\": {}}\n{\"step_size\": 0.1}\n");
+  CHECK_THROWS_WITH_AS(itbound::data::read_trajectory(late), "step[0]: comes after the final record", itbound::InvalidArgument);
+  std::istringstream unknown("{\"dimension\": 3, \"n\": 10}\n{\"final\": {\"gap\": 0.1}}\n");
+  CHECK_THROWS_WITH_AS(itbound::data::read_trajectory(unknown), "final.gap: unknown key", itbound::InvalidArgument);
+  std::istringstream half("{\"dimension\": 3, \"n\": 10, \"sigma_scales\": [0.1]}\n{\"step_size\": 0.1}\n");
+  CHECK_THROWS_WITH_AS(itbound::data::read_trajectory(half), "sigma_ratios: the family of schedules needs both sigma_scales and sigma_ratios",
+                       itbound::InvalidArgument);
+}
+
+TEST_CASE("trajectory files: JSON lines read by the fast path and by the JSON parser agree, and so do their errors") {
+  // Each line below denotes the step of the two-step example's first step in a different spelling; the ones the fast
+  // path declines (duplicate key, a string, nesting) go through the JSON parser, the others do not.
+  const std::string header = "{\"dimension\": 2, \"n\": 100, \"prior_examples\": 20, \"gradient_bound_global\": true}\n";
+  const std::vector<std::string> spellings = {
+      R"({"step_size":0.5,"noise_std":1,"gradient_bound":2,"incoherence_sq":4})",
+      " { \"step_size\" : 5E-1 ,\t\"noise_std\" : 1.0e0, \"gradient_bound\": 2.0, \"incoherence_sq\": 4.00, \"batch_size\": null }\r",
+      R"({"step_size":0.1,"step_size":0.5,"noise_std":1,"gradient_bound":2,"incoherence_sq":4})",
+      R"({"incoherence_sq":40e-1,"gradient_bound":0.2e1,"noise_std":1,"step_size":0.5,"noise_alignment":-0.0})",
+  };
+  for (const std::string& line : spellings) {
+    INFO(line);
+    std::istringstream in(header + line + "\n");
+    const auto r = itbound::data::read_trajectory(in);
+    CHECK(r.accumulator.steps() == 1);
+    // (d/2) ln(1 + 1/2) = ln 1.5: sqrt(2 (1/4) ln(1.5) / 100); KL 0.5: sqrt(2 (1/4) 0.5 / 80).
+    CHECK(named(r.accumulator.certificates(), "pensia").value ==
+          doctest::Approx(std::sqrt(0.5 * std::log(1.5) / 100)).epsilon(1e-14));
+    CHECK(named(r.accumulator.certificates(), "negrea").value == doctest::Approx(std::sqrt(0.25 / 80)).epsilon(1e-14));
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"step_size":.5})", "step[0]: is not valid JSON"},
+      {R"({"step_size":01})", "step[0]: is not valid JSON"},
+      {R"({"step_size":0.5,})", "step[0]: is not valid JSON"},
+      {R"({"step_size":0.5, "noise":1})", "step[0].noise: unknown key"},
+      {R"({"step_size":-0.5})", "step[0].step_size: must be a finite number > 0, got -0.5"},
+      {R"({"step_size":"0.5"})", "step[0].step_size: must be a number or null"},
+      {R"({"step_size":{"a":1}})", "step[0].step_size: must be a number or null"},
+      {R"({"step_size":1e999})", "step[0]"},
+      {R"({"step_size":0.5} x)", "step[0]: is not valid JSON"},
+  };
+  for (const auto& [line, message] : bad) {
+    INFO(line);
+    std::istringstream in(header + line + "\n");
+    try {
+      itbound::data::read_trajectory(in);
+      FAIL("no error");
+    } catch (const itbound::InvalidArgument& e) {
+      CHECK(std::string(e.what()).rfind(message, 0) == 0);
+    }
+  }
 }

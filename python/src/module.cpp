@@ -523,10 +523,12 @@ PYBIND11_MODULE(_itbound, m) {
   py::class_<Trajectory>(m, "TrajectoryAccumulator",
                          "TrajectoryAccumulator(*, dimension: int, n: int, prior_examples: int = 0, prior: str = None, "
                          "loss_min: float = 0, loss_max: float = 1, subgaussian: float = None, "
-                         "gradient_bound_global: bool = False)\n\nStreaming trajectory bounds (the header keys of "
-                         "data/TRAJECTORY-SCHEMA.md). Call add_step(...) once per training step and certificates() or "
-                         "result() at any time; result() equals `itbound trajectory` on the same trajectory, with "
-                         "format 'python'.")
+                         "gradient_bound_global: bool = False, smoothness: float = None, loss_smoothness: float = None, "
+                         "sigma_scales: list = None, sigma_ratios: list = None)\n\nStreaming trajectory bounds (the "
+                         "header keys of data/TRAJECTORY-SCHEMA.md). Call add_step(...) once per training step, "
+                         "finish(...) once at the end (optional), and certificates() or result() at any time; result() "
+                         "equals `itbound trajectory` on the same trajectory, with format 'python'. The recorders in "
+                         "itbound.recorders drive it from a training loop.")
       .def(py::init([](const py::kwargs& kwargs) {
         const Json header = to_json(kwargs, "header");
         return Trajectory{{itbound::TrajectoryAccumulator(itbound::data::trajectory_info_from_json(header)), "python"}};
@@ -534,6 +536,18 @@ PYBIND11_MODULE(_itbound, m) {
       .def("add_step", [](Trajectory& t, const py::kwargs& kwargs) {
         t.read.accumulator.add_step(itbound::data::step_from_json(to_json(kwargs, "step"), t.read.accumulator.steps()));
       }, trajectory_step_doc().c_str())
+      .def("finish", [](Trajectory& t, const py::kwargs& kwargs) {
+        t.read.accumulator.finish(itbound::data::final_from_json(to_json(kwargs, "final")));
+      }, "finish(*, train_loss: float = None, test_loss: float = None, value_sensitivity: list = None)\n\nThe final "
+         "record (data/TRAJECTORY-SCHEMA.md): the bounded loss of the output on the training set and on held-out data "
+         "(the measured gap), and Neu et al.'s Delta terms as a list of {'level', 'train', 'test'} dicts. Once; no "
+         "step after it.")
+      .def("perturbation_levels", [](const Trajectory& t) {
+        py::list out;
+        for (const auto& p : t.read.accumulator.perturbation_levels()) out.append(py::make_tuple(p.schedule, p.level));
+        return out;
+      }, "(schedule, level) pairs: the perturbation levels sigma_{1:T+1} reached so far by the run's perturbation_std "
+         "schedule and by each declared family member, where Neu et al.'s Delta terms are to be measured.")
       .def_property_readonly("steps", [](const Trajectory& t) { return t.read.accumulator.steps(); })
       .def("certificates", [](const Trajectory& t) {
         py::list out;

@@ -14,6 +14,7 @@ namespace itbound::data {
 
 TrajectoryInfo trajectory_info_from_json(const Json& header);  // throws InvalidArgument naming the key
 StepStats step_from_json(const Json& step, std::int64_t index);  // keys of step_fields; null or absent = missing
+FinalStats final_from_json(const Json& final_record);  // {train_loss, test_loss, value_sensitivity: [{level, train, test}]}
 
 struct TrajectoryRead {
   TrajectoryAccumulator accumulator;
