@@ -13,7 +13,7 @@ from itbound.recorders import LangevinRecorder, SGDRecorder
 
 
 def cli(exe, path):
-    r = subprocess.run([exe, "trajectory", str(path)], capture_output=True, text=True)
+    r = subprocess.run([exe, "trajectory", str(path), "--full"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
