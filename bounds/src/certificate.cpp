@@ -39,8 +39,7 @@ std::string Certificate::statement() const {
   const std::string relation = direction == Direction::upper ? " <= value" : " >= value";
   switch (guarantee) {
     case Guarantee::certificate:
-      // The confidence spent rounded up for a person (0.04999999999999999 after a split reads 0.05): never overstated.
-      return "With probability at least 1 - " + format_rounded(delta_spent(), 1) + " over the sample (delta_ledger): " +
+      return "With probability at least 1 - " + format_delta(delta_spent()) + " over the sample (delta_ledger): " +
              what + relation + ", when the unchecked assumptions hold.";
     case Guarantee::expectation_bound:
       return what + relation + " (a bound on an expectation, no probability spent), when the unchecked assumptions hold.";
@@ -89,7 +88,7 @@ std::string summary_against_measured(double measured, const std::string& measure
     if (!c.applicable()) continue;
     if (c.guarantee == Guarantee::certificate)
       certified += "; certified " + c.name + " = " + c.shown() + " (probability >= 1 - " +
-                   format_rounded(c.delta_spent(), 1) + ")";
+                   format_delta(c.delta_spent()) + ")";
     else if (c.guarantee != Guarantee::estimate && c.direction == Direction::upper &&
              (!tightest || c.value < tightest->value))
       tightest = &c;

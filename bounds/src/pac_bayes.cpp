@@ -426,7 +426,7 @@ PacBayesReport pac_bayes_bounds(const PacBayesOptions& o) {
   if (best) {
     result.best = BestBound{best->name, best->value};
     result.summary = "best certificate: " + best->name + " = " + best->shown() +
-                     " (with probability at least 1 - " + format_rounded(best->delta_spent(), 1) + ", R(Q) <= this value)";
+                     " (with probability at least 1 - " + format_delta(best->delta_spent()) + ", R(Q) <= this value)";
   } else {
     result.summary = "no valid certificate";
   }

@@ -191,7 +191,7 @@ BoundRow bound_row(const Json& b) {
   row.guarantee = text_of(b, "guarantee");
   row.status = !applies ? "does not apply" : valid ? "valid" : "applies";
   if (text_of(b, "status") == "not_converged") row.status += " (not converged)";
-  row.delta = delta > 0 ? shown_number(delta, "upper") : "-";  // the confidence spent, rounded up: never overstated
+  row.delta = delta > 0 ? format_delta(delta) : "-";
   row.source = b.contains("reference") ? short_source(text_of(b["reference"], "paper")) : "";
   if (!applies) row.reason = text_of(b, "reason");
   return row;
@@ -222,7 +222,7 @@ std::string certificate_summary(const Json& c) {
   const std::string relation = (direction == "lower" ? " >= " : " <= ") + value;
   const std::string guarantee = text_of(c, "guarantee");
   if (guarantee == "certificate")
-    return name + " = " + value + ": with probability >= 1 - " + shown_number(number_of(c["delta"]), "upper") + ", " +
+    return name + " = " + value + ": with probability >= 1 - " + format_delta(number_of(c["delta"])) + ", " +
            quantity + relation;
   if (guarantee == "expectation-bound") return name + " = " + value + ": " + quantity + relation + " (in expectation)";
   if (guarantee == "estimated-bound")

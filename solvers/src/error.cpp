@@ -29,4 +29,11 @@ std::string format_rounded(double x, int direction, int digits) {
   return buf;
 }
 
+std::string format_delta(double delta) {
+  if (!std::isfinite(delta)) return format_number(delta);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", delta);
+  return format_rounded(std::strtod(buf, nullptr), 1);
+}
+
 }  // namespace itbound
