@@ -74,7 +74,8 @@ TEST_CASE("render: the answer first, then one row per bound with its short sourc
             {"long", 0.058641234123412341},
             {"few", Json::array({1.5, 2.5})},
             {"many", Json::array({0.5, 0.25, 0.125, 2.0, 1.0})},
-            {"nested", {{"k", 3}}}};
+            {"nested", {{"k", 3}}},
+            {"best", {{"name", "a"}, {"value", 0.3}}}};
   const std::string t = render(r, Format::table);
   CHECK(t.rfind("measured gap 0.1; tightest bound b = 0.2\n", 0) == 0);
   CHECK(has(t, "Maurer (2004); Seeger (2002)\n"));
@@ -88,6 +89,7 @@ TEST_CASE("render: the answer first, then one row per bound with its short sourc
   CHECK(has(t, "[1.5, 2.5]"));
   CHECK(has(t, "5 values in [0.125, 2]"));
   CHECK(line_of(t, "nested.k") == "nested.k 3");
+  CHECK_FALSE(has(t, "best."));  // a pointer to a bound of the table is not repeated below it
   // The legend names only the guarantees shown.
   CHECK(has(t, "certificate: holds with probability >= 1 - delta; estimated-bound:"));
   CHECK_FALSE(has(t, "expectation-bound:"));

@@ -197,13 +197,22 @@ BoundRow bound_row(const Json& b) {
   return row;
 }
 
-// Scalars of `j` as (key, text) rows; nested objects give "parent.key"; nulls, empty texts and empty arrays skipped.
-void collect_fields(const Json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+// An object that only names a bound of the tables and repeats its value (pac-bayes' best): already shown there.
+bool names_a_bound(const Json& v, const std::set<std::string>& bounds) {
+  return v.is_object() && v.size() == 2 && v.contains("name") && v.contains("value") && v["name"].is_string() &&
+         bounds.count(v["name"].get<std::string>());
+}
+
+// Scalars of `j` as (key, text) rows; nested objects give "parent.key"; nulls, empty texts, empty arrays and pointers
+// to bounds of the tables skipped.
+void collect_fields(const Json& j, const std::string& prefix, const std::set<std::string>& bounds,
+                    std::vector<std::pair<std::string, std::string>>& out) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string key = prefix + it.key();
     const Json& v = it.value();
-    if (it.key() == "summary" || is_certificate_list(v) || is_certificate(v) || v.is_null()) continue;
-    if (v.is_object()) collect_fields(v, key + ".", out);
+    if (it.key() == "summary" || is_certificate_list(v) || is_certificate(v) || v.is_null() || names_a_bound(v, bounds))
+      continue;
+    if (v.is_object()) collect_fields(v, key + ".", bounds, out);
     else if (v.is_array()) {
       if (!v.empty()) out.emplace_back(key, array_text(v));
     } else if (!(v.is_string() && v.get_ref<const std::string&>().empty())) {
@@ -251,15 +260,18 @@ Layout layout_of(const Json& result) {
   }
   if (out.tables.size() == 1 || (!out.tables.empty() && out.tables.front().title == "bounds"))
     out.tables.front().title = "bound";
+  std::set<std::string> bounds;
+  for (const BoundTable& t : out.tables)
+    for (const BoundRow& r : t.rows) bounds.insert(r.name);
   if (single) {
     Json own = Json::object();
     for (auto it = result.begin(); it != result.end(); ++it)
       if (!kCertificateKeys.count(it.key())) own[it.key()] = it.value();
-    if (result.contains("inputs")) collect_fields(result["inputs"], "inputs.", out.fields);
-    if (result.contains("details")) collect_fields(result["details"], "", out.fields);
-    collect_fields(own, "", out.fields);
+    if (result.contains("inputs")) collect_fields(result["inputs"], "inputs.", bounds, out.fields);
+    if (result.contains("details")) collect_fields(result["details"], "", bounds, out.fields);
+    collect_fields(own, "", bounds, out.fields);
   } else {
-    collect_fields(result, "", out.fields);
+    collect_fields(result, "", bounds, out.fields);
   }
   return out;
 }
