@@ -2,10 +2,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/command.hpp"
@@ -33,6 +37,35 @@ const char* type_name(itbound::cli::Kind kind) {
 int fail(const std::string& message) {
   std::cerr << "itbound: error: " << message << '\n';
   return 2;
+}
+
+// "--name" and "--alias,..." for CLI11: every spelling of a parameter is the same option.
+std::string flag_names(const itbound::cli::Param& p) {
+  std::string names = "--" + p.name;
+  for (const auto& alias : p.aliases) names += ",--" + alias;
+  return names;
+}
+
+// A flag the command does not have, checked before CLI11 parses (whose message would list the stray words): the
+// message names the flag and the nearest one. Empty when every flag is known.
+std::string unknown_flag(const itbound::cli::Command& command, int argc, char** argv) {
+  std::vector<std::string> known = {"format", "help"};
+  for (const auto& p : command.params) {
+    known.push_back(p.name);
+    known.insert(known.end(), p.aliases.begin(), p.aliases.end());
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    const std::string name = arg.substr(2, arg.find('=') - 2);
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::vector<std::string> flags;
+    for (const auto& k : known) flags.push_back("--" + k);
+    return "unknown flag --" + name + " for '" + command.name + "'" + itbound::cli::did_you_mean(name, flags) +
+           "; see itbound help " + command.name;
+  }
+  return {};
 }
 
 // A progress bar is worth drawing only for a person watching a long batch.
@@ -64,11 +97,34 @@ int run_batch_file(const std::string& file, unsigned threads, bool full) {
   return 0;
 }
 
+// `itbound docs`: the Markdown reference to stdout or a file; with a directory, each command's output schema too.
+int write_docs(const std::string& file, const std::string& schema_dir) {
+  if (!schema_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(schema_dir, ec);
+    for (const auto& command : itbound::cli::commands()) {
+      const std::string path = schema_dir + "/" + command.name + ".schema.json";
+      std::ofstream out(path, std::ios::binary);
+      out << itbound::cli::output_schema(command).dump(2) << '\n';
+      if (!out) return fail("--schema: cannot write '" + path + "'");
+    }
+  }
+  if (file.empty()) {
+    std::cout << itbound::cli::markdown_reference();
+    return 0;
+  }
+  std::ofstream out(file, std::ios::binary);
+  out << itbound::cli::markdown_reference();
+  return out ? 0 : fail("--output: cannot write '" + file + "'");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace itbound::cli;
-  CLI::App app{"itbound: generalization bounds and risk certificates from saved runs. JSON on stdout."};
+  CLI::App app{"itbound: generalization bounds and risk certificates from saved runs. JSON on stdout (--format for "
+               "a table)."};
+  app.set_version_flag("--version", std::string("itbound ") + ITBOUND_VERSION, "Print the version and exit.");
   app.require_subcommand(1);
   std::map<std::string, std::map<std::string, std::string>> text;  // command -> flag -> value as typed
   std::map<std::string, std::map<std::string, CLI::Option*>> options;
@@ -84,10 +140,10 @@ int main(int argc, char** argv) {
     sub->add_flag("--full", full, kFullDoc);
     for (const Param& p : command.params) {
       if (p.kind == Kind::flag) {
-        options[command.name][p.name] = sub->add_flag("--" + p.name, flags[command.name][p.name], describe(p));
+        options[command.name][p.name] = sub->add_flag(flag_names(p), flags[command.name][p.name], describe(p));
       } else {
         options[command.name][p.name] =
-            sub->add_option("--" + p.name + (p.positional ? "," + p.name : ""), text[command.name][p.name], describe(p))
+            sub->add_option(flag_names(p) + (p.positional ? "," + p.name : ""), text[command.name][p.name], describe(p))
                 ->type_name(type_name(p.kind));
       }
     }
@@ -99,34 +155,49 @@ int main(int argc, char** argv) {
   batch->add_option("FILE", batch_file, "Jobs file, or - for stdin.")->required();
   batch->add_option("--threads", threads, "Worker threads; output order is kept.")->check(CLI::Range(1u, 1024u));
   batch->add_flag("--full", full, kFullDoc);
-  std::string docs_file;
-  CLI::App* docs = app.add_subcommand("docs", "Print every command's parameters as Markdown (the reference in README).");
+  std::string docs_file, schema_dir;
+  CLI::App* docs = app.add_subcommand("docs", "Print the command reference as Markdown: every command's parameters and "
+                                              "output fields (the reference in README).");
   docs->add_option("--output", docs_file, "Write to this file instead of stdout.");
-  const auto is_builtin = [&](const std::string& name) { return name == "batch" || name == "docs"; };
-  if (argc > 1 && argv[1][0] != '-' && !find_command(argv[1]) && !is_builtin(argv[1])) {
+  docs->add_option("--schema", schema_dir, "Also write the JSON Schema of each command's output to DIR/<command>.schema.json.")
+      ->type_name("DIR");
+  std::string help_topic;
+  CLI::App* help = app.add_subcommand("help", "Show the help of a command: itbound help COMMAND (or itbound COMMAND --help).");
+  help->add_option("COMMAND", help_topic, "The command.");
+  std::vector<std::string> names;
+  for (const Command& c : commands()) names.push_back(c.name);
+  for (const char* builtin : {"batch", "docs", "help"}) names.emplace_back(builtin);
+  const auto unknown_command = [&](const std::string& name) {
     std::string known;
-    for (const Command& c : commands()) known += (known.empty() ? "" : ", ") + c.name;
-    return fail(std::string("unknown command '") + argv[1] + "'; commands: " + known);
-  }
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    return fail("unknown command '" + name + "'" + did_you_mean(name, names) + "; commands: " + known);
+  };
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end())
+    return unknown_command(argv[1]);
+  if (argc > 1 && find_command(argv[1]))
+    if (const std::string stray = unknown_flag(*find_command(argv[1]), argc, argv); !stray.empty()) return fail(stray);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(e.what());
   }
   if (batch->parsed()) return run_batch_file(batch_file, threads, full);
-  if (docs->parsed()) {
-    if (docs_file.empty()) {
-      std::cout << markdown_reference();
-      return 0;
-    }
-    std::ofstream out(docs_file, std::ios::binary);
-    out << markdown_reference();
-    return out ? 0 : fail("--output: cannot write '" + docs_file + "'");
+  if (help->parsed()) {
+    // The formatter directly: App::help() would show the help of the subcommand parsed, `help` itself.
+    if (!help_topic.empty() && std::find(names.begin(), names.end(), help_topic) == names.end())
+      return unknown_command(help_topic);
+    CLI::App* topic = help_topic.empty() ? &app : app.get_subcommand(help_topic);
+    std::cout << app.get_formatter()->make_help(topic, "itbound" + (help_topic.empty() ? "" : " " + help_topic),
+                                                CLI::AppFormatMode::Normal);
+    return 0;
   }
+  if (docs->parsed()) return write_docs(docs_file, schema_dir);
   for (const Command& command : commands()) {
     if (!app.got_subcommand(command.name)) continue;
     Json raw = Json::object();

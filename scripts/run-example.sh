@@ -14,7 +14,9 @@ done
 # Held-out errors of a logistic regression on the UCI digits (data/examples/make_heldout.py made the file).
 read -r errors trials < <(/usr/bin/python3 -c \
   'import json; d = json.load(open("data/examples/digits-heldout.json")); print(d["errors"], d["trials"])')
-build/bin/itbound test-set --errors "$errors" --trials "$trials" --delta 0.05
+echo "== digits, logistic regression, held-out test set (data/examples/digits-heldout.json)"
+build/bin/itbound test-set --errors "$errors" --trials "$trials" --delta 0.05 --format table
+echo
 # Leave-one-out CMI bounds beside the measured leave-one-out error for 1-nearest-neighbour and a logistic
 # regression on supersamples of 100 UCI digits (data/examples/make_loo_runs.py made the files; data/SCHEMA.md).
 for model in 1nn logreg; do

@@ -128,7 +128,7 @@ for b in out["bounds"]:
     check(b["valid"] and b["details"]["nonvacuous"] and 0.1 <= b["value"] < 1 and abs(b["delta"] - 0.025) < 1e-15,
           f"pac-bayes {b['name']}")
 check(0 <= out["bounds"][0]["value"] - 0.3494218934005326 < 1e-8, "pac-bayes kl vs mpmath")
-r = run("pac-bayes", "--kl", "10", "--n", "5000", "--delta", "0.025", "--mc-samples", "1000", "--mc-error", "0.05",
+r = run("pac-bayes", "--kl", "10", "--n", "5000", "--delta", "0.025", "--mc-samples", "1000", "--mc-mean-error", "0.05",
         "--delta-mc", "0.01")
 out = json.loads(r.stdout)
 check(abs(out["mc_upper"] - 0.07565109632739392) < 1e-12, "pac-bayes mc_upper vs mpmath")
@@ -138,7 +138,7 @@ for args, field in [
     (["pac-bayes", "--kl", "1", "--n", "10"], "emp-risk:"),
     (["pac-bayes", "--emp-risk", "0.1", "--kl", "-1", "--n", "10"], "kl:"),
     (["pac-bayes", "--emp-risk", "0.1", "--kl", "1", "--n", "0"], "n:"),
-    (["pac-bayes", "--kl", "1", "--n", "10", "--mc-samples", "5"], "mc-error:"),
+    (["pac-bayes", "--kl", "1", "--n", "10", "--mc-samples", "5"], "mc-mean-error:"),
 ]:
     r = run(*args)
     check(r.returncode == 2 and field in r.stderr, f"{args}: exit {r.returncode}, stderr {r.stderr!r}")

@@ -99,7 +99,7 @@ for args, field in [
     (["kl-divergence", "--posterior", str(tmp / "q.npz"), "--prior", str(tmp / "missing.npz")], "prior:"),
     (["kl-divergence", "--posterior", str(tmp / "bq.json"), "--prior", str(tmp / "p.json"), "--family", "bernoulli"], "prior:"),
     (["kl-divergence", "--code-length-bits", "3", "--prior-variance", "0.01"], "prior-variance:"),
-    (["pac-bayes", "--n", "10", "--kl", "1", "--mc-errors", str(tmp / "q.npz")], "mc-errors:"),
+    (["pac-bayes", "--n", "10", "--kl", "1", "--mc-sample-errors", str(tmp / "q.npz")], "mc-sample-errors:"),
 ]:
     r = run(*args)
     check(r.returncode == 2 and field in r.stderr and len(r.stderr.strip().splitlines()) == 1, f"{args}: {r.stderr!r}")
@@ -110,20 +110,20 @@ np.save(tmp / "e.npy", np.array(errors))
 np.savez(tmp / "e.npz", errors=np.array(errors), other=np.zeros(2))
 (tmp / "e.csv").write_text("\n".join(map(str, errors)) + "\n")
 (tmp / "e.json").write_text(json.dumps(errors))
-mean = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-samples", "4", "--mc-error", "0.21875")
+mean = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-samples", "4", "--mc-mean-error", "0.21875")
 want = json.loads(mean.stdout)
 for f in ["e.npy", "e.npz", "e.csv", "e.json"]:
-    r = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-errors", str(tmp / f))
+    r = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-sample-errors", str(tmp / f))
     got = json.loads(r.stdout) if r.returncode == 0 else {}
-    check(got.get("bounds") == want["bounds"] and got.get("mc_upper") == want["mc_upper"], f"mc-errors {f}: {r.stderr}")
-job = json.dumps([{"id": 1, "command": "pac-bayes", "args": {"kl": 5, "n": 1000, "mc_errors": errors}}])
+    check(got.get("bounds") == want["bounds"] and got.get("mc_upper") == want["mc_upper"], f"mc-sample-errors {f}: {r.stderr}")
+job = json.dumps([{"id": 1, "command": "pac-bayes", "args": {"kl": 5, "n": 1000, "mc_sample_errors": errors}}])
 r = run("batch", "-", stdin=job)
 rec = json.loads(r.stdout.splitlines()[0]) if r.returncode == 0 else {}
-check(rec.get("ok") and rec["result"]["bounds"] == want["bounds"], f"batch inline mc_errors: {r.stdout} {r.stderr}")
-job = json.dumps([{"id": 1, "command": "pac-bayes", "args": {"kl": 5, "n": 1000, "mc_errors": [0.1, "a"]}}])
+check(rec.get("ok") and rec["result"]["bounds"] == want["bounds"], f"batch inline mc_sample_errors: {r.stdout} {r.stderr}")
+job = json.dumps([{"id": 1, "command": "pac-bayes", "args": {"kl": 5, "n": 1000, "mc_sample_errors": [0.1, "a"]}}])
 rec = json.loads(run("batch", "-", stdin=job).stdout.splitlines()[0])
-check(not rec["ok"] and "mc-errors" in rec["error"]["message"], f"batch bad inline array: {rec}")
-r = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-errors", str(tmp / "e.npy"), "--mc-samples", "4")
-check(r.returncode == 2 and "mc-errors:" in r.stderr, "mc-errors with mc-samples")
+check(not rec["ok"] and "mc-sample-errors" in rec["error"]["message"], f"batch bad inline array: {rec}")
+r = run("pac-bayes", "--kl", "5", "--n", "1000", "--mc-sample-errors", str(tmp / "e.npy"), "--mc-samples", "4")
+check(r.returncode == 2 and "mc-sample-errors:" in r.stderr, "mc-sample-errors with mc-samples")
 
 checks.finish()

@@ -46,7 +46,7 @@ with tempfile.TemporaryDirectory() as tmp:
     (tmp / "prior.txt").write_text(",".join(map(str, prior)) + "\n")
     (tmp / "overlap.txt").write_text(",".join(map(str, prior + [k])) + "\n")
     args = ["prior", "--posterior-mean", tmp / "mean.csv", "--posterior-std", tmp / "std.csv", "--centre0",
-            tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", out["details"]["empirical_gibbs_risk"],
+            tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--emp-risk", out["details"]["empirical_gibbs_risk"],
             "--bound-indices", tmp / "bound.txt"]
     r = run(*args, "--prior-indices", tmp / "prior.txt")
     check(r.returncode == 0, f"prior exit {r.returncode}: {r.stderr}")

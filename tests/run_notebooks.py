@@ -2,9 +2,10 @@
 """Executes every notebooks/*.ipynb headless with nbclient and fails on the first cell error.
 
 Usage: run_notebooks.py <build>/python [notebook ...]. The kernel is Jupyter's "python3"; it must be this
-interpreter (Debian's /usr/bin/python3, which has the itbound module's ABI). The kernel inherits
-ITBOUND_PYTHONPATH (read by each notebook's first cell) and PYTHONPATH, so `import itbound` finds the build.
-Notebooks run with the repository root as working directory, so they open data/examples/... directly.
+interpreter (Debian's /usr/bin/python3, which has the itbound module's ABI). As the README's command runs them
+(`ITBOUND_PYTHONPATH=build/python jupyter execute notebooks/NAME.ipynb` from the repository root): the kernel starts
+in the notebook's directory and inherits ITBOUND_PYTHONPATH as a path relative to the repository root, which each
+notebook's first cell resolves (no PYTHONPATH: a notebook that cannot find the build that way fails here).
 """
 import os
 import pathlib
@@ -29,15 +30,16 @@ def main(argv):
     kernel = KernelSpecManager().get_kernel_spec("python3").argv[0]
     if os.path.realpath(kernel) != os.path.realpath(sys.executable):
         sys.exit(f"kernel 'python3' runs {kernel}, not {sys.executable}: the itbound module would not load there")
-    os.environ["ITBOUND_PYTHONPATH"] = package_dir
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [package_dir, os.environ.get("PYTHONPATH", "")] if p)
+    os.environ["ITBOUND_PYTHONPATH"] = os.path.relpath(package_dir, ROOT)
+    os.environ.pop("PYTHONPATH", None)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugger warning on stderr
     failed = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         try:
-            NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(ROOT)}}).execute()
+            NotebookClient(nb, kernel_name="python3", timeout=120,
+                           resources={"metadata": {"path": str(path.resolve().parent)}}).execute()
         except CellExecutionError as e:
             failed.append(path.name)
             print(f"FAIL {path.name}\n{e}", file=sys.stderr)

@@ -288,8 +288,8 @@ TEST_CASE("pac-bayes: per-sample Monte Carlo errors give the mean-error path") {
   CHECK(m5 <= 0.1 + 1e-15);
   for (const double bad : {1.5, -0.1, static_cast<double>(NAN)})
     CHECK_THROWS_WITH_AS(monte_carlo_from_errors((Eigen::ArrayXd(2) << 0.1, bad).finished(), 0.01),
-                         doctest::Contains("mc-errors"), InvalidArgument);
-  CHECK_THROWS_WITH_AS(monte_carlo_from_errors(Eigen::ArrayXd(0), 0.01), doctest::Contains("mc-errors"), InvalidArgument);
+                         doctest::Contains("mc-sample-errors"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(monte_carlo_from_errors(Eigen::ArrayXd(0), 0.01), doctest::Contains("mc-sample-errors"), InvalidArgument);
 }
 
 TEST_CASE("pac-bayes: the stand-alone PAC-Bayes-kl function is the family's kl certificate") {

@@ -34,6 +34,29 @@ TEST_CASE("runs: NPZ, JSON and CSV forms read identically") {
   }
 }
 
+TEST_CASE("runs: CSV columns by name in any order, extra columns and a pandas index column ignored") {
+  using itbound::testing::rearranged;
+  const auto csv = read_supersample_runs(fixtures + "runs.csv");
+  const std::string text = itbound::testing::file_text(fixtures + "runs.csv");
+  const auto shuffled = read_supersample_runs(write_temp("csv-shuffled.csv", rearranged(text, {5, 1, 3, 7, 0, 2, 6, 4})));
+  CHECK(shuffled.mask == csv.mask);
+  CHECK(shuffled.loss == csv.loss);
+  CHECK(shuffled.pred == csv.pred);
+  const auto no_pred = read_supersample_runs(write_temp("csv-nopred.csv", rearranged(text, {4, 5, 0, 1, 2, 3})));
+  CHECK(no_pred.loss == csv.loss);
+  CHECK(no_pred.pred.empty());
+  // Names compared without case; errors show the header found and the names expected.
+  CHECK(read_supersample_runs(write_temp("csv-case.csv", "Supersample,RUN,pair,u,loss0,loss1\n0,0,0,1,0,1\n")).n == 1);
+  CHECK(error_of(write_temp("csv-missing.csv", "supersample,run,pair,loss0,loss1\n0,0,0,0,1\n")) ==
+        "header: found 'supersample,run,pair,loss0,loss1', missing u (expected supersample, run, pair, u, loss0, loss1 "
+        "(optional: pred0, pred1), in any order)");
+  CHECK(error_of(write_temp("csv-twice.csv", "supersample,run,pair,u,loss0,loss1,loss1\n0,0,0,1,0,1,1\n"))
+            .find("header: found 'supersample,run,pair,u,loss0,loss1,loss1': two columns named loss1, which is ambiguous") == 0);
+  CHECK(error_of(write_temp("csv-onepred.csv", "supersample,run,pair,u,loss0,loss1,pred0\n0,0,0,1,0,1,1\n"))
+            .find("header: pred0 and pred1 come together") == 0);
+  CHECK(error_of(write_temp("csv-quote.csv", "supersample,run,pair,u,loss0,\"loss1\n")).find("csv: line 1: a quoted field") == 0);
+}
+
 TEST_CASE("runs: malformed files name the problem") {
   CHECK(error_of(fixtures + "runs.npz", 0.0, 0.5).find("loss: value") == 0);
   const std::string head = "supersample,run,pair,u,loss0,loss1\n";

@@ -41,7 +41,7 @@ std::string Certificate::statement() const {
   const std::string relation = direction == Direction::upper ? " <= value" : " >= value";
   switch (guarantee) {
     case Guarantee::certificate:
-      return "With probability at least 1 - " + format_number(delta_spent()) + " over the sample (delta_ledger): " +
+      return "With probability at least 1 - " + format_delta(delta_spent()) + " over the sample (delta_ledger): " +
              what + relation + ", when the unchecked assumptions hold.";
     case Guarantee::expectation_bound:
       return what + relation + " (a bound on an expectation, no probability spent), when the unchecked assumptions hold.";
@@ -82,6 +82,24 @@ void visit(const Certificate& c, FieldVisitor& v) {
   v.object("details", "Details", "Side results: relaxations, optimised constants, spreads.",
            [&](FieldVisitor& w) { visit_values(c.details, w); }, true);
   object_field(v, "reference", "Reference", c.reference, "Source of the bound.");
+}
+
+std::string summary_against_measured(double measured, const std::string& measured_name,
+                                     const std::vector<Certificate>& bounds) {
+  const Certificate* tightest = nullptr;
+  std::string certified;
+  for (const auto& c : bounds) {
+    if (!c.applicable()) continue;
+    if (c.guarantee == Guarantee::certificate)
+      certified += "; certified " + c.name + " = " + c.shown() + " (probability >= 1 - " +
+                   format_delta(c.delta_spent()) + ")";
+    else if (c.guarantee != Guarantee::estimate && c.direction == Direction::upper &&
+             (!tightest || c.value < tightest->value))
+      tightest = &c;
+  }
+  std::string s = "measured " + measured_name + " " + format_rounded(measured, 0);
+  if (tightest) s += "; tightest bound " + tightest->name + " = " + tightest->shown() + " (" + to_string(tightest->guarantee) + ")";
+  return s + certified;
 }
 
 }  // namespace itbound

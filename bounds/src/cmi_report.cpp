@@ -71,24 +71,6 @@ std::string knn_detail(const estimators::KnnCmiEstimates& est, int k) {
                                     : std::string());
 }
 
-// The answer first: the measured gap, the tightest applicable upper bound and the sound upper confidence limit.
-std::string summary(double measured, const std::string& measured_name, const std::vector<Certificate>& bounds) {
-  const Certificate* tightest = nullptr;
-  const Certificate* ucl = nullptr;
-  for (const auto& c : bounds) {
-    if (c.guarantee == Guarantee::certificate) ucl = &c;
-    else if (c.applicable() && c.direction == Direction::upper && (!tightest || c.value < tightest->value)) tightest = &c;
-  }
-  std::string s = "measured " + measured_name + " " + format_rounded(measured, 0);
-  if (tightest)
-    s += "; tightest bound " + tightest->name + " = " + tightest->shown() + " (" +
-         to_string(tightest->guarantee) + ")";
-  if (ucl && ucl->applicable())
-    s += "; certified " + ucl->name + " = " + ucl->shown() + " (probability >= 1 - " +
-         format_number(ucl->delta_spent()) + ")";
-  return s;
-}
-
 }  // namespace
 
 CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimators::SupersampleView* runs,
@@ -144,7 +126,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
       stats.loss_max(), o.delta,
       "the expected held-out error of the algorithm at this training-set size (over data, selectors and training "
       "randomness), from the k1 supersamples' measured held-out errors"));
-  r.summary = summary(r.heldout_error, "held-out error", r.bounds);
+  r.summary = summary_against_measured(r.heldout_error, "held-out error", r.bounds);
 
   if (o.per_pair) {
     const auto k1 = static_cast<std::size_t>(stats.k1()), n = static_cast<std::size_t>(stats.n());

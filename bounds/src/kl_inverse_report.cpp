@@ -11,7 +11,9 @@ KlInverseReport kl_inverse_report(double q, double c) {
 }
 
 void visit(const KlInverseReport& r, FieldVisitor& v) {
-  v.text("summary", "kl(q||p) <= c exactly for p in [" + format_number(r.lower) + ", " + format_number(r.upper) + "]",
+  // The ends rounded outward: the set printed contains the exact one.
+  v.text("summary", "{p : kl(q||p) <= c} lies within [" + format_rounded(r.lower, -1) + ", " +
+                        format_rounded(r.upper, 1) + "]",
          "The answer in one line.");
   v.number("q", r.q, "Empirical rate q.");
   v.number("c", r.c, "Budget c in nats.");

@@ -190,11 +190,7 @@ LooCmiReport evaluate_loo_cmi(const estimators::LooRuns& runs, estimators::Corre
   r.bounds.push_back(expected_error_upper_limit(
       "loo-upper-limit", est.supersample_loo_error, runs.loss_min, runs.loss_max, delta,
       "the expected risk of the learner trained on n points, from the k1 supersamples' measured leave-one-out errors"));
-  r.summary = "measured leave-one-out error " + format_rounded(r.loo_error, 0);
-  for (const auto& c : r.bounds)
-    if (c.guarantee == Guarantee::certificate && c.applicable())
-      r.summary += "; certified " + c.name + " = " + c.shown() + " (probability >= 1 - " +
-                   format_number(c.delta_spent()) + ")";
+  r.summary = summary_against_measured(r.loo_error, "leave-one-out error", r.bounds);
   return r;
 }
 

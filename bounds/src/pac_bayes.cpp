@@ -26,7 +26,7 @@ const char* const kMaurerTheorem5 =
 
 void validate(const PacBayesOptions& o) {
   if (o.emp_risk.has_value() == o.mc.has_value())
-    fail("emp-risk", "give either the empirical Gibbs risk or its Monte Carlo estimate (mc-error, mc-samples), "
+    fail("emp-risk", "give either the empirical Gibbs risk or its Monte Carlo estimate (mc-mean-error, mc-samples), "
                      "exactly one of the two");
   if (o.emp_risk) require_probability(*o.emp_risk, "emp-risk");
   require_finite(o.kl, "kl");
@@ -59,7 +59,7 @@ void validate(const PacBayesOptions& o) {
     if (!(std::isfinite(c) && c > 0.0)) fail("catoni-grid", "values of C must be finite and > 0, got " + format_number(c));
   if (o.mc) {
     if (o.mc->samples < 1) fail("mc-samples", "must be >= 1 sampled predictors");
-    require_probability(o.mc->mean_error, "mc-error");
+    require_probability(o.mc->mean_error, "mc-mean-error");
     require_delta(o.mc->delta, "delta-mc");
     if (!(o.delta + o.mc->delta < 1.0)) fail("delta-mc", "delta + delta-mc must be below 1");
   }
@@ -284,14 +284,14 @@ KlInverseResult pac_bayes_kl_inverse(double emp_risk, double kl, std::int64_t n,
 }
 
 MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>& errors, double delta) {
-  if (errors.size() < 1) fail("mc-errors", "needs the empirical risk of at least one sampled predictor");
+  if (errors.size() < 1) fail("mc-sample-errors", "needs the empirical risk of at least one sampled predictor");
   // Neumaier's compensated sum; it is exact when no addition rounded (all error terms zero).
   double sum = 0.0, compensation = 0.0;
   bool exact = true;
   for (Eigen::Index i = 0; i < errors.size(); ++i) {
     const double x = errors[i];
     if (!(x >= 0.0 && x <= 1.0))
-      fail("mc-errors", "entry " + std::to_string(i) + " must be in [0, 1], got " + format_number(x));
+      fail("mc-sample-errors", "entry " + std::to_string(i) + " must be in [0, 1], got " + format_number(x));
     const double t = sum + x;
     const double err = std::abs(sum) >= x ? (sum - t) + x : (x - t) + sum;
     exact = exact && err == 0.0;
@@ -479,7 +479,7 @@ PacBayesReport pac_bayes_bounds(const PacBayesOptions& o) {
   if (best) {
     result.best = BestBound{best->name, best->value};
     result.summary = "best certificate: " + best->name + " = " + best->shown() +
-                     " (with probability at least 1 - " + format_number(best->delta_spent()) + ", R(Q) <= this value)";
+                     " (with probability at least 1 - " + format_delta(best->delta_spent()) + ", R(Q) <= this value)";
   } else {
     result.summary = "no valid certificate";
   }

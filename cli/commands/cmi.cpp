@@ -60,7 +60,10 @@ Command cmi_command() {
                    "Ross's k-NN estimator per pair, raw estimates reported, clamped at 0 for the bounds; "
                    "estimators/KNN-K.md).",
             .default_value = "plug-in", .choices = {"plug-in", "knn"}},
-           {.name = "k", .kind = Kind::integer, .doc = "Neighbours of the knn estimator (bias/variance: estimators/KNN-K.md).",
+           {.name = "k", .kind = Kind::integer,
+            .doc = "Neighbours of the knn estimator. 1 here (3 in mi-bound): each pair's estimate has only the k2 "
+                   "runs of its supersample, about k2/2 per label, and the bias grows with k at that size "
+                   "(estimators/KNN-K.md).",
             .default_value = 1, .range = Range{1, 1000}},
            {.name = "total-cmi", .kind = Kind::real,
             .doc = "Total CMI I(W; U | Z~) in nats, if known from elsewhere (at most n ln 2): adds the cmi-total-sqrt bound.",

@@ -12,17 +12,18 @@ std::optional<double> optional_real(const Args& a, const std::string& name) {
 
 // The Monte Carlo step from N and the mean error, or from the per-predictor errors (a file or an inline array).
 std::optional<MonteCarloOptions> monte_carlo(const Args& a) {
-  const bool mean = a.has("mc-samples") || a.has("mc-error");
-  if (a.has("mc-errors")) {
-    if (mean) fail("mc-errors", "give either the per-sample errors or mc-samples and mc-error, not both");
-    const Json& v = a.json().at("mc-errors");
-    const Eigen::ArrayXd errors = v.is_array() ? data::numbers_from_json(v, "mc-errors")
-                                               : data::read_number_vector(a.text("mc-errors"), "mc-errors", "errors");
+  const bool mean = a.has("mc-samples") || a.has("mc-mean-error");
+  if (a.has("mc-sample-errors")) {
+    if (mean) fail("mc-sample-errors", "give either the per-sample errors or mc-samples and mc-mean-error, not both");
+    const Json& v = a.json().at("mc-sample-errors");
+    const Eigen::ArrayXd errors = v.is_array() ? data::numbers_from_json(v, "mc-sample-errors")
+                                               : data::read_number_vector(a.text("mc-sample-errors"), "mc-sample-errors", "errors");
     return monte_carlo_from_errors(errors, a.real("delta-mc"));
   }
-  if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
+  if (a.has("mc-samples") != a.has("mc-mean-error"))
+    fail("mc-mean-error", "give both mc-samples and mc-mean-error, or neither");
   if (!mean) return std::nullopt;
-  return MonteCarloOptions{a.integer("mc-samples"), a.real("mc-error"), a.real("delta-mc")};
+  return MonteCarloOptions{a.integer("mc-samples"), a.real("mc-mean-error"), a.real("delta-mc")};
 }
 
 }  // namespace
@@ -43,12 +44,13 @@ Command pac_bayes_command() {
            .default_value = 0.05, .range = Range{0, 1, true, true}},
           {.name = "mc-samples", .kind = Kind::integer, .doc = "Number N of predictors sampled from the posterior.",
            .default_value = optional, .range = Range{1, 4.5e15}},
-          {.name = "mc-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
-           .default_value = optional, .range = Range{0, 1}},
-          {.name = "mc-errors", .kind = Kind::path,
+          {.name = "mc-mean-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
+           .default_value = optional, .range = Range{0, 1}, .aliases = {"mc-error"}},
+          {.name = "mc-sample-errors", .kind = Kind::path,
            .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor (.npy, .npz "
-                  "with one array or 'errors', .csv, .json array); N and the mean are taken from it.",
-           .default_value = optional, .inline_numbers = true},
+                  "with one array or 'errors', .csv with one column or a column 'errors', .json array); N and the mean "
+                  "are taken from it (instead of --mc-samples and --mc-mean-error).",
+           .default_value = optional, .inline_numbers = true, .aliases = {"mc-errors"}},
           {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
            .default_value = 0.01, .range = Range{0, 1, true, true}},
           {.name = "prior-grid-index", .kind = Kind::integer,

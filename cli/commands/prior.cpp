@@ -30,12 +30,12 @@ Command prior_command() {
           {.name = "posterior-std", .kind = Kind::path, .doc = "CSV of the posterior std: one value or one per coordinate."},
           {.name = "centre0", .kind = Kind::path, .doc = "CSV of prior centre c0 (e.g. the initialisation w0)."},
           {.name = "centre1", .kind = Kind::path, .doc = "CSV of prior centre c1 (e.g. weights trained on S_alpha)."},
-          {.name = "empirical-risk", .kind = Kind::real, .doc = "Posterior's Gibbs risk on the bound set.",
+          {.name = "emp-risk", .kind = Kind::real, .doc = "Posterior's empirical Gibbs risk on the bound set.",
            .range = Range{0, 1}},
           {.name = "bound-indices", .kind = Kind::path, .doc = "Indices of the bound-set examples; n is their number."},
           {.name = "prior-indices", .kind = Kind::path,
            .doc = "Indices of the examples the centres were fitted on (checked disjoint from the bound set).",
-           .default_value = ""},
+           .default_value = Json()},
           {.name = "delta", .kind = Kind::real, .doc = "Total confidence parameter, split uniformly over the grid.",
            .default_value = 0.05, .range = Range{0, 1, true, true}},
           {.name = "mix-count", .kind = Kind::integer, .doc = "Grid of t: mix-count points evenly on [0, 1].",
@@ -47,9 +47,9 @@ Command prior_command() {
         o.posterior_std = data::read_csv_vector(a.text("posterior-std"), "posterior-std").array();
         o.centre0 = data::read_csv_vector(a.text("centre0"), "centre0").array();
         o.centre1 = data::read_csv_vector(a.text("centre1"), "centre1").array();
-        o.empirical_risk = a.real("empirical-risk");
+        o.empirical_risk = a.real("emp-risk");
         o.bound_indices = data::read_integer_list(a.text("bound-indices"), "bound-indices");
-        if (!a.text("prior-indices").empty())
+        if (a.has("prior-indices"))
           o.prior_indices = data::read_integer_list(a.text("prior-indices"), "prior-indices");
         o.delta = a.real("delta");
         const int mix_count = static_cast<int>(a.integer("mix-count"));

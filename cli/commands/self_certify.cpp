@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -31,18 +32,34 @@ struct Labelled {
   Eigen::VectorXd y;
 };
 
-// First column: label in {-1, +1} (binary) or a class 0, 1, ... (one-vs-rest); the rest: features.
+// The label column: under a header, the one named label, y or target (wherever it is); else the first. Label in
+// {-1, +1} (binary) or a class 0, 1, ... (one-vs-rest); the other columns: features.
 Labelled read_labelled(const std::string& path, const char* field, bool classes) {
-  const Eigen::MatrixXd m = data::read_csv_matrix(path, field);
+  const data::CsvMatrix table = data::read_csv_table(path, field);
+  const Eigen::MatrixXd& m = table.values;
   if (m.cols() < 2) fail(field, "needs a label column and at least one feature column");
+  Eigen::Index label_col = 0;
+  if (!table.names.empty()) {
+    std::vector<Eigen::Index> found;
+    for (std::size_t c = 0; c < table.names.size(); ++c) {
+      std::string name = table.names[c];
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (name == "label" || name == "y" || name == "target") found.push_back(static_cast<Eigen::Index>(c));
+    }
+    if (found.size() > 1) fail(field, "the header names more than one label column (label, y, target): which is ambiguous");
+    if (!found.empty()) label_col = found.front();
+  }
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    const double label = m(i, 0);
+    const double label = m(i, label_col);
     const bool ok = classes ? label >= 0.0 && label == std::floor(label) : label == 1.0 || label == -1.0;
     if (!ok)
       fail(field, "row " + std::to_string(i + 1) + ": label " + format_number(label) +
                       (classes ? " is not a class 0, 1, ..." : " is not -1 or +1 (use --one-vs-rest for classes)"));
   }
-  return {m.rightCols(m.cols() - 1), m.col(0)};
+  Eigen::MatrixXd features(m.rows(), m.cols() - 1);
+  for (Eigen::Index c = 0, f = 0; c < m.cols(); ++c)
+    if (c != label_col) features.col(f++) = m.col(c);
+  return {features, m.col(label_col)};
 }
 
 }  // namespace
@@ -55,11 +72,12 @@ Command self_certify_command() {
       with_prior_scale_grid({
           {.name = "train", .kind = Kind::path,
            .doc = "CSV: label (-1 or +1; a class 0..K-1 with --one-vs-rest) then features per row, rows in a fixed "
-                  "order; S_alpha = the first rows."},
+                  "order; S_alpha = the first rows. With a header row the label is the column named label, y or target, "
+                  "wherever it is; a pandas index column is dropped."},
           {.name = "one-vs-rest", .kind = Kind::flag,
            .doc = "Multi-class: one binary learner per class, certificate = sum of the K class certificates at delta/K."},
-          {.name = "test", .kind = Kind::path, .doc = "Optional held-out CSV, same layout, for comparison only.",
-           .default_value = ""},
+          {.name = "test", .kind = Kind::path, .doc = "Held-out CSV, same layout, for comparison only.",
+           .default_value = Json()},
           {.name = "alphas", .kind = Kind::text, .doc = "Comma-separated prefix fractions in [0, 1) (the alpha grid).",
            .default_value = "0,0.1,0.2,0.35,0.5"},
           {.name = "delta", .kind = Kind::real, .doc = "Total confidence parameter, split uniformly over the grid.",
@@ -80,7 +98,7 @@ Command self_certify_command() {
         o.ridge = a.real("ridge");
         o.max_evaluations = static_cast<int>(a.integer("max-evaluations"));
         std::optional<HeldOutData> test;
-        if (!a.text("test").empty()) {
+        if (a.has("test")) {
           const Labelled t = read_labelled(a.text("test"), "test", a.flag("one-vs-rest"));
           test = HeldOutData{t.x, t.y};
         }

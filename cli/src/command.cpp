@@ -1,10 +1,13 @@
 #include "itbound/cli/command.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "itbound/error.hpp"
 
@@ -96,6 +99,34 @@ Json convert(const Param& p, const Json& v) {
   return v;
 }
 
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// Every letter of `short_one` in `long_one`, in order ("emprisk" in "empiricalrisk").
+bool contained_in_order(const std::string& short_one, const std::string& long_one) {
+  std::size_t at = 0;
+  for (const char c : long_one)
+    if (at < short_one.size() && c == short_one[at]) ++at;
+  return at == short_one.size();
+}
+
+std::string letters(std::string_view name) {
+  std::string s;
+  for (const char c : name)
+    if (c != '-' && c != '_') s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string number_text(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   return format_number(x);
@@ -125,15 +156,39 @@ std::string describe(const Param& p) {
   return s;
 }
 
+std::string did_you_mean(std::string_view given, const std::vector<std::string>& candidates) {
+  const std::string g = letters(given);
+  const std::string* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const std::string& c : candidates) {
+    const std::string l = letters(c);
+    const std::size_t d = edit_distance(g, l);
+    const bool near = (d <= std::max<std::size_t>(1, std::min(g.size(), l.size()) / 3) && d < std::min(g.size(), l.size())) ||
+                      (std::min(g.size(), l.size()) >= 4 &&
+                       (g.size() < l.size() ? contained_in_order(g, l) : contained_in_order(l, g)));
+    if (near && (!best || d < best_distance)) best = &c, best_distance = d;
+  }
+  return best ? " (did you mean " + *best + "?)" : "";
+}
+
 Args parse_args(const Command& command, const Json& raw) {
   if (!raw.is_object()) throw InvalidArgument("args", "must be a JSON object of named arguments");
   Json given = Json::object();
+  std::map<std::string, std::string> spelt;  // parameter -> the key it was given as
   for (auto it = raw.begin(); it != raw.end(); ++it) {
     const std::string key = normalise(it.key());
-    const bool known = std::any_of(command.params.begin(), command.params.end(),
-                                   [&](const Param& p) { return p.name == key; });
-    if (!known) throw InvalidArgument(key, "is not an argument of '" + command.name + "'");
-    given[key] = it.value();
+    const auto p = std::find_if(command.params.begin(), command.params.end(), [&](const Param& q) {
+      return q.name == key || std::find(q.aliases.begin(), q.aliases.end(), key) != q.aliases.end();
+    });
+    if (p == command.params.end()) {
+      std::vector<std::string> names;
+      for (const Param& q : command.params) names.push_back(q.name);
+      throw InvalidArgument(key, "is not an argument of '" + command.name + "'" + did_you_mean(key, names));
+    }
+    if (spelt.count(p->name))
+      throw InvalidArgument(p->name, "given twice (as " + spelt[p->name] + " and " + key + ")");
+    spelt[p->name] = key;
+    given[p->name] = it.value();
   }
   Json values = Json::object();
   for (const Param& p : command.params) {

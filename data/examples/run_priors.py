@@ -52,7 +52,7 @@ def main(exe):
             (tmp / "prior.txt").write_text(" ".join(map(str, range(kb))))
             prior, prior_seconds = itbound(
                 exe, "prior", "--posterior-mean", tmp / "mean.csv", "--posterior-std", tmp / "std.csv", "--centre0",
-                tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--empirical-risk", broad["empirical_gibbs_risk"],
+                tmp / "c0.csv", "--centre1", tmp / "c1.csv", "--emp-risk", broad["empirical_gibbs_risk"],
                 "--bound-indices", tmp / "bound.txt", "--prior-indices", tmp / "prior.txt", "--delta", DELTA)
         data_free = out.get("best_certificate_at_alpha_0")
         rows.append({

@@ -6,77 +6,103 @@
 #include <fstream>
 #include <sstream>
 
+#include "csv_table.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
 namespace {
 
-std::ifstream open(const std::string& path, const char* field) {
-  std::ifstream in(path);
+std::string file_text(const std::string& path, const char* field) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail(field, "cannot open file '" + path + "'");
-  return in;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
-bool skipped(const std::string& line) {
-  const auto first = line.find_first_not_of(" \t\r");
-  return first == std::string::npos || line[first] == '#';
+detail::CsvTable table_of(const std::string& path, const char* field) {
+  detail::CsvTable t = detail::parse_csv(file_text(path, field), detail::Header::detect, std::string(field));
+  detail::drop_index_column(t);
+  if (t.rows.empty()) fail(field, path + " holds no rows");
+  return t;
+}
+
+std::int64_t integer_of(const std::string& part, const char* field, const std::string& path) {
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(part.c_str(), &end, 10);
+  if (part.empty() || end != part.c_str() + part.size() || errno != 0)
+    fail(field, path + ": '" + part + "' is not an integer");
+  return v;
+}
+
+// The first line that is neither blank nor a comment is a header row: it holds a word, or starts with an empty name
+// (pandas' index column: ",0").
+bool has_header(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    if (line[first] == ',' || line[first] == '"') return true;
+    for (char& c : line)
+      if (c == ',') c = ' ';
+    std::istringstream tokens(line);
+    for (std::string token; tokens >> token;) {
+      char* end = nullptr;
+      std::strtod(token.c_str(), &end);  // a number, integer or not, is data (a non-integer then fails as one)
+      if (end != token.c_str() + token.size()) return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 }  // namespace
 
-Eigen::MatrixXd read_csv_matrix(const std::string& path, const char* field) {
-  std::ifstream in = open(path, field);
-  std::vector<double> values;
-  Eigen::Index cols = -1, rows = 0;
-  std::string line;
-  std::int64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (skipped(line)) continue;
-    std::stringstream cells(line);
-    std::string cell;
-    Eigen::Index count = 0;
-    while (std::getline(cells, cell, ',')) {
-      char* end = nullptr;
-      errno = 0;
-      const double v = std::strtod(cell.c_str(), &end);
-      const auto rest = std::string(end).find_first_not_of(" \t\r");
-      if (end == cell.c_str() || rest != std::string::npos || !std::isfinite(v))
-        fail(field, path + " line " + std::to_string(line_no) + ": '" + cell + "' is not a finite number");
-      values.push_back(v);
-      ++count;
-    }
-    if (cols >= 0 && count != cols)
-      fail(field, path + " line " + std::to_string(line_no) + ": " + std::to_string(count) + " values, expected " +
-                      std::to_string(cols));
-    cols = count;
-    ++rows;
-  }
-  if (rows == 0) fail(field, path + " holds no rows");
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(values.data(), rows, cols);
+CsvMatrix read_csv_table(const std::string& path, const char* field) {
+  const detail::CsvTable t = table_of(path, field);
+  const auto cols = static_cast<Eigen::Index>(t.rows.front().cells.size());
+  CsvMatrix m{Eigen::MatrixXd(static_cast<Eigen::Index>(t.rows.size()), cols), t.header};
+  for (std::size_t r = 0; r < t.rows.size(); ++r)
+    for (Eigen::Index c = 0; c < cols; ++c)
+      m.values(static_cast<Eigen::Index>(r), c) =
+          detail::csv_number(t.rows[r].cells[static_cast<std::size_t>(c)], field, t.rows[r].line);
+  return m;
 }
 
-Eigen::VectorXd read_csv_vector(const std::string& path, const char* field) {
-  const Eigen::MatrixXd m = read_csv_matrix(path, field);
-  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = m;
+Eigen::MatrixXd read_csv_matrix(const std::string& path, const char* field) { return read_csv_table(path, field).values; }
+
+Eigen::VectorXd read_csv_vector(const std::string& path, const char* field, const std::string& key) {
+  const CsvMatrix m = read_csv_table(path, field);
+  if (m.names.size() > 1) {
+    detail::CsvTable header{m.names, {}};
+    if (key.empty())
+      fail(field, path + ": found header " + detail::header_text(header) + "; expected one column of numbers");
+    return m.values.col(static_cast<Eigen::Index>(detail::columns_by_name(header, {key}, 1, field).front()));
+  }
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = m.values;
   return Eigen::Map<const Eigen::VectorXd>(rows.data(), rows.size());
 }
 
 std::vector<std::int64_t> read_integer_list(const std::string& path, const char* field) {
-  std::ifstream in = open(path, field);
+  const std::string text = file_text(path, field);
   std::vector<std::int64_t> out;
+  if (has_header(text)) {
+    detail::CsvTable t = detail::parse_csv(text, detail::Header::required, field);
+    detail::drop_index_column(t);
+    if (t.header.size() != 1)
+      fail(field, path + ": found header " + detail::header_text(t) + "; expected one column of integers");
+    for (const auto& row : t.rows) out.push_back(integer_of(row.cells.front(), field, path));
+    return out;
+  }
+  std::istringstream in(text);
   std::string token;
   while (in >> token) {
     std::stringstream parts(token);
     std::string part;
-    while (std::getline(parts, part, ',')) {
-      if (part.empty()) continue;
-      char* end = nullptr;
-      errno = 0;
-      const long long v = std::strtoll(part.c_str(), &end, 10);
-      if (end == part.c_str() || *end != '\0' || errno != 0) fail(field, path + ": '" + part + "' is not an integer");
-      out.push_back(v);
-    }
+    while (std::getline(parts, part, ','))
+      if (!part.empty()) out.push_back(integer_of(part, field, path));
   }
   return out;
 }

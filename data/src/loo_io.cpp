@@ -43,10 +43,8 @@ LooRuns parse_json_runs(const std::string& text, const std::string& what) {
 
 // Long form: one row per (supersample, run, point); left_out repeated on every row of a run.
 LooRuns parse_csv_runs(const std::string& text) {
-  std::size_t which = 0;
-  const auto lines = detail::parse_long_csv(text, {"supersample,run,left_out,point,loss"},
-                                            "supersample,run,left_out,point,loss", which);
   static constexpr const char* names[] = {"supersample", "run", "left_out", "point", "loss"};
+  const auto lines = detail::parse_long_csv(text, {std::begin(names), std::end(names)}, 5).rows;
   struct Row {
     std::int64_t s, r, u, i;
     double loss;

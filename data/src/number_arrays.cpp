@@ -83,7 +83,7 @@ std::map<std::string, NdArray> read_named_arrays(const std::string& path, const 
 Eigen::ArrayXd read_number_vector(const std::string& path, const char* field, const std::string& key) {
   const std::string ext = extension(path);
   if (ext == "npy") return as_vector(renamed(field, [&] { return read_npy(path); }));
-  if (ext == "csv") return read_csv_vector(path, field).array();
+  if (ext == "csv") return read_csv_vector(path, field, key).array();
   if (ext == "npz") {
     const auto members = renamed(field, [&] { return read_npz(path); });
     if (members.size() == 1) return as_vector(members.begin()->second);

@@ -65,28 +65,20 @@ NdArray json_array(const Json& doc, const char* field) {
   return a;
 }
 
-std::vector<CsvRow> parse_long_csv(const std::string& text, const std::vector<std::string>& headers,
-                                   const std::string& expected, std::size_t& which) {
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line)) fail("path", "empty CSV file");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  which = 0;
-  while (which < headers.size() && headers[which] != line) ++which;
-  if (which == headers.size()) fail("header", "must be '" + expected + "'");
-  const auto columns = static_cast<std::size_t>(std::count(headers[which].begin(), headers[which].end(), ',') + 1);
-  std::vector<CsvRow> rows;
-  for (std::size_t number = 2; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    CsvRow row{number, {}};
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) row.cells.push_back(cell);
-    if (row.cells.size() != columns)
-      fail("csv", "line " + std::to_string(number) + ": expected " + std::to_string(columns) + " fields");
-    rows.push_back(std::move(row));
+LongCsv parse_long_csv(const std::string& text, const std::vector<std::string>& columns, std::size_t required) {
+  CsvTable table = parse_csv(text, Header::required, "csv");
+  drop_index_column(table);
+  const std::vector<std::size_t> at = columns_by_name(table, columns, required, "header");
+  LongCsv out;
+  for (const std::size_t c : at) out.present.push_back(c != std::string::npos);
+  out.rows.reserve(table.rows.size());
+  for (auto& row : table.rows) {
+    CsvRow picked{row.line, std::vector<std::string>(columns.size())};
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      if (out.present[c]) picked.cells[c] = std::move(row.cells[at[c]]);
+    out.rows.push_back(std::move(picked));
   }
-  return rows;
+  return out;
 }
 
 double parse_number(const std::string& cell, const char* field, std::size_t line) {

@@ -12,6 +12,7 @@
 #include "itbound/data/ndarray.hpp"
 #include "itbound/data/runs_format.hpp"
 #include "itbound/error.hpp"
+#include "csv_table.hpp"
 
 namespace itbound::data::detail {
 
@@ -30,14 +31,15 @@ Json parse_runs_json(const std::string& text, const std::string& what, std::init
 // A regular nested JSON array of numbers (booleans count as 0/1) under doc[field], as an NdArray.
 NdArray json_array(const Json& doc, const char* field);
 
-// Long-form CSV: the first line must equal one of `headers` (its index goes to `which`, else
-// "header: <expected>"); blank lines are skipped; every row must have that header's number of fields.
-struct CsvRow {
-  std::size_t line;
-  std::vector<std::string> cells;
+// Long-form CSV: a header naming `columns` (the first `required` of them must be present) in any order, other
+// columns ignored, a pandas index column dropped; every row's cells returned in the order of `columns` ("" for an
+// absent optional column) and which columns the header has. Errors: "header: found '...', missing ..." and
+// "csv: line N: ...".
+struct LongCsv {
+  std::vector<CsvRow> rows;
+  std::vector<bool> present;
 };
-std::vector<CsvRow> parse_long_csv(const std::string& text, const std::vector<std::string>& headers,
-                                   const std::string& expected, std::size_t& which);
+LongCsv parse_long_csv(const std::string& text, const std::vector<std::string>& columns, std::size_t required);
 
 // One cell as a number / a non-negative integer index; errors name the field and the line.
 double parse_number(const std::string& cell, const char* field, std::size_t line);

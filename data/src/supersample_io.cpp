@@ -75,13 +75,11 @@ SupersampleRuns parse_json_runs(const std::string& text, const std::string& what
 }
 
 SupersampleRuns parse_csv_runs(const std::string& text) {
-  std::size_t which = 0;
-  const auto lines = detail::parse_long_csv(
-      text, {"supersample,run,pair,u,loss0,loss1", "supersample,run,pair,u,loss0,loss1,pred0,pred1"},
-      "supersample,run,pair,u,loss0,loss1[,pred0,pred1]", which);
-  const bool with_pred = which == 1;
+  static const std::vector<std::string> names = {"supersample", "run", "pair", "u", "loss0", "loss1", "pred0", "pred1"};
+  const auto [lines, present] = detail::parse_long_csv(text, names, 6);
+  if (present[6] != present[7]) fail("header", "pred0 and pred1 come together: give both columns or neither");
+  const bool with_pred = present[6];
   const std::size_t columns = with_pred ? 8 : 6;
-  static constexpr const char* names[] = {"supersample", "run", "pair", "u", "loss0", "loss1", "pred0", "pred1"};
   struct Row {
     std::int64_t s, r, i;
     double v[5];
@@ -89,9 +87,9 @@ SupersampleRuns parse_csv_runs(const std::string& text) {
   std::vector<Row> rows;
   std::int64_t k1 = 0, k2 = 0, n = 0;
   for (const auto& [number, cells] : lines) {
-    Row row{detail::parse_index(cells[0], names[0], number), detail::parse_index(cells[1], names[1], number),
-            detail::parse_index(cells[2], names[2], number), {0, 0, 0, 0, 0}};
-    for (std::size_t c = 3; c < columns; ++c) row.v[c - 3] = detail::parse_number(cells[c], names[c], number);
+    Row row{detail::parse_index(cells[0], names[0].c_str(), number), detail::parse_index(cells[1], names[1].c_str(), number),
+            detail::parse_index(cells[2], names[2].c_str(), number), {0, 0, 0, 0, 0}};
+    for (std::size_t c = 3; c < columns; ++c) row.v[c - 3] = detail::parse_number(cells[c], names[c].c_str(), number);
     k1 = std::max(k1, row.s + 1);
     k2 = std::max(k2, row.r + 1);
     n = std::max(n, row.i + 1);

@@ -177,6 +177,8 @@ void visit(const PriorGridPoint& g, FieldVisitor& v) {
 }
 
 void visit(const KlTerm& t, FieldVisitor& v) {
+  v.text("summary", "KL(posterior || prior) <= " + format_rounded(t.kl, 1) + " nats (" + t.source + ")",
+         "The answer in one line.");
   v.number("kl", t.kl, "KL(posterior || prior) in nats, rounded up.");
   v.text("source", t.source, "given, compression, or the distribution family of the parameter files.");
   v.integer("dimension", t.dimension, "Entries of the posterior's parameter vector (files only).");

@@ -183,7 +183,11 @@ const char* python_type(itbound::cli::Kind k) {
   return "";
 }
 
-std::string shown(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
+std::string shown(const Json& v) {
+  if (v.is_null()) return "None";
+  if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
+  return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
+}
 
 // "name(*, a: float, b: int = 3) -> Result" then the summary and one entry per Param.
 std::string command_doc(const itbound::cli::Command& c) {
@@ -194,7 +198,9 @@ std::string command_doc(const itbound::cli::Command& c) {
     sig += ", " + name + ": " + python_type(p.kind);
     if (p.default_value) sig += " = " + shown(*p.default_value);
     else if (p.kind == Kind::flag) sig += " = False";
-    params += name + " : " + python_type(p.kind) + "\n    " + describe(p) + "\n";
+    std::string also;  // older spellings, accepted as keywords too
+    for (const auto& alias : p.aliases) also += (also.empty() ? " Also spelt " : ", ") + python_name(alias);
+    params += name + " : " + python_type(p.kind) + "\n    " + describe(p) + (also.empty() ? "" : also + ".") + "\n";
   }
   return python_name(c.name) + "(*" + sig + ") -> Result\n\n" + c.summary + "\n\nParameters\n----------\n" + params +
          "\nReturns\n-------\nResult\n    The same fields as `itbound " + c.name +
@@ -575,6 +581,9 @@ PYBIND11_MODULE(_itbound, m) {
         for (const auto& choice : p.choices) choices.append(choice);
         d["choices"] = choices;
         d["inline_numbers"] = p.inline_numbers;  // a path that may also be a list or array of numbers
+        py::list aliases;
+        for (const auto& alias : p.aliases) aliases.append(itbound::cli::python_name(alias));
+        d["aliases"] = aliases;
         params.append(d);
       }
       py::dict d;

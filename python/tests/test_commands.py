@@ -79,3 +79,20 @@ def test_batch_from_python_keeps_order_and_equals_single_calls():
     for job, rec in zip(jobs, records):
         if rec["ok"]:
             assert rec["result"] == itbound.test_set(**job["args"])
+
+
+def test_results_render_like_the_cli(exe):
+    """Result.render and the notebook view (_repr_markdown_) are the command line's --format outputs."""
+    import pathlib
+    import pickle
+
+    runs = pathlib.Path(__file__).resolve().parents[2] / "data" / "examples" / "digits-1nn.npz"
+    r = itbound.cmi(runs=str(runs))
+    for fmt in ["table", "markdown", "latex"]:
+        out = subprocess.run([exe, "cmi", str(runs), "--format", fmt], capture_output=True, text=True)
+        assert out.returncode == 0 and r.render(fmt) == out.stdout
+    md = r._repr_markdown_()
+    assert md.startswith("**" + r.summary.split(" ")[0]) and "| fcmi-sqrt |" in md
+    assert pickle.loads(pickle.dumps(r))._repr_markdown_() == md
+    c = r.certificates()[0]
+    assert c._repr_markdown_().startswith("**" + c.name + " = ")

@@ -57,12 +57,20 @@ def test_dziugaite_roy_grid_point():
 
 def test_pac_bayes_takes_per_sample_errors_as_a_numpy_array():
     errors = np.array([0.25, 0.5, 0.0, 0.125])  # mean 0.21875 exactly
-    a = itbound.pac_bayes(kl=5, n=1000, mc_errors=errors).to_dict()
-    b = itbound.pac_bayes(kl=5, n=1000, mc_samples=4, mc_error=0.21875).to_dict()
+    a = itbound.pac_bayes(kl=5, n=1000, mc_sample_errors=errors).to_dict()
+    b = itbound.pac_bayes(kl=5, n=1000, mc_samples=4, mc_mean_error=0.21875).to_dict()
     assert a["bounds"] == b["bounds"] and a["mc_upper"] == b["mc_upper"]
-    assert itbound.pac_bayes(kl=5, n=1000, mc_errors=list(errors)).to_dict()["bounds"] == b["bounds"]
-    with pytest.raises(ValueError, match="mc-errors"):
-        itbound.pac_bayes(kl=5, n=1000, mc_errors=np.array([0.5, 1.5]))
+    assert itbound.pac_bayes(kl=5, n=1000, mc_sample_errors=list(errors)).to_dict()["bounds"] == b["bounds"]
+    # The spellings published before the rename are aliases.
+    assert itbound.pac_bayes(kl=5, n=1000, mc_errors=errors) == itbound.pac_bayes(kl=5, n=1000, mc_sample_errors=errors)
+    assert (itbound.pac_bayes(kl=5, n=1000, mc_samples=4, mc_error=0.21875)
+            == itbound.pac_bayes(kl=5, n=1000, mc_samples=4, mc_mean_error=0.21875))
+    with pytest.raises(ValueError, match="given twice"):
+        itbound.pac_bayes(kl=5, n=1000, mc_samples=4, mc_error=0.2, mc_mean_error=0.2)
+    with pytest.raises(ValueError, match=r"did you mean emp-risk\?"):
+        itbound.pac_bayes(kl=5, n=1000, emprisk=0.1)
+    with pytest.raises(ValueError, match="mc-sample-errors"):
+        itbound.pac_bayes(kl=5, n=1000, mc_sample_errors=np.array([0.5, 1.5]))
 
 
 def test_pac_bayes_empirical_bernstein_from_the_sample_variance_of_losses():

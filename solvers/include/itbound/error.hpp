@@ -21,6 +21,10 @@ std::string format_number(double x);
 // x with `digits` significant digits for a person, rounded outward: up when `direction` > 0 (an upper bound is never
 // shown below itself), down when < 0, to nearest when 0.
 std::string format_rounded(double x, int direction, int digits = 4);
+// A confidence spent, for a person: rounded up to four significant digits after rounding to twelve, so that the
+// noise of a floating sum of charges does not show (0.05 + 0.01 = 0.060000000000000005 reads 0.06) and any real
+// excess does (the JSON output keeps the exact sum).
+std::string format_delta(double delta);
 
 // Messages are built only on failure: these checks sit on hot paths.
 [[noreturn]] inline void fail(const char* field, const std::string& problem) { throw InvalidArgument(field, problem); }

@@ -142,4 +142,9 @@ private:
 // Its fields for the front ends (itbound/report.hpp), in output order.
 void visit(const Certificate& c, FieldVisitor& v);
 
+// The answer in one line for bounds on an error measured on the same runs (cmi, loo-cmi): the measurement, the
+// tightest applicable upper bound (estimates left out: they are not bounds) and each applicable certificate.
+std::string summary_against_measured(double measured, const std::string& measured_name,
+                                     const std::vector<Certificate>& bounds);
+
 }  // namespace itbound

@@ -82,8 +82,8 @@ void visit(const PacBayesReport& r, FieldVisitor& v);
 // inversion.
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nullptr);
 
-// N and Q_hat from the empirical risks of the N sampled predictors (each in [0, 1], field "mc-errors"); the mean is
-// exact when the compensated sum and the division are, and rounded up otherwise.
+// N and Q_hat from the empirical risks of the N sampled predictors (each in [0, 1], field "mc-sample-errors"); the
+// mean is exact when the compensated sum and the division are, and rounded up otherwise.
 MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>& errors, double delta);
 
 // Maurer's complexity term (KL + ln xi(n) - log_delta) / n, rounded up; log_delta = ln delta, or the log of a

@@ -36,6 +36,9 @@ struct Param {
   // The command's input file may also be given without its flag, as the one positional argument
   // (`itbound cmi RUNS` as well as `--runs RUNS`); batch jobs and Python always name it.
   bool positional = false;
+  // Older spellings still accepted everywhere (flags, batch keys, Python keywords) and listed in the docs; only for
+  // names already published in the README, each a name no other parameter of the command uses.
+  std::vector<std::string> aliases = {};
 };
 
 // Arguments after validation against a command's parameters: every declared parameter that has a
@@ -67,12 +70,17 @@ const std::vector<Command>& commands();
 const Command* find_command(std::string_view name);
 
 // Validates raw values (JSON numbers, booleans or strings as typed on a command line) against the
-// command's parameters. Keys may use '-' or '_'. Throws InvalidArgument naming the parameter.
+// command's parameters. Keys may use '-' or '_' and may be aliases (Args holds the parameters' names). Throws
+// InvalidArgument naming the parameter; an unknown key's message suggests the nearest name.
 Args parse_args(const Command& command, const Json& raw);
+
+// " (did you mean X?)" for the candidate nearest `given` (edit distance with transpositions, or one name's letters
+// contained in order in the other's), "" when none is near. Dashes and underscores are ignored in the comparison.
+std::string did_you_mean(std::string_view given, const std::vector<std::string>& candidates);
 
 // "[0, 1]", "(0, 1)", "one of: json, table", "" for the --help text and the docs.
 std::string describe_range(const Param& p);
-// The parameter's full help line: doc, allowed range and default.
+// The parameter's full help line: doc, allowed range, default (or Required / Optional).
 std::string describe(const Param& p);
 
 // The Python spelling of a command or parameter name: dashes become underscores.

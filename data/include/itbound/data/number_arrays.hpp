@@ -15,8 +15,8 @@ namespace itbound::data {
 // (shape {}), arrays (shape {k}) or arrays of equal-length arrays (shape {r, c}).
 std::map<std::string, NdArray> read_named_arrays(const std::string& path, const char* field);
 
-// One vector of numbers in reading order: .npy; .npz with a single member (or the member `key`); .csv; .json as an
-// array, or an object holding the array at `key`.
+// One vector of numbers in reading order: .npy; .npz with a single member (or the member `key`); .csv (one column, or
+// the column named `key` under a header); .json as an array, or an object holding the array at `key`.
 Eigen::ArrayXd read_number_vector(const std::string& path, const char* field, const std::string& key);
 
 // The same from JSON already parsed (a batch job's inline array, a NumPy array from Python): numbers only.
