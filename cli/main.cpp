@@ -49,7 +49,7 @@ std::string flag_names(const itbound::cli::Param& p) {
 // A flag the command does not have, checked before CLI11 parses (whose message would list the stray words): the
 // message names the flag and the nearest one. Empty when every flag is known.
 std::string unknown_flag(const itbound::cli::Command& command, int argc, char** argv) {
-  std::vector<std::string> known = {"format", "help"};
+  std::vector<std::string> known = {"format", "full", "help"};
   for (const auto& p : command.params) {
     known.push_back(p.name);
     known.insert(known.end(), p.aliases.begin(), p.aliases.end());

@@ -43,7 +43,7 @@ with tempfile.TemporaryDirectory() as tmp:
         check(not errors, f"{label}: {[f'{list(e.path)}: {e.message}' for e in errors[:3]]}")
         validated.add(command)
         # The same job through batch (args as a JSON object: --flag value pairs; the positional input by name).
-        positional = {"cmi": "runs", "loo-cmi": "runs", "trajectory": "file"}
+        positional = {"cmi": "runs", "loo-cmi": "runs", "trajectory": "file", "rrm": "runs", "measures": "runs"}
         job_args, rest = {}, args[1:]
         if command in positional and not rest[0].startswith("--"):
             job_args[positional[command]], rest = rest[0], rest[1:]

@@ -34,6 +34,16 @@ def examples(exe, data, tmp):
     ]
     for model in ["logreg", "1nn", "tree"]:
         out.append((f"cmi {model}", ["cmi", ex / f"digits-{model}.npz"]))
+    out.append(("cmi compression", ["cmi", ex / "digits-prototype-1nn.npz", "--compression-size", "10",
+                                    "--compression-unordered", "--bootstrap", "0"]))
+    out.append(("compression", ["compression", "--n", "800", "--compression-size", "10", "--train-error", "0.15"]))
+    out.append(("dp-gibbs-prior", ["dp-gibbs-prior", "--tau", "10", "--n", "253"]))
+    out.append(("pac-bayes dp prior", ["pac-bayes", "--emp-risk", "0.05", "--kl", "5", "--n", "253", "--dp-epsilon", "0.1"]))
+    out.append(("rrm", ["rrm", ex / "digits-rrm.npz", "--bootstrap", "0"]))
+    out.append(("measures", ["measures", ex / "digits-grid.csv", "--gap", "gap", "--hparams", "lr,width,depth,train_size",
+                             "--seed", "seed", "--test-size", "1397", "--negate", "sharpness_sigma"]))
+    for run in ["langevin-0", "sgd"]:
+        out.append((f"trajectory {run}", ["trajectory", ex / f"trajectory-digits-{run}.jsonl"]))
     out.append(("cmi knn per-pair", ["cmi", ex / "digits-logreg-xent.npz", "--estimator", "knn", "--loss-max", "4",
                                      "--per-pair"]))
     # kl-divergence from stored parameters: a diagonal Gaussian posterior and an isotropic prior, as JSON.

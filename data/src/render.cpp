@@ -252,7 +252,10 @@ void collect_fields(const Json& j, const std::string& prefix, const std::set<std
         (prefix.empty() && is_record_list(v)))
       continue;
     if (v.is_object()) collect_fields(v, key + ".", bounds, out);
-    else if (v.is_array()) {
+    else if (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_string(); })) {
+      // Texts (notes): one row each, the key on the first.
+      for (std::size_t i = 0; i < v.size(); ++i) out.emplace_back(i ? "" : key, clipped(v[i].get<std::string>()));
+    } else if (v.is_array()) {
       if (!v.empty()) out.emplace_back(key, array_text(v));
     } else if (!(v.is_string() && v.get_ref<const std::string&>().empty())) {
       out.emplace_back(key, clipped(scalar_text(v)));
