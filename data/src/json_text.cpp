@@ -1,6 +1,8 @@
 #include "itbound/data/json_text.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 
@@ -69,26 +71,49 @@ void append_number(std::string& out, double x) {
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
+namespace {
+
+// Whether any of the 8 bytes of x is a control character, '"' or a backslash (the bytes JSON escapes); exact for
+// bytes below 0x80 and may report a byte >= 0x80 too (the caller then checks byte by byte).
+bool may_need_escape(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+}
+
+}  // namespace
+
 void append_string(std::string& out, std::string_view s) {
   out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are appended whole; eight bytes are checked at a time.
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 8 <= s.size() && (i & 7) == 0) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (!may_need_escape(word)) {
+        i += 7;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(start, i - start));
+    start = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.substr(start));
   out += '"';
 }
 
