@@ -9,6 +9,7 @@
 
 #include "itbound/error.hpp"
 #include "itbound/estimators/supersample.hpp"
+#include "itbound/estimators/supersample_stats.hpp"
 #include "synthetic_runs.hpp"
 
 using namespace itbound::estimators;
@@ -111,17 +112,27 @@ TEST_CASE("run validation names the field") {
   CHECK_THROWS_WITH_AS(validate(bad_shape), doctest::Contains("loss: shape mismatch"), itbound::InvalidArgument);
 }
 
-TEST_CASE("bootstrap interval over runs covers the estimate and narrows with more runs") {
+TEST_CASE("intervals over runs (jackknife, bootstrap) cover the estimate and narrow with more runs") {
   const double p = 0.3;
   const auto small = memoriser(2, 20, 30, p, 3);
   const auto large = memoriser(2, 200, 30, p, 3);
-  const auto bs = bootstrap_cmi(small, Correction::none, 200, 0.9, 1);
-  const auto bl = bootstrap_cmi(large, Correction::none, 50, 0.9, 1);
-  const double est = mean(estimate_cmi(small, Correction::none).ecmi);
-  CHECK(bs.ecmi.lo <= est);
-  CHECK(est <= bs.ecmi.hi);
-  CHECK(bl.ldmi.hi - bl.ldmi.lo < bs.ldmi.hi - bs.ldmi.lo);
-  CHECK(bl.ldmi.lo < p * std::numbers::ln2);
-  CHECK(p * std::numbers::ln2 < bl.ldmi.hi + 0.02);
-  CHECK_THROWS_AS(bootstrap_cmi(small, Correction::none, 1, 0.9, 1), itbound::InvalidArgument);
+  for (const auto method : {IntervalMethod::jackknife, IntervalMethod::bootstrap}) {
+    CAPTURE(to_string(method));
+    const auto intervals = [&](const SupersampleRuns& r, int replicates) {
+      const auto stats = SupersampleStats::accumulate(view(r));
+      return cmi_intervals(view(r), stats, stats.finalize(Correction::none),
+                           {.method = method, .replicates = replicates, .seed = 1});
+    };
+    const auto bs = intervals(small, 200), bl = intervals(large, 50);
+    const double est = mean(estimate_cmi(small, Correction::none).ecmi);
+    CHECK(bs.ecmi.lo <= est);
+    CHECK(est <= bs.ecmi.hi);
+    CHECK(bl.ldmi.hi - bl.ldmi.lo < bs.ldmi.hi - bs.ldmi.lo);
+    CHECK(bl.ldmi.lo < p * std::numbers::ln2);
+    CHECK(p * std::numbers::ln2 < bl.ldmi.hi + 0.02);
+  }
+  const auto stats = SupersampleStats::accumulate(view(small));
+  CHECK_THROWS_AS(cmi_intervals(view(small), stats, stats.finalize(Correction::none),
+                                {.method = IntervalMethod::bootstrap, .replicates = 1}),
+                  itbound::InvalidArgument);
 }

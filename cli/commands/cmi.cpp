@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "itbound/bounds/cmi_bounds.hpp"
 #include "itbound/cli/cmi.hpp"
+#include "itbound/cli/progress.hpp"
 #include "itbound/data/certificate_json.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "itbound/error.hpp"
@@ -85,15 +86,19 @@ Json report(const estimators::SupersampleStats& stats, const Args& a, const esti
                   {"slmi", knn_summary(knn_est.slmi)},
                   {"bootstrap", "not computed: resampling runs with replacement duplicates points, which "
                                 "breaks k-NN distances"}};
-  } else if (const auto reps = runs ? a.integer("bootstrap") : 0; reps > 0) {
-    // Fixed seed: the same file always gives the same intervals.
-    const auto b = estimators::bootstrap_cmi(*runs, correction, static_cast<int>(reps), 0.9, 20240601);
+  } else if (const auto reps = runs ? a.integer("bootstrap") : 0; reps > 0 && a.text("interval") != "none") {
+    const bool boot = a.text("interval") == "bootstrap";
+    const auto b = estimators::cmi_intervals(*runs, stats, est,
+                                             {.method = boot ? estimators::IntervalMethod::bootstrap : estimators::IntervalMethod::jackknife,
+                                              .correction = correction, .replicates = static_cast<int>(reps), .progress = progress()});
     const auto pair = [](estimators::Interval i) { return Json::array({i.lo, i.hi}); };
     if (!est.fcmi.empty()) out["estimates"]["fcmi_interval"] = pair(b.fcmi);
     out["estimates"]["ecmi_interval"] = pair(b.ecmi);
     out["estimates"]["ldcmi_interval"] = pair(b.ldcmi);
     out["estimates"]["ldmi_interval"] = pair(b.ldmi);
-    out["estimates"]["interval"] = {{"method", "percentile bootstrap over runs"}, {"level", 0.9}, {"replicates", b.replicates}};
+    out["estimates"]["interval"] = {{"method", to_string(b.method)}, {"level", b.level}, {"covers", estimators::kIntervalCovers}};
+    if (boot) out["estimates"]["interval"]["replicates"] = b.replicates;
+    else out["estimates"]["interval"]["standard_errors"] = {{"fcmi", est.fcmi.empty() ? Json() : Json(b.fcmi_se)}, {"ecmi", b.ecmi_se}, {"ldcmi", b.ldcmi_se}, {"ldmi", b.ldmi_se}};
   }
   out["bounds"] = Json::array();
   CmiBoundInput in{stats.shape(), &est, correction, std::nullopt, a.text("estimator")};
@@ -136,7 +141,7 @@ std::vector<Param> params_except(std::initializer_list<std::string> names) {
 }  // namespace
 
 std::vector<Param> cmi_array_params() { return params_except({"runs"}); }
-std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "bootstrap"}); }
+std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "interval", "bootstrap"}); }
 std::vector<Param> cmi_shard_params() {
   std::vector<Param> out = params_where([](const std::string& name) { return name == "loss-min" || name == "loss-max"; });
   for (const char* axis : {"supersample", "run", "pair"})
@@ -172,8 +177,12 @@ Command cmi_command() {
            {.name = "total-cmi", .kind = Kind::real,
             .doc = "Total CMI I(W; U | Z~) in nats, if known from elsewhere (at most n ln 2): adds the cmi-total-sqrt bound.",
             .default_value = Json(), .range = Range{0, 1e300}},
+           {.name = "interval", .kind = Kind::text,
+            .doc = "90% intervals of the mean estimates over redraws of the runs (plug-in only): jackknife (delete-one-run, "
+                   "one pass), bootstrap (percentile, --bootstrap replicates, each recounting the runs) or none.",
+            .default_value = "jackknife", .choices = {"jackknife", "bootstrap", "none"}},
            {.name = "bootstrap", .kind = Kind::integer,
-            .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none; plug-in only).",
+            .doc = "Bootstrap replicates for --interval bootstrap (0: no interval, whichever the method).",
             .default_value = 200, .range = Range{0, 100000}},
            {.name = "per-pair", .kind = Kind::flag,
             .doc = "Also report each pair's estimates under per_pair: f-, e- and ld-CMI averaged over the supersamples, "
