@@ -73,6 +73,31 @@ using D8 = double __attribute__((vector_size(64)));
 using I8 = std::int64_t __attribute__((vector_size(64)));
 using U8 = std::uint8_t __attribute__((vector_size(8)));
 
+using Q8 = std::uint64_t __attribute__((vector_size(64)));
+
+// by_pair[i][j] = code[j][i] & 7: 8 x 8 byte blocks transposed in three rounds of swapping halves (4-byte, 2-byte,
+// 1-byte units) between rows, eight blocks side by side in the lanes of a vector.
+ITBOUND_INLINE void transpose(const std::uint8_t (&code)[kRunChunk][kTile], std::uint8_t (&by_pair)[kTile][kRunChunk]) {
+  const auto swap = [](Q8& a, Q8& b, int bits, std::uint64_t low) {
+    const Q8 x = a, y = b;
+    a = (x & low) | ((y & low) << bits);
+    b = ((x >> bits) & low) | (y & ~low);
+  };
+  for (std::size_t j0 = 0; j0 < kRunChunk; j0 += 8)
+    for (std::size_t i0 = 0; i0 < kTile; i0 += 64) {
+      Q8 row[8];
+      for (std::size_t q = 0; q < 8; ++q) std::memcpy(&row[q], code[j0 + q] + i0, sizeof(Q8));
+      for (std::size_t q = 0; q < 4; ++q) swap(row[q], row[q + 4], 32, 0x00000000FFFFFFFFULL);
+      for (const std::size_t q : {0, 1, 4, 5}) swap(row[q], row[q + 2], 16, 0x0000FFFF0000FFFFULL);
+      for (const std::size_t q : {0, 2, 4, 6}) swap(row[q], row[q + 1], 8, 0x00FF00FF00FF00FFULL);
+      for (std::size_t c = 0; c < 8; ++c)  // row[c], lane b: pair i0 + 8 b + c over runs j0 .. j0 + 7
+        for (std::size_t b = 0; b < 8; ++b) {
+          const std::uint64_t codes = row[c][b] & 0x0707070707070707ULL;
+          std::memcpy(&by_pair[i0 + 8 * b + c][j0], &codes, 8);
+        }
+    }
+}
+
 template <class T>
 ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* sums) {
   alignas(64) std::uint8_t code[kRunChunk][kTile];
@@ -84,9 +109,10 @@ ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* su
       const std::size_t pairs = r.pairs - i0 < kTile ? r.pairs - i0 : kTile;
       const std::size_t size = r.type == Element::u8 ? 1 : sizeof(T);
       for (std::size_t j = 0; j < runs; ++j) row_codes<T>(r.mask[j0 + j] + i0, r.loss[j0 + j] + 2 * i0 * size, pairs, code[j]);
-      for (std::size_t j = runs; j < kRunChunk; ++j) std::memset(code[j], 0, pairs);  // padding: looked up, never added
-      for (std::size_t i = 0; i < pairs; ++i)
-        for (std::size_t j = 0; j < kRunChunk; ++j) by_pair[i][j] = code[j][i] & 7;
+      for (std::size_t j = runs; j < kRunChunk; ++j) std::memset(code[j], 0, kTile);  // padding: looked up, never added
+      for (std::size_t i = pairs; i < kTile; ++i)
+        for (std::size_t j = 0; j < runs; ++j) code[j][i] = 0;
+      transpose(code, by_pair);
       for (std::size_t i = 0; i < pairs; ++i) {
         D8 table[3];
         for (std::size_t t = 0; t < 3; ++t) std::memcpy(&table[t], tables[t] + 8 * (i0 + i), sizeof(D8));

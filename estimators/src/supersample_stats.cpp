@@ -7,6 +7,7 @@
 #include <limits>
 #include <numbers>
 #include <string>
+#include <type_traits>
 
 #include "binary_kernels.hpp"
 #include "parallel.hpp"
@@ -289,38 +290,99 @@ void delete_one(std::size_t groups, const Counts& counts, Correction correction,
     }
 }
 
+// delete_one without correction or with Miller-Madow, for G groups of integer counts: c ln c and its change when c
+// loses one read from tables (x[c] = xlogx(c), dx[c] = x[c - 1] - x[c], c up to their size), no other work per
+// change than the four terms it alters. The base estimate is recomputed here (the same formula).
+struct LossTables {
+  std::vector<double> x, dx;
+  explicit LossTables(std::size_t max_count, const Xlogx& xlogx) : x(max_count + 1), dx(max_count + 1) {
+    for (std::size_t c = 0; c <= max_count; ++c) x[c] = xlogx(static_cast<double>(c));
+    for (std::size_t c = 1; c <= max_count; ++c) dx[c] = x[c - 1] - x[c];
+  }
+};
+
+template <std::size_t G>
+void delete_one_counts(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow, double (&d)[G][2]) {
+  std::uint32_t cu[2] = {0, 0}, cx[G];
+  double s = 0, kxu = 0, kx = 0;
+  for (std::size_t g = 0; g < G; ++g) {
+    cx[g] = n[g][0] + n[g][1];
+    cu[0] += n[g][0], cu[1] += n[g][1];
+    s += t.x[n[g][0]] + t.x[n[g][1]] - t.x[cx[g]];
+    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += cx[g] > 0;
+  }
+  const std::uint32_t m = cu[0] + cu[1];
+  const double ku = (cu[0] > 0) + (cu[1] > 0);
+  // m I = sum c ln c - sum c_x ln c_x - sum c_u ln c_u + m ln m; Miller-Madow adds (K_x - 1 + K_u - 1 - (K_xu - 1))/2.
+  const auto mi = [&](double m_times_mi, double mm, double count) {
+    if (count < 2) return 0.0;
+    return std::clamp(m_times_mi / count + (miller_madow ? (mm - 1) / (2 * count) : 0.0), 0.0, std::numbers::ln2);
+  };
+  const double whole = s - t.x[cu[0]] - t.x[cu[1]] + t.x[m];
+  const double base = mi(whole, kx + ku - kxu, m);
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t u = 0; u < 2; ++u) {
+      const std::uint32_t c = n[g][u];
+      if (c == 0) {
+        d[g][u] = 0;
+        continue;
+      }
+      const double less = whole + t.dx[c] - t.dx[cx[g]] - t.dx[cu[u]] + t.dx[m];
+      const double mm = (kx - (cx[g] == 1)) + (ku - (cu[u] == 1)) - (kxu - (c == 1));
+      d[g][u] = mi(less, mm, m - 1) - base;
+    }
+}
+
 double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx& xlogx) {
   return mi_groups(cells.size(), [&](std::size_t g) { return std::pair<double, double>(cells[g].n0, cells[g].n1); },
                    correction, xlogx);
 }
 
-// The per-pair estimates from 0-1 losses' dense counts (SupersampleStats::e_binary_: count[code], code = loss0 +
-// 2 loss1 + 4 u, per slot s * n + i) into `out`, as the cell path computes them: the same groups in the same
-// order, so the same numbers bit for bit.
-void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, Correction correction,
-                      const Xlogx& xlogx, CmiEstimates& out) {
-  for (std::size_t i = 0; i < n; ++i) {
-    double pooled[3][2] = {}, member[2][2][2] = {};  // by Delta + 1 / by member and its loss, then by u
+// mi_groups of G groups of integer counts: without correction or with Miller-Madow, the same operations in the
+// same order with c ln c read from tables (the same numbers bit for bit); the jackknife correction through
+// mi_groups itself.
+template <std::size_t G>
+double mi_counts(const std::uint32_t (&n)[G][2], const LossTables& t, Correction correction, const Xlogx& xlogx) {
+  if (correction == Correction::jackknife)
+    return mi_groups(G, [&](std::size_t g) { return std::pair<double, double>(n[g][0], n[g][1]); }, correction, xlogx);
+  double s_xu = 0, s_x = 0, kxu = 0, kx = 0;
+  std::uint32_t cu0 = 0, cu1 = 0;
+  for (std::size_t g = 0; g < G; ++g) {
+    s_xu += t.x[n[g][0]] + t.x[n[g][1]];
+    s_x += t.x[n[g][0] + n[g][1]];
+    cu0 += n[g][0], cu1 += n[g][1];
+    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += n[g][0] + n[g][1] > 0;
+  }
+  const double m = static_cast<double>(cu0) + cu1;
+  if (m < 2) return 0.0;
+  double mi = (s_xu - s_x - (t.x[cu0] + t.x[cu1]) + t.x[cu0 + cu1]) / m;
+  if (correction == Correction::miller_madow) mi += ((kx - 1) + (((cu0 > 0) + (cu1 > 0)) - 1.0) - (kxu - 1)) / (2 * m);
+  return std::clamp(mi, 0.0, std::numbers::ln2);
+}
+
+// The per-pair estimates of pairs [begin, end) from 0-1 losses' dense counts (SupersampleStats::e_binary_:
+// count[code], code = loss0 + 2 loss1 + 4 u, per slot s * n + i) into `out`, as the cell path computes them: the
+// same groups in the same order, so the same numbers bit for bit.
+void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, std::size_t begin, std::size_t end,
+                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out) {
+  for (std::size_t i = begin; i < end; ++i) {
+    std::uint32_t pooled[3][2] = {}, member[2][2][2] = {};  // by Delta + 1 / by member and its loss; then by u
     for (std::size_t s = 0; s < k1; ++s) {
       const std::size_t k = s * n + i;
-      double c[8];
-      for (std::size_t q = 0; q < 8; ++q) c[q] = counts[8 * k + q];
+      const std::uint32_t* c = counts + 8 * k;
       // e-cells in key order (loss0, loss1) = (0, 0), (0, 1), (1, 0), (1, 1): x = loss0 + 2 loss1 = 0, 2, 1, 3.
-      static constexpr std::size_t kKey[4] = {0, 2, 1, 3};
-      out.ecmi[k] = mi_groups(4, [&](std::size_t g) { return std::pair(c[kKey[g]], c[kKey[g] + 4]); }, correction, xlogx);
+      const std::uint32_t e[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};
+      out.ecmi[k] = mi_counts(e, t, correction, xlogx);
       // Delta = loss1 - loss0 = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
-      const double ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
-      out.ldcmi[k] = mi_groups(3, [&](std::size_t g) { return std::pair(ld[g][0], ld[g][1]); }, correction, xlogx);
+      const std::uint32_t ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
+      out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
       for (std::size_t g = 0; g < 3; ++g) pooled[g][0] += ld[g][0], pooled[g][1] += ld[g][1];
       for (std::size_t x = 0; x < 4; ++x)
         for (std::size_t u = 0; u < 2; ++u) member[0][x & 1][u] += c[x + 4 * u], member[1][x >> 1][u] += c[x + 4 * u];
     }
-    out.ldmi[i] = mi_groups(3, [&](std::size_t g) { return std::pair(pooled[g][0], pooled[g][1]); }, correction, xlogx);
-    const auto single = [&](std::size_t m) {
-      return mi_groups(2, [&](std::size_t v) { return std::pair(member[m][v][0], member[m][v][1]); }, correction, xlogx);
-    };
-    const double member0 = single(0);
-    out.slmi[i] = (member0 + single(1)) / 2;
+    out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
+    const double member0 = mi_counts(member[0], t, correction, xlogx);
+    out.slmi[i] = (member0 + mi_counts(member[1], t, correction, xlogx)) / 2;
   }
 }
 
@@ -473,7 +535,7 @@ struct Shard {
   const SupersampleView& v;
   const Arrays& x;
   std::size_t k2, n;
-  std::vector<std::uint32_t>& e_binary;
+  std::uint32_t* e_binary;  // the dense counts while the shard has them
   SupersampleStats::CellTable& e;
   SupersampleStats::CellTable& f;
   SupersampleStats::CellTable& joint;
@@ -497,7 +559,7 @@ bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, cons
     loss[j] = static_cast<const unsigned char*>(sh.x.loss.data) + 2 * first * size;
   }
   const kernels::Rows rows{mask.data(), loss.data(), sh.x.loss.type, sh.k2, len};
-  if (!kernels::count_codes(rows, sh.e_binary.data() + 8 * (s * sh.n + b), ones.data())) return false;
+  if (!kernels::count_codes(rows, sh.e_binary + 8 * (s * sh.n + b), ones.data())) return false;
   for (std::size_t j = 0; j < sh.k2; ++j) {
     sh.train[s * sh.k2 + j].add(static_cast<double>(ones[2 * j]));
     sh.held[s * sh.k2 + j].add(static_cast<double>(ones[2 * j + 1]));
@@ -583,7 +645,7 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
   };
   if (!st.dense_) to_cells(0);
 
-  Shard sh{v, x, k2, n, st.e_binary_, st.e_, st.f_, st.joint_, st.train_, st.held_};
+  Shard sh{v, x, k2, n, st.e_binary_.data(), st.e_, st.f_, st.joint_, st.train_, st.held_};
   constexpr std::size_t kBlock = kernels::kMaxPairs;  // pairs per block: the counters stay in L1
   for (std::size_t s = 0; s < k1; ++s)
     for (std::size_t b = 0; b < n; b += kBlock) {
@@ -782,7 +844,12 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
       out.loss_follows_prediction = follows_prediction(slot(joint_, k), out.prediction_repeats);
   for (std::size_t i = 0; i < n && has_pred_; ++i)
     for (std::size_t s = 0; s < k1; ++s) out.fcmi[s * n + i] = mi_cells(slot(f_, s * n + i), correction, xlogx);
-  if (dense_) binary_estimates(e_binary_.data(), k1, n, correction, xlogx, out);
+  if (dense_) {
+    const LossTables tables(k1 * k2, xlogx);
+    parallel_for((n + 4095) / 4096, threads_for(k1 * k2 * n, 0), [&](std::size_t block) {
+      binary_estimates(e_binary_.data(), k1, n, 4096 * block, std::min(n, 4096 * (block + 1)), correction, tables, xlogx, out);
+    });
+  }
   for (std::size_t i = 0; i < n && !dense_; ++i) {
     pooled_in.clear();
     pair_in.clear();
@@ -864,16 +931,25 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
     // Each unit's change by the code of the sample left out: ld-MI's per pair first, then e- and ld-CMI's per slot,
     // a block of pairs of one supersample at a time, each block's sums over its pairs kept apart and added in
     // block order (the same numbers whatever the threads).
+    // Without the jackknife correction, the changes come from count tables in constant work (delete_one_counts).
+    const bool by_tables = correction != Correction::jackknife;
+    const LossTables counts_ln(by_tables ? k1 * k2 : 0, xlogx);
+    const auto changes = [&](const auto& counts, auto& d) {
+      constexpr std::size_t G = std::extent_v<std::remove_reference_t<decltype(d)>>;
+      if (by_tables) return delete_one_counts(counts, counts_ln, correction == Correction::miller_madow, d);
+      const auto groups = [&](std::size_t g) { return std::pair<double, double>(counts[g][0], counts[g][1]); };
+      for (auto& row : d) row[0] = row[1] = 0;
+      delete_one(G, groups, correction, xlogx, mi_groups(G, groups, correction, xlogx),
+                 [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+    };
     std::vector<double> ldmi(8 * n);
     parallel_for((n + 1023) / 1024, threads, [&](std::size_t block) {
       for (std::size_t i = 1024 * block; i < std::min(n, 1024 * (block + 1)); ++i) {
-        double pooled[3][2] = {};
+        std::uint32_t pooled[3][2] = {};
         for (std::size_t s = 0; s < k1; ++s)
           for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + i) + q];
-        const auto groups = [&](std::size_t g) { return std::pair(pooled[g][0], pooled[g][1]); };
-        double d[3][2] = {};
-        delete_one(3, groups, correction, xlogx, mi_groups(3, groups, correction, xlogx),
-                   [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+        double d[3][2];
+        changes(pooled, d);
         for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
       }
     });
@@ -881,21 +957,22 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
     std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
     parallel_for(k1 * blocks, threads, [&](std::size_t item) {
       const std::size_t s = item / blocks, b = (item % blocks) * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
+      // Every entry a sample's code can select is written below; the others are never added.
       thread_local std::vector<double> e, ld;
       thread_local std::vector<const std::uint8_t*> mask;
       thread_local std::vector<const unsigned char*> loss;
-      e.assign(8 * len, 0.0), ld.assign(8 * len, 0.0), mask.resize(k2), loss.resize(k2);
+      e.resize(8 * kernels::kMaxPairs), ld.resize(8 * kernels::kMaxPairs), mask.resize(k2), loss.resize(k2);
       for (std::size_t i = 0; i < len; ++i) {
         const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
-        const auto e_groups = [&](std::size_t g) { return std::pair<double, double>(c[kKey[g]], c[kKey[g] + 4]); };
-        delete_one(4, e_groups, correction, xlogx, mi_groups(4, e_groups, correction, xlogx),
-                   [&](std::size_t g, std::size_t u, double change) { e[8 * i + kKey[g] + 4 * u] = change; });
-        const double ldc[3][2] = {{1.0 * c[1], 1.0 * c[5]}, {1.0 * c[0] + c[3], 1.0 * c[4] + c[7]}, {1.0 * c[2], 1.0 * c[6]}};
-        const auto ld_groups = [&](std::size_t g) { return std::pair(ldc[g][0], ldc[g][1]); };
-        double d[3][2] = {};
-        delete_one(3, ld_groups, correction, xlogx, mi_groups(3, ld_groups, correction, xlogx),
-                   [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
-        for (std::size_t q = 0; q < 8; ++q) ld[8 * i + q] = d[kDelta[q & 3]][q >> 2];
+        const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
+        const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
+        double de[4][2], dld[3][2];
+        changes(e_counts, de);
+        changes(ld_counts, dld);
+        for (std::size_t q = 0; q < 8; ++q) {
+          e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
+          ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+        }
       }
       const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
       for (std::size_t j = 0; j < k2; ++j) {
@@ -903,8 +980,8 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
         mask[j] = x.mask + first;
         loss[j] = static_cast<const unsigned char*>(x.loss.data) + 2 * first * size;
       }
-      const double* tables[3] = {e.data(), ld.data(), ldmi.data() + 8 * b};
-      kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, tables, sums.data() + item * 3 * k2);
+      const double* by_code[3] = {e.data(), ld.data(), ldmi.data() + 8 * b};
+      kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, by_code, sums.data() + item * 3 * k2);
     });
     for (std::size_t item = 0; item < k1 * blocks; ++item) {
       const std::size_t s = item / blocks;

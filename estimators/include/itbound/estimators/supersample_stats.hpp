@@ -5,12 +5,33 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "itbound/estimators/supersample.hpp"
 
 namespace itbound::estimators {
+
+namespace detail {
+// An allocator whose resize() leaves new elements uninitialised (for buffers written in full before being read).
+template <class T>
+struct Uninitialised : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = Uninitialised<U>;
+  };
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+};
+}  // namespace detail
 
 // An exact sum of doubles: a fixed-point accumulator spanning every double's exponent range, so the sum
 // does not depend on the order of its terms, and two sums merge exactly. value() rounds once, at the end.
@@ -118,7 +139,7 @@ private:
   // its e-cells as eight counts, e_binary_[8 k + code], code = loss0 + 2 loss1 + 4 u: a third of the memory, no
   // search. e_slot and e_table read either form as cells, in key order (the dense form through `buffer`).
   bool dense_ = false;
-  std::vector<std::uint32_t> e_binary_;
+  std::vector<std::uint32_t, detail::Uninitialised<std::uint32_t>> e_binary_;  // every count written by accumulate
   std::span<const Cell> e_slot(std::size_t k, std::array<Cell, 4>& buffer) const;
   const CellTable& e_table(CellTable& buffer) const;
   CellTable f_;  // X = (pred0, pred1), empty without predictions
