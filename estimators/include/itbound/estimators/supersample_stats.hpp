@@ -5,33 +5,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
-#include <utility>
 #include <vector>
 
+#include "itbound/estimators/detail/uninitialised.hpp"
 #include "itbound/estimators/supersample.hpp"
 
 namespace itbound::estimators {
-
-namespace detail {
-// An allocator whose resize() leaves new elements uninitialised (for buffers written in full before being read).
-template <class T>
-struct Uninitialised : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = Uninitialised<U>;
-  };
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... A>
-  void construct(U* p, A&&... a) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
-  }
-};
-}  // namespace detail
 
 // An exact sum of doubles: a fixed-point accumulator spanning every double's exponent range, so the sum
 // does not depend on the order of its terms, and two sums merge exactly. value() rounds once, at the end.
