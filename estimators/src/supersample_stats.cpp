@@ -942,46 +942,49 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
       delete_one(G, groups, correction, xlogx, mi_groups(G, groups, correction, xlogx),
                  [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
     };
-    std::vector<double> ldmi(8 * n);
-    parallel_for((n + 1023) / 1024, threads, [&](std::size_t block) {
-      for (std::size_t i = 1024 * block; i < std::min(n, 1024 * (block + 1)); ++i) {
+    // One item per block of pairs, every supersample: the block's ld-MI changes (pooled over supersamples) are
+    // made once, and no table spans all pairs.
+    const std::size_t blocks = (n + kernels::kMaxPairs - 1) / kernels::kMaxPairs;
+    std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
+    parallel_for(blocks, threads, [&](std::size_t block) {
+      const std::size_t b = block * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
+      // Every entry a sample's code can select is written below; the others are never added.
+      thread_local std::vector<double> e, ld, ldmi;
+      thread_local std::vector<const std::uint8_t*> mask;
+      thread_local std::vector<const unsigned char*> loss;
+      e.resize(8 * kernels::kMaxPairs), ld.resize(8 * kernels::kMaxPairs), ldmi.resize(8 * kernels::kMaxPairs);
+      mask.resize(k2), loss.resize(k2);
+      for (std::size_t i = 0; i < len; ++i) {
         std::uint32_t pooled[3][2] = {};
         for (std::size_t s = 0; s < k1; ++s)
-          for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + i) + q];
+          for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + b + i) + q];
         double d[3][2];
         changes(pooled, d);
         for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
       }
-    });
-    const std::size_t blocks = (n + kernels::kMaxPairs - 1) / kernels::kMaxPairs;
-    std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
-    parallel_for(k1 * blocks, threads, [&](std::size_t item) {
-      const std::size_t s = item / blocks, b = (item % blocks) * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
-      // Every entry a sample's code can select is written below; the others are never added.
-      thread_local std::vector<double> e, ld;
-      thread_local std::vector<const std::uint8_t*> mask;
-      thread_local std::vector<const unsigned char*> loss;
-      e.resize(8 * kernels::kMaxPairs), ld.resize(8 * kernels::kMaxPairs), mask.resize(k2), loss.resize(k2);
-      for (std::size_t i = 0; i < len; ++i) {
-        const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
-        const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
-        const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
-        double de[4][2], dld[3][2];
-        changes(e_counts, de);
-        changes(ld_counts, dld);
-        for (std::size_t q = 0; q < 8; ++q) {
-          e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
-          ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+      for (std::size_t s = 0; s < k1; ++s) {
+        for (std::size_t i = 0; i < len; ++i) {
+          const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
+          const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
+          const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
+          double de[4][2], dld[3][2];
+          changes(e_counts, de);
+          changes(ld_counts, dld);
+          for (std::size_t q = 0; q < 8; ++q) {
+            e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
+            ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+          }
         }
+        const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
+        for (std::size_t j = 0; j < k2; ++j) {
+          const std::size_t first = (s * k2 + j) * n + b;
+          mask[j] = x.mask + first;
+          loss[j] = static_cast<const unsigned char*>(x.loss.data) + 2 * first * size;
+        }
+        const double* by_code[3] = {e.data(), ld.data(), ldmi.data()};
+        const std::size_t item = s * blocks + block;
+        kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, by_code, sums.data() + item * 3 * k2);
       }
-      const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
-      for (std::size_t j = 0; j < k2; ++j) {
-        const std::size_t first = (s * k2 + j) * n + b;
-        mask[j] = x.mask + first;
-        loss[j] = static_cast<const unsigned char*>(x.loss.data) + 2 * first * size;
-      }
-      const double* by_code[3] = {e.data(), ld.data(), ldmi.data() + 8 * b};
-      kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, by_code, sums.data() + item * 3 * k2);
     });
     for (std::size_t item = 0; item < k1 * blocks; ++item) {
       const std::size_t s = item / blocks;
