@@ -88,17 +88,20 @@ Json report(const estimators::SupersampleStats& stats, const Args& a, const esti
                                 "breaks k-NN distances"}};
   } else if (const auto reps = runs ? a.integer("bootstrap") : 0; reps > 0 && a.text("interval") != "none") {
     const bool boot = a.text("interval") == "bootstrap";
-    const auto b = estimators::cmi_intervals(*runs, stats, est,
-                                             {.method = boot ? estimators::IntervalMethod::bootstrap : estimators::IntervalMethod::jackknife,
-                                              .correction = correction, .replicates = static_cast<int>(reps), .progress = progress()});
+    const auto method = boot ? estimators::IntervalMethod::bootstrap : estimators::IntervalMethod::jackknife;
+    const auto b = estimators::cmi_intervals(
+        *runs, stats, est,
+        {.method = method, .correction = correction, .replicates = static_cast<int>(reps), .progress = progress()});
     const auto pair = [](estimators::Interval i) { return Json::array({i.lo, i.hi}); };
     if (!est.fcmi.empty()) out["estimates"]["fcmi_interval"] = pair(b.fcmi);
     out["estimates"]["ecmi_interval"] = pair(b.ecmi);
     out["estimates"]["ldcmi_interval"] = pair(b.ldcmi);
     out["estimates"]["ldmi_interval"] = pair(b.ldmi);
-    out["estimates"]["interval"] = {{"method", to_string(b.method)}, {"level", b.level}, {"covers", estimators::kIntervalCovers}};
-    if (boot) out["estimates"]["interval"]["replicates"] = b.replicates;
-    else out["estimates"]["interval"]["standard_errors"] = {{"fcmi", est.fcmi.empty() ? Json() : Json(b.fcmi_se)}, {"ecmi", b.ecmi_se}, {"ldcmi", b.ldcmi_se}, {"ldmi", b.ldmi_se}};
+    auto& interval = out["estimates"]["interval"];
+    interval = {{"method", to_string(b.method)}, {"level", b.level}, {"covers", estimators::kIntervalCovers}};
+    if (boot) interval["replicates"] = b.replicates;
+    else interval["standard_errors"] = {{"fcmi", est.fcmi.empty() ? Json() : Json(b.fcmi_se)}, {"ecmi", b.ecmi_se},
+                                        {"ldcmi", b.ldcmi_se}, {"ldmi", b.ldmi_se}};
   }
   out["bounds"] = Json::array();
   CmiBoundInput in{stats.shape(), &est, correction, std::nullopt, a.text("estimator")};
