@@ -1,35 +1,45 @@
 #!/usr/bin/python3
-"""Supersample CMI reductions: itbound against the same plug-in estimates computed with a vectorised NumPy count
-and with scikit-learn's mutual_info_score per pair.
+"""Supersample CMI: `itbound cmi` (estimates, bounds and their default interval) against the same plug-in estimates
+computed with a vectorised NumPy count and with scikit-learn's mutual_info_score per pair.
 
-Usage: bench/cmi_bench.py ITBOUND_EXE [k1 k2 n] [--repeat R] [--sklearn-pairs P]
-  (default 5 50 50000, the issue's target size; with PYTHONPATH=<build>/python the in-memory Python entry point
-  itbound.supersample_stats + cmi_from_stats is timed too)
+Usage: bench/cmi_bench.py ITBOUND_EXE [k1 k2 n] [--dtype uint8|float64] [--repeat R] [--sklearn-pairs P]
+       [--sizes N ...] [--bootstrap]
+  (default 5 50 50000 uint8: the issue's target, 37.5 MB of runs; with PYTHONPATH=<build>/python the in-memory
+  Python entry point itbound.supersample_stats + cmi_from_stats is timed too)
 
 Synthetic 0-1 runs: a learner that memorises each trained point with probability 0.3 and errs with probability 0.1
 otherwise. Rows:
-  itbound cmi           the CLI end to end: process start, reading the float64 NPZ file, e/ld-CMI, ld-MI, bounds
-  NumPy + np.load       the NumPy peer end to end from the same file (the CLI's like-for-like peer)
-  itbound (in memory)   the same estimates from the arrays already in memory (itbound.supersample_stats +
-                        cmi_from_stats, arrays viewed without a copy), like the NumPy peer below
-  NumPy                 vectorised counts over all pairs at once, arrays in memory
-  sklearn               mutual_info_score per pair; with --sklearn-pairs P only the first P pairs are timed and the
-                        time is scaled to all n (its cost is the same for every pair)
-Each is run R times (sklearn once); the table shows the fastest wall and CPU time and the ratios to the CLI's.
-CPU time is what the machine load disturbs least. Every estimate must agree to 1e-12 (sklearn's per pair).
+  itbound cmi             the CLI end to end with its default interval (delete-one-run jackknife): process start,
+                          reading the NPZ file, e/ld-CMI, ld-MI, bounds, intervals
+  itbound cmi --interval none   the same without the interval
+  itbound cmi --interval bootstrap   the percentile bootstrap (200 replicates), with --bootstrap only (slow)
+  NumPy + np.load         the NumPy peer end to end from the same file: estimates only, no interval
+  itbound (in memory)     the estimates from the arrays already in memory (itbound.supersample_stats +
+                          cmi_from_stats, arrays viewed without a copy), like the NumPy peer below
+  NumPy                   vectorised counts over all pairs at once, arrays in memory
+  sklearn                 mutual_info_score per pair; with --sklearn-pairs P only the first P pairs are timed and the
+                          time is scaled to all n (its cost is the same for every pair)
+Each is run R times (sklearn once); the table shows min / median / max of the CPU time (user + system of the
+process and its children; with threads, summed over them) and the median wall time. --sizes N ... also times the
+CLI's default path at those n (same k1, k2): CPU time per element shows whether it is linear in n.
+Every estimate must agree to 1e-12 (sklearn's per pair).
 """
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-import numpy as np
-from sklearn.metrics import mutual_info_score
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # NumPy and sklearn single-threaded; must precede the NumPy import
+
+import numpy as np  # noqa: E402
+from sklearn.metrics import mutual_info_score  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import fmt, machine, repeat  # noqa: E402
 
 
 def make_runs(k1, k2, n, seed=0):
@@ -72,65 +82,81 @@ def numpy_means(mask, loss):
     return tuple(out)
 
 
-def timed(fn):
-    """(result, wall seconds, CPU seconds of this process and its finished children)."""
-    def cpu():
-        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    c, t = cpu(), time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t, cpu() - c
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exe")
     parser.add_argument("shape", nargs="*", type=int, default=[5, 50, 50000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dtype", choices=["uint8", "float64"], default="uint8")
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--sklearn-pairs", type=int, default=0, help="pairs timed for sklearn (0: all)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[], help="more n for the CLI's default path")
+    parser.add_argument("--bootstrap", action="store_true", help="also time --interval bootstrap (slow)")
     args = parser.parse_args()
     k1, k2, n = args.shape
     pairs = args.sklearn_pairs or n
     mask, loss = make_runs(k1, k2, n)
     rows = {}
 
-    def run(name, fn, repeat):
-        results = [timed(fn) for _ in range(repeat)]
-        rows[name] = (min(r[1] for r in results), min(r[2] for r in results), statistics.median(r[1] for r in results))
-        return results[0][0]
+    def run(name, fn, times):
+        result, t = repeat(fn, times)
+        rows[name] = t
+        return result
 
+    def cli_on(path, *extra):
+        argv = [args.exe, "cmi", "--runs", path, *extra]
+        return lambda: json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
+
+    scaling = []
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "runs.npz")
-        np.savez(path, mask=mask, loss=loss)
-        argv = [args.exe, "cmi", "--runs", path, "--bootstrap", "0"]
-        cli = lambda *extra: json.loads(subprocess.run(argv + list(extra), check=True, capture_output=True, text=True).stdout)
-        est = run("itbound cmi (CLI, file read included)", cli, args.repeat)["estimates"]
-        per = cli("--per-pair")["per_pair"]  # untimed: 3n numbers printed with 17 digits
+        np.savez(path, mask=mask, loss=loss.astype(args.dtype))
+        size_mb = os.path.getsize(path) / 1e6
+        default = run("itbound cmi (CLI, default: jackknife interval)", cli_on(path), args.repeat)
+        est = default["estimates"]
+        run("itbound cmi --interval none (CLI)", cli_on(path, "--interval", "none"), args.repeat)
+        if args.bootstrap:
+            run("itbound cmi --interval bootstrap (CLI, 200 replicates)", cli_on(path, "--interval", "bootstrap"), 1)
+        per = cli_on(path, "--interval", "none", "--per-pair")()["per_pair"]  # untimed: 3n numbers with 17 digits
 
         def load_and_count():
             with np.load(path) as z:
                 return numpy_means(z["mask"], z["loss"])
-        run("NumPy: np.load of the file + counts", load_and_count, args.repeat)
+        run("NumPy: np.load of the file + counts (no interval)", load_and_count, args.repeat)
+        for m in args.sizes:
+            p = os.path.join(tmp, f"runs{m}.npz")
+            mm, ll = make_runs(k1, k2, m, seed=1)
+            np.savez(p, mask=mm, loss=ll.astype(args.dtype))
+            del mm, ll
+            _, t = repeat(cli_on(p), max(3, args.repeat // 2))
+            scaling.append((m, t))
+            os.remove(p)
     ours = (est["ecmi_mean"], est["ldcmi_mean"], est["ldmi_mean"])
     try:
         import itbound
-        mem = run("itbound in memory (Python, arrays)",
+        mem = run("itbound in memory (Python, arrays; no interval)",
                   lambda: itbound.cmi_from_stats(itbound.supersample_stats(mask, loss)).estimates, args.repeat)
         assert (mem["ecmi_mean"], mem["ldcmi_mean"], mem["ldmi_mean"]) == ours
     except ImportError:
         print("(itbound Python module not on PYTHONPATH: in-memory row skipped)")
-    vec = run("NumPy vectorised counts (arrays)", lambda: numpy_means(mask, loss), args.repeat)
+    vec = run("NumPy vectorised counts (arrays; no interval)", lambda: numpy_means(mask, loss), args.repeat)
     ref = run("sklearn mutual_info_score per pair", lambda: sklearn_per_pair(mask, loss, pairs), 1)
     if pairs < n:
-        wall, cpu, med = rows["sklearn mutual_info_score per pair"]
-        rows[f"sklearn per pair (first {pairs} pairs, scaled to {n})"] = (wall * n / pairs, cpu * n / pairs, med * n / pairs)
-        del rows["sklearn mutual_info_score per pair"]
+        rows[f"sklearn per pair (first {pairs} pairs, scaled to {n})"] = rows.pop("sklearn mutual_info_score per pair").scaled(n / pairs)
 
-    print(f"k1={k1} k2={k2} n={n} ({k1 * k2 * n} run-pairs), best of {args.repeat} (sklearn: one run)")
-    base_wall, base_cpu, _ = rows["itbound cmi (CLI, file read included)"]
-    print(f"{'':52s} {'wall s':>8s} {'CPU s':>8s} {'median':>8s}   {'wall / CLI':>10s} {'CPU / CLI':>10s}")
-    for name, (wall, cpu, med) in rows.items():
-        print(f"{name:52s} {wall:8.3f} {cpu:8.3f} {med:8.3f}   {wall / base_wall:9.2f}x {cpu / base_cpu:9.2f}x")
+    print(f"k1={k1} k2={k2} n={n} ({k1 * k2 * n} run-pairs), losses {args.dtype} ({size_mb:.1f} MB NPZ), "
+          f"{args.repeat} runs each (sklearn, bootstrap: one)")
+    print(f"machine: {machine()}")
+    print(f"threads: itbound's estimates and jackknife use the hardware's threads ({os.cpu_count()} here) for runs "
+          "of a million elements or more (pin with taskset for one core); NumPy and sklearn single-threaded "
+          "(OMP/OPENBLAS/MKL_NUM_THREADS=1)")
+    base = statistics.median(rows["itbound cmi (CLI, default: jackknife interval)"].cpu)
+    print(f"{'':56s} {'CPU ms min / median / max':>30s} {'wall ms':>8s} {'CPU / CLI default':>18s}")
+    for name, t in rows.items():
+        print(f"{name:56s} {fmt(t.cpu, 1e3)} {1e3 * statistics.median(t.wall):8.1f} "
+              f"{statistics.median(t.cpu) / base:17.2f}x")
+    for m, t in [(n, rows["itbound cmi (CLI, default: jackknife interval)"])] + scaling:
+        print(f"  CLI default path at n={m}: CPU {fmt(t.cpu, 1e3)} ms, "
+              f"{1e9 * statistics.median(t.cpu) / (k1 * k2 * m):.2f} ns per run-pair")
     for name, a, b in zip(["ecmi", "ldcmi", "ldmi"], ours, vec):
         print(f"  {name}_mean itbound {a:.15f}  numpy {b:.15f}")
         assert abs(a - b) < 1e-12, name
@@ -140,6 +166,9 @@ def main():
         assert worst < 1e-12, name
     if pairs == n:
         assert all(abs(a - np.mean(r)) < 1e-12 for a, r in zip(ours, ref))
+    interval = est["interval"]
+    print(f"  default interval: {interval['method']}, level {interval['level']}; e-CMI mean {est['ecmi_mean']:.6f} in "
+          f"[{est['ecmi_interval'][0]:.6f}, {est['ecmi_interval'][1]:.6f}]")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
-"""One-run benchmark of the upper kl inverse sup{p >= q : kl(q||p) <= c} on one core.
+"""Benchmark of the upper kl inverse sup{p >= q : kl(q||p) <= c}, every method single-threaded on one core.
 
 Pairs: N seeded draws, q ~ Uniform[0, 1], c log-uniform on [1e-6, 10] (numpy default_rng(seed)).
-Methods: itbound's array kl_inverse_upper (the C++ binary, best of 5 runs), a vectorised NumPy
-bisection to 1e-12 relative width (best of 3), and scipy.optimize.brentq per pair (timed on a subsample and
-extrapolated). Each is timed in CPU time (the process's own, so other jobs on a shared machine do not
-inflate it; the ratio uses it) and in wall-clock time. Accuracy: every method on the same seeded
-subsample, against mpmath at 40 digits; UNSOUND counts values below the exact inverse (a bound reported
-smaller than the truth).
-Usage: kl_inverse_peers.py <bench_kl_inverse binary> [--n N] [--brentq N] [--check N] [--seed S]
+Methods: itbound's array kl_inverse_upper from C++ (the binary; into a preallocated buffer) in every build of
+its vector lanes this CPU has, and from Python (itbound.kl_inverse_upper(q, c, out=out), when the module is on
+PYTHONPATH); a vectorised NumPy bisection to 1e-12 relative width; scipy.optimize.brentq per pair (timed on a
+subsample and scaled). Times: min / median / max over --repeat runs, CPU time of the process (what the ratio
+uses) and wall-clock. Accuracy: every method on the same seeded subsample, against mpmath at 40 digits;
+UNSOUND counts values below the exact inverse (a bound reported smaller than the truth).
+Usage: kl_inverse_peers.py <bench_kl_inverse binary> [--n N] [--repeat R] [--brentq N] [--check N] [--seed S]
 """
 import os
 
@@ -17,12 +17,16 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import json
 import subprocess
+import sys
 import tempfile
-import time
+
 
 import mpmath
 import numpy as np
 from scipy.optimize import brentq
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import Timings, fmt, machine, repeat  # noqa: E402
 
 TOL = 1e-12
 
@@ -101,7 +105,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("binary")
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--brentq", type=int, default=20_000)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--brentq", type=int, default=5_000)
     ap.add_argument("--check", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
@@ -115,46 +120,49 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         pairs, results = os.path.join(tmp, "pairs.bin"), os.path.join(tmp, "results.bin")
         np.concatenate([q, c]).tofile(pairs)
-        env = dict(os.environ, OMP_NUM_THREADS="1")
-        run = json.loads(subprocess.run([args.binary, pairs, results], check=True, capture_output=True,
-                                        text=True, env=env).stdout)
+        run = json.loads(subprocess.run([args.binary, pairs, results, str(args.repeat)], check=True,
+                                        capture_output=True, text=True).stdout)
         itb = np.fromfile(results, dtype=np.float64)
 
-    def timed(f):
-        c0, w0 = time.process_time(), time.perf_counter()
-        out = f()
-        return out, time.process_time() - c0, time.perf_counter() - w0
-
-    t_bis = (float("inf"), float("inf"))
-    for _ in range(3):  # best of 3, like the C++ side's best of 5: the machine may be shared
-        bis, cpu, wall = timed(lambda: numpy_bisection(q, c))
-        t_bis = (min(t_bis[0], cpu), min(t_bis[1], wall))
-
-    _, cpu, wall = timed(lambda: [brentq_one(q[i], c[i]) for i in sub])
-    t_brentq = (cpu * args.n / args.brentq, wall * args.n / args.brentq)
+    rows = []  # (name, Timings, values on the check subsample or None)
+    for k, (build, t) in enumerate(run["lanes"].items()):  # the widest first: the results written back are its
+        rows.append((f"itbound C++ array, {build} lanes", Timings(t["cpu"], t["wall"]), None if k else itb[check]))
+    try:
+        import itbound
+        out = np.empty_like(q)
+        py, t_py = repeat(lambda: itbound.kl_inverse_upper(q, c, out=out), args.repeat)
+        rows.append(("itbound Python kl_inverse_upper(q, c, out=out)", t_py, py[check]))
+    except ImportError:
+        print("(itbound Python module not on PYTHONPATH: its row is skipped)")
+    t = run["scalar_loop"]
+    rows.append(("itbound C++ loop over the scalar solver (1 run)", Timings(t["cpu"], t["wall"]), None))
+    bis, t_bis = repeat(lambda: numpy_bisection(q, c), max(3, args.repeat // 2))
+    rows.append(("NumPy vectorised bisection (1e-12 rel)", t_bis, bis[check]))
+    _, t_brentq = repeat(lambda: [brentq_one(q[i], c[i]) for i in sub], 3)
     brq_check = np.array([brentq_one(q[i], c[i]) for i in check])
+    rows.append((f"scipy brentq per pair (scaled from {args.brentq})", t_brentq.scaled(args.n / args.brentq), brq_check))
 
     exact = [exact_upper(q[i], c[i]) for i in check]
-    rows = [("itbound kl_inverse_upper (array)", (run["array_cpu_seconds"], run["array_seconds"]), itb[check]),
-            ("itbound kl_inverse_upper (scalar loop)", (run["scalar_loop_cpu_seconds"], run["scalar_loop_seconds"]),
-             None),
-            ("NumPy vectorised bisection (1e-12 rel)", t_bis, bis[check]),
-            (f"scipy brentq per pair (extrapolated from {args.brentq})", t_brentq, brq_check)]
-    base = run["array_cpu_seconds"]
-    print(f"kl_inverse_upper, {args.n} pairs, q ~ U[0,1], c log-uniform [1e-6, 10], seed {args.seed}, one core")
-    print(f"accuracy on {args.check} seeded pairs vs mpmath (40 digits); unsound = value below the exact inverse")
-    print("times: best of several runs, CPU time (ns/pair, pairs/s, slower) and wall-clock (wall ns/pair)")
-    print(f"{'method':56s} {'pairs/s':>10s} {'ns/pair':>10s} {'wall ns':>10s} {'slower':>8s} {'max rel err':>11s}"
-          f" {'unsound':>7s}")
-    for name, (cpu, wall), vals in rows:
+    base = float(np.median(rows[0][1].cpu))
+    print(f"kl_inverse_upper, {args.n} pairs, q ~ U[0,1], c log-uniform [1e-6, 10], seed {args.seed}")
+    print(f"machine: {machine()}")
+    print("threads: every method single-threaded (itbound's array call runs on the calling thread; NumPy and SciPy "
+          "with OMP/OPENBLAS/MKL_NUM_THREADS=1)")
+    print(f"times: ns/pair, min / median / max of {args.repeat} runs (NumPy {len(t_bis.cpu)}, brentq 3); "
+          "slower = median CPU time / itbound's first row's")
+    print(f"accuracy on {args.check} seeded pairs vs mpmath (40 digits); unsound = value below the exact inverse (the "
+          "narrower lanes' accuracy and soundness are checked by the unit tests)")
+    print(f"{'method':52s} {'CPU ns/pair':>26s} {'wall ns/pair':>26s} {'slower':>8s} {'max rel err':>11s} {'unsound':>7s}")
+    for name, t, vals in rows:
         err, bad = ("-", "-")
         if vals is not None:
             rel, unsound = accuracy(vals, exact)
             err, bad = f"{rel:.2e}", str(unsound)
-        print(f"{name:56s} {args.n / cpu:10.4g} {1e9 * cpu / args.n:10.1f} {1e9 * wall / args.n:10.1f}"
-              f" {cpu / base:7.1f}x {err:>11s} {bad:>7s}")
-    print(f"itbound array: {run['not_converged']} not converged, "
-          f"{run['bitwise_equal_to_scalar']} of {args.n} bit-identical to the scalar solver")
+        print(f"{name:52s} {fmt(t.cpu, 1e9 / args.n)} {fmt(t.wall, 1e9 / args.n)} "
+              f"{np.median(t.cpu) / base:7.1f}x {err:>11s} {bad:>7s}")
+    print(f"itbound array: {run['not_converged']} not converged, {run['scalar_fallback']} handed to the scalar solver "
+          f"({run['uncertified']} inside the lanes' range), {run['bitwise_equal_to_scalar']} of {args.n} bit-identical "
+          "to the scalar solver")
 
 
 if __name__ == "__main__":

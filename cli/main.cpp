@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "itbound/cli/docs.hpp"
 #include "itbound/data/render.hpp"
 #include "itbound/data/report_json.hpp"
+#include "itbound/cli/progress.hpp"
 #include "itbound/error.hpp"
 
 namespace {
@@ -71,13 +73,29 @@ std::string unknown_flag(const itbound::cli::Command& command, int argc, char** 
 // A progress bar is worth drawing only for a person watching a long batch.
 constexpr std::size_t kProgressMinJobs = 200;
 
-void draw_progress(std::size_t done, std::size_t total) {
+// Redraws only when the bar grows: at most width + 1 lines of output however long the work.
+void draw_bar(std::size_t filled, const std::string& label, bool last) {
   constexpr std::size_t width = 40;
-  const std::size_t filled = done * width / total;
-  // Redraw only when the bar grows: at most width + 1 lines of output however long the batch.
-  if (done > 1 && done < total && filled == (done - 1) * width / total) return;
-  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << '/' << total
-            << (done == total ? "\n" : "") << std::flush;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << label << (last ? "\n" : "")
+            << std::flush;
+}
+
+void draw_progress(std::size_t done, std::size_t total) {
+  const std::size_t filled = done * 40 / total;
+  if (done > 1 && done < total && filled == (done - 1) * 40 / total) return;
+  draw_bar(filled, std::to_string(done) + '/' + std::to_string(total), done == total);
+}
+
+// A command's long computation (the cmi bootstrap): the bar appears once it has run for a second.
+void command_progress(double fraction) {
+  static const auto start = std::chrono::steady_clock::now();
+  static std::size_t drawn = 0;
+  static bool shown = false;
+  const auto filled = static_cast<std::size_t>(fraction * 40);
+  if (!shown && std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;
+  if (shown && filled == drawn && fraction < 1) return;
+  shown = true, drawn = filled;
+  draw_bar(filled, std::to_string(static_cast<int>(100 * fraction)) + "%", fraction >= 1);
 }
 
 int run_batch_file(const std::string& file, unsigned threads, bool full) {
@@ -206,6 +224,7 @@ int main(int argc, char** argv) {
       if (p.kind == Kind::flag) raw[p.name] = flags[command.name][p.name];
       else raw[p.name] = text[command.name][p.name];
     }
+    if (isatty(STDERR_FILENO)) set_progress(command_progress);
     try {
       const itbound::Report report = run_command(command, raw);
       const auto fmt = itbound::data::parse_format(format[command.name]);

@@ -9,6 +9,7 @@
 #include "itbound/solvers/binomial.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/maurer.hpp"
+#include "kl_lanes_builds.hpp"
 #include "reference_table.hpp"
 
 using itbound::test::number;
@@ -55,27 +56,25 @@ TEST_CASE("kl inverses: sound and within 1e-12 of the 50-digit reference on ever
   CHECK(inaccurate == 0);
 }
 
-TEST_CASE("kl inverses: the array path agrees with the reference too, in both instruction-set builds") {
+TEST_CASE("kl inverses: the array path agrees with the reference too, in every instruction-set build") {
   const auto rows = read_reference("kl_inverse.csv");
   Eigen::ArrayXd q(static_cast<Eigen::Index>(rows.size())), c(q.size());
   for (Eigen::Index i = 0; i < q.size(); ++i) {
     q[i] = number(rows[static_cast<std::size_t>(i)], "q");
     c[i] = number(rows[static_cast<std::size_t>(i)], "c");
   }
-  for (const bool baseline : {false, true}) {
-    itbound::kl_arrays_use_baseline(baseline);
+  itbound::test::for_each_kl_lanes([&](const std::string& build) {
     const auto up = itbound::kl_inverse_upper(q, c);
     const auto lo = itbound::kl_inverse_lower(q, c);
-    itbound::kl_arrays_use_baseline(false);
     for (Eigen::Index i = 0; i < q.size(); ++i) {
       const auto& row = rows[static_cast<std::size_t>(i)];
-      INFO(where(row), " baseline=", baseline, " upper=", up.value[i], " lower=", lo.value[i]);
+      INFO(where(row), " lanes: ", build, " upper=", up.value[i], " lower=", lo.value[i]);
       CHECK(up.value[i] >= number(row, "upper_ceil"));
       CHECK(lo.value[i] <= number(row, "lower_floor"));
       CHECK(accurate(up.value[i], number(row, "upper"), number(row, "upper_ceil")));
       CHECK(accurate(lo.value[i], number(row, "lower"), number(row, "lower_floor")));
     }
-  }
+  });
 }
 
 TEST_CASE("binomial limits: sound and within 1e-12 of the 50-digit reference, m up to 1e7, delta down to 1e-12") {

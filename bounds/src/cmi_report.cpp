@@ -105,15 +105,25 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   if (knn) {
     r.knn = KnnInfo{o.k, knn_summary(knn_est.ecmi), knn_summary(knn_est.ldcmi), knn_summary(knn_est.ldmi),
                     knn_summary(knn_est.slmi)};
-  } else if (runs && o.bootstrap > 0) {
-    // Fixed seed: the same file always gives the same intervals.
-    const auto b = estimators::bootstrap_cmi(*runs, o.correction, o.bootstrap, 0.9, 20240601);
+  } else if (runs && o.bootstrap > 0 && o.interval != estimators::IntervalMethod::none) {
+    const auto b = estimators::cmi_intervals(
+        *runs, stats, est,
+        {.method = o.interval, .correction = o.correction, .replicates = o.bootstrap, .progress = o.progress});
     const auto pair = [](estimators::Interval i) { return std::vector<double>{i.lo, i.hi}; };
     if (!est.fcmi.empty()) r.estimates.fcmi_interval = pair(b.fcmi);
     r.estimates.ecmi_interval = pair(b.ecmi);
     r.estimates.ldcmi_interval = pair(b.ldcmi);
     r.estimates.ldmi_interval = pair(b.ldmi);
-    r.interval = IntervalMethod{"percentile bootstrap over runs", 0.9, b.replicates};
+    IntervalInfo info{estimators::to_string(b.method), b.level, estimators::kIntervalCovers, {}, {}, {}, {}, {}};
+    if (b.method == estimators::IntervalMethod::bootstrap) {
+      info.replicates = b.replicates;
+    } else {
+      if (!est.fcmi.empty()) info.fcmi_se = b.fcmi_se;
+      info.ecmi_se = b.ecmi_se;
+      info.ldcmi_se = b.ldcmi_se;
+      info.ldmi_se = b.ldmi_se;
+    }
+    r.interval = std::move(info);
   }
 
   CmiBoundInput in{stats.shape(), &est, o.correction, o.total_cmi, o.estimator};
@@ -159,10 +169,15 @@ void visit(const CmiMeans& m, FieldVisitor& v) {
   v.vector("ldmi_interval", m.ldmi_interval, "[lo, hi] of the ld-MI mean over run resampling.", true);
 }
 
-void visit(const IntervalMethod& m, FieldVisitor& v) {
-  v.text("method", m.method, "How the intervals were computed.");
+void visit(const IntervalInfo& m, FieldVisitor& v) {
+  v.text("method", m.method, "How the intervals were computed: jackknife (delete-one-run) or bootstrap.");
   v.number("level", m.level, "Their nominal level.");
-  v.integer("replicates", m.replicates, "Resampling replicates.");
+  v.text("covers", m.covers, "What the intervals are intervals of (estimators/CMI-INTERVAL.md).");
+  v.integer("replicates", m.replicates, "Bootstrap replicates; null for the jackknife.");
+  v.number("fcmi_se", m.fcmi_se, "Jackknife standard error of the f-CMI mean.");
+  v.number("ecmi_se", m.ecmi_se, "Jackknife standard error of the e-CMI mean.");
+  v.number("ldcmi_se", m.ldcmi_se, "Jackknife standard error of the ld-CMI mean.");
+  v.number("ldmi_se", m.ldmi_se, "Jackknife standard error of the ld-MI mean.");
 }
 
 void visit(const KnnTermSummary& s, FieldVisitor& v) {
@@ -202,7 +217,7 @@ void visit(const CmiReport& r, FieldVisitor& v) {
   v.text("correction", r.correction, "Bias correction of the plug-in estimates.");
   v.text("estimator", r.estimator, "Information estimator: plug-in or knn.");
   object_field(v, "estimates", "CmiMeans", r.estimates, "Mean information estimates and their intervals.");
-  object_field(v, "interval", "IntervalMethod", r.interval, "How the intervals were computed; null if none.");
+  object_field(v, "interval", "IntervalInfo", r.interval, "How the intervals were computed; null if none.");
   object_field(v, "knn", "KnnInfo", r.knn, "k-NN estimator diagnostics; null for plug-in.");
   list_field(v, "bounds", "Certificate", r.bounds, "Every bound on the expected held-out error, and the certified limit.");
   object_field(v, "per_pair", "CmiPerPair", r.per_pair, "Each pair's estimates (with per_pair).");

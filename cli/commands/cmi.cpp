@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "itbound/cli/cmi.hpp"
+#include "itbound/cli/progress.hpp"
 #include "itbound/data/supersample_io.hpp"
 #include "runs_report.hpp"
 
@@ -24,7 +25,7 @@ std::vector<Param> params_except(std::initializer_list<std::string> names) {
 }  // namespace
 
 std::vector<Param> cmi_array_params() { return params_except({"runs"}); }
-std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "bootstrap"}); }
+std::vector<Param> cmi_stats_params() { return params_except({"runs", "loss-min", "loss-max", "interval", "bootstrap"}); }
 std::vector<Param> cmi_shard_params() {
   std::vector<Param> out = params_where([](const std::string& name) { return name == "loss-min" || name == "loss-max"; });
   for (const char* axis : {"supersample", "run", "pair"})
@@ -43,6 +44,13 @@ CmiOptions cmi_options(const Args& a) {
   if (a.has("compression-size")) o.compression_size = a.integer("compression-size");
   o.compression_unordered = a.flag("compression-unordered");
   if (a.has("bootstrap")) o.bootstrap = static_cast<int>(a.integer("bootstrap"));
+  if (a.has("interval")) {
+    const std::string interval = a.text("interval");
+    o.interval = interval == "bootstrap" ? estimators::IntervalMethod::bootstrap
+                 : interval == "none"    ? estimators::IntervalMethod::none
+                                         : estimators::IntervalMethod::jackknife;
+  }
+  o.progress = progress();
   o.per_pair = a.flag("per-pair");
   o.delta = a.real("delta");
   return o;
@@ -75,8 +83,12 @@ Command cmi_command() {
             .default_value = Json(), .range = Range{0, 4.5e15}},
            {.name = "compression-unordered", .kind = Kind::flag,
             .doc = "The k points form an unordered set of exactly k distinct training points: CMI <= ln C(2n, k)."},
+           {.name = "interval", .kind = Kind::text,
+            .doc = "90% intervals of the mean estimates over redraws of the runs (plug-in only): jackknife (delete-one-run, "
+                   "one pass), bootstrap (percentile, --bootstrap replicates, each recounting the runs) or none.",
+            .default_value = "jackknife", .choices = {"jackknife", "bootstrap", "none"}},
            {.name = "bootstrap", .kind = Kind::integer,
-            .doc = "Bootstrap replicates over runs for the 90% intervals of the mean estimates (0: none; plug-in only).",
+            .doc = "Bootstrap replicates for --interval bootstrap (0: no interval, whichever the method).",
             .default_value = 200, .range = Range{0, 100000}},
            {.name = "per-pair", .kind = Kind::flag,
             .doc = "Also report each pair's estimates under per_pair: f-, e- and ld-CMI averaged over the supersamples, "

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "itbound/error.hpp"
+#include "itbound/estimators/detail/uninitialised.hpp"
+#include "radix_sort.hpp"
 
 namespace itbound {
 
@@ -46,7 +48,7 @@ void check_pair(std::span<const double> x, std::span<const double> y, int k) {
 // First index in [begin, end) where `pred` (true, then false along the sorted range) turns false,
 // found by galloping from `hint`: O(log distance) when consecutive searches land close together.
 template <class Pred>
-std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t end, std::size_t hint, Pred pred) {
+std::size_t gallop(std::span<const double> s, std::size_t begin, std::size_t end, std::size_t hint, Pred pred) {
   hint = std::clamp(hint, begin, end);
   const auto at = [&](std::size_t i) { return s.begin() + static_cast<std::ptrdiff_t>(i); };
   std::size_t step = 1;
@@ -73,7 +75,7 @@ std::size_t gallop(const std::vector<double>& s, std::size_t begin, std::size_t 
 // First index in [begin, end] where `pred` (true, then false along the sorted range) turns false. A fixed
 // number of steps for a given length, each an arithmetic select: no branch depends on the data.
 template <class Pred>
-std::size_t partition_point_branchless(const std::vector<double>& s, std::size_t begin, std::size_t end, Pred pred) {
+std::size_t partition_point_branchless(std::span<const double> s, std::size_t begin, std::size_t end, Pred pred) {
   if (begin == end) return begin;
   std::size_t base = begin, len = end - begin;  // pred holds below base; the answer is in [base, base + len]
   while (len > 1) {
@@ -88,7 +90,7 @@ std::size_t partition_point_branchless(const std::vector<double>& s, std::size_t
 // at end, or end is the range's end). Within `slack` of the guess (checked) by a branch-free search, else
 // by galloping from it; either way exact.
 template <class Pred>
-std::size_t edge_near(const std::vector<double>& s, std::size_t begin, std::size_t end, std::size_t guess,
+std::size_t edge_near(std::span<const double> s, std::size_t begin, std::size_t end, std::size_t guess,
                       std::size_t slack, Pred pred) {
   guess = std::clamp(guess, begin, end);
   const std::size_t a = guess > begin + slack ? guess - slack : begin;
@@ -102,7 +104,7 @@ std::size_t edge_near(const std::vector<double>& s, std::size_t begin, std::size
 // that tests fabs(t - v) <= r. Each window edge is searched near a guess from the density of the 64
 // points around i (the answer does not depend on the guess; consecutive points do not wait on each other).
 template <class F>
-double window_sum_sorted(const std::vector<double>& s, const std::vector<double>& r, F f) {
+double window_sum_sorted(std::span<const double> s, std::span<const double> r, F f) {
   const std::size_t n = s.size();
   double sum = 0.0;
   for (std::size_t p = 0; p < n; ++p) {
@@ -120,21 +122,50 @@ double window_sum_sorted(const std::vector<double>& s, const std::vector<double>
   return sum;
 }
 
-// The same over unsorted (value, radius) pairs.
-template <class F>
-double window_sum(std::vector<std::pair<double, double>> vr, F f) {
-  std::sort(vr.begin(), vr.end());
-  std::vector<double> s(vr.size()), r(vr.size());
-  for (std::size_t p = 0; p < vr.size(); ++p) s[p] = vr[p].first, r[p] = vr[p].second;
-  return window_sum_sorted(s, r, f);
-}
-
-// Every point with its max-norm distance to the k-th nearest other point (ties at distance 0 count), in
-// increasing x.
-struct KthDistances {
-  std::vector<double> x, y, r;
+// Scratch memory of the k-NN estimators, kept per thread between calls: a call resizes what it needs (new
+// elements left uninitialised), so repeated calls neither allocate nor zero or fault in fresh pages. The largest
+// call's buffers (72 bytes per sample) stay allocated until the thread ends.
+struct Pair {
+  double a, b;
+};
+template <class T>
+using Buffer = std::vector<T, estimators::detail::Uninitialised<T>>;
+struct YRank {
+  double y;
+  std::size_t rank;
+};
+struct Scratch {
+  Buffer<Pair> pairs, spare;        // records being sorted (radix_sort's two buffers)
+  Buffer<double> x, r, sx, sy, x_lo, x_hi;  // kth_distances' results and strips (sx, sy: then window_sum's)
+  Buffer<YRank> strip;
+  Buffer<std::size_t> rank, cursor, pass, order;
 };
 
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+template <class T>
+std::span<T> sized(Buffer<T>& b, std::size_t n) {
+  if (b.size() < n) b.resize(n);
+  return {b.data(), n};
+}
+
+// window_sum_sorted over the first n (value, radius) records of s.pairs, in any order (the values and radii
+// unzipped into s.sx and s.sy: kth_distances is done with them).
+template <class F>
+double window_sum(Scratch& s, std::size_t n, F f) {
+  estimators::radix_sort(s.pairs, n, s.spare, [](const Pair& p) { return p.a; });
+  const auto values = sized(s.sx, n), radii = sized(s.sy, n);
+  for (std::size_t p = 0; p < n; ++p) values[p] = s.pairs[p].a, radii[p] = s.pairs[p].b;
+  return window_sum_sorted(values, radii, f);
+}
+
+// Every point's max-norm distance to its k-th nearest other point (ties at distance 0 count), with the points in
+// increasing x: their x in s.x and distances in s.r; in strip order (below) their x, y and position in x order in
+// s.sx, s.sy, s.rank.
+//
 // Exact k-NN for one-dimensional x and y: the points sorted by x are cut into strips of consecutive points,
 // each strip sorted by y. A query scans its own strip outward in y from itself, then the other strips in
 // order of their x-distance from it, each outward in y from its y; a scan stops where the float distance
@@ -142,87 +173,82 @@ struct KthDistances {
 // float subtraction is monotone, so no point beyond can be closer (a tie cannot change the k-th distance).
 // With strips of about sqrt(k N) / 2 points a query looks at a few strips and a few points in each: O(N log N)
 // for the sorts, about linear for the queries on smooth densities.
-KthDistances kth_distances(std::span<const double> x, std::span<const double> y, int k) {
-  struct Point {
-    double x, y;
-    std::size_t rank;  // position in x order
-  };
+void kth_distances(std::span<const double> x, std::span<const double> y, int k, Scratch& sc) {
   const std::size_t n = x.size(), kk = static_cast<std::size_t>(k);
-  KthDistances out{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
-  std::vector<Point> pts(n);
-  {
-    std::vector<std::pair<double, double>> xy(n);  // the global sort moves 16 bytes a point, not 24
-    for (std::size_t i = 0; i < n; ++i) xy[i] = {x[i], y[i]};
-    std::sort(xy.begin(), xy.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t g = 0; g < n; ++g) {
-      pts[g] = {xy[g].first, xy[g].second, g};
-      out.x[g] = xy[g].first;
-      out.y[g] = xy[g].second;
-    }
-  }
+  const auto out_x = sized(sc.x, n), out_r = sized(sc.r, n);
+  const auto sx = sized(sc.sx, n), sy = sized(sc.sy, n);
+  const auto rank = sized(sc.rank, n);
+  const auto xy = sized(sc.pairs, n);
+  for (std::size_t i = 0; i < n; ++i) xy[i] = {x[i], y[i]};
+  estimators::radix_sort(sc.pairs, n, sc.spare, [](const Pair& p) { return p.a; });
+  for (std::size_t g = 0; g < n; ++g) out_x[g] = xy[g].a;
   const auto width = static_cast<std::size_t>(
       std::clamp(0.5 * std::sqrt(static_cast<double>(kk) * static_cast<double>(n)), 16.0, 4096.0));
   const std::size_t strips = (n + width - 1) / width;
   const auto begin = [&](std::size_t t) { return t * width; };
   const auto end = [&](std::size_t t) { return std::min(n, (t + 1) * width); };
-  std::vector<double> x_lo(strips), x_hi(strips);
+  const auto x_lo = sized(sc.x_lo, strips), x_hi = sized(sc.x_hi, strips);
+  const auto strip = sized(sc.strip, width);
   for (std::size_t t = 0; t < strips; ++t) {
-    x_lo[t] = pts[begin(t)].x;
-    x_hi[t] = pts[end(t) - 1].x;
-    std::sort(pts.begin() + static_cast<std::ptrdiff_t>(begin(t)), pts.begin() + static_cast<std::ptrdiff_t>(end(t)),
-              [](const Point& a, const Point& b) { return a.y < b.y; });
+    x_lo[t] = out_x[begin(t)];
+    x_hi[t] = out_x[end(t) - 1];
+    const std::size_t b = begin(t), m = end(t) - b;
+    for (std::size_t i = 0; i < m; ++i) strip[i] = {xy[b + i].b, b + i};
+    std::sort(strip.begin(), strip.begin() + static_cast<std::ptrdiff_t>(m),
+              [](const YRank& p, const YRank& q) { return p.y < q.y; });
+    for (std::size_t i = 0; i < m; ++i) sx[b + i] = out_x[strip[i].rank], sy[b + i] = strip[i].y, rank[b + i] = strip[i].rank;
   }
-  std::vector<double> sy(n);
-  for (std::size_t g = 0; g < n; ++g) sy[g] = pts[g].y;
 
-  std::vector<double> best(kk);  // the k smallest distances so far, ascending
+  double best[64];  // the k smallest distances so far, ascending (k <= 64 here; larger k below)
+  std::vector<double> best_large(kk > 64 ? kk : 0);
+  double* const kth = kk > 64 ? best_large.data() : best;
   const auto offer = [&](double d) {
-    if (d >= best[kk - 1]) return;
+    if (d >= kth[kk - 1]) return;
     std::size_t j = kk - 1;
-    while (j > 0 && best[j - 1] > d) {
-      best[j] = best[j - 1];
+    while (j > 0 && kth[j - 1] > d) {
+      kth[j] = kth[j - 1];
       --j;
     }
-    best[j] = d;
+    kth[j] = d;
   };
   // Offers the points of [lo, hi) outward from `from` (upwards from it, downwards from from - 1), skipping
   // `self`, until the y distance alone reaches the current k-th distance.
   const auto scan = [&](std::size_t lo, std::size_t hi, std::size_t from, std::size_t self, double qx, double qy) {
     for (std::size_t j = from; j < hi; ++j) {
       const double dy = sy[j] - qy;
-      if (dy >= best[kk - 1]) break;
-      if (j != self) offer(std::max(std::fabs(pts[j].x - qx), dy));
+      if (dy >= kth[kk - 1]) break;
+      if (j != self) offer(std::max(std::fabs(sx[j] - qx), dy));
     }
     for (std::size_t j = from; j-- > lo;) {
       const double dy = qy - sy[j];
-      if (dy >= best[kk - 1]) break;
-      if (j != self) offer(std::max(std::fabs(pts[j].x - qx), dy));
+      if (dy >= kth[kk - 1]) break;
+      if (j != self) offer(std::max(std::fabs(sx[j] - qx), dy));
     }
   };
   // Per strip, the first index with y >= the query's: queries of one strip come in increasing y, so each
   // cursor only moves forward (galloping); `pass` marks which strip's queries set it.
-  std::vector<std::size_t> cursor(strips), pass(strips, strips);
+  const auto cursor = sized(sc.cursor, strips), pass = sized(sc.pass, strips);
+  std::fill(pass.begin(), pass.end(), strips);
   const double inf = std::numeric_limits<double>::infinity();
   for (std::size_t s = 0; s < strips; ++s) {
     for (std::size_t a = begin(s); a < end(s); ++a) {
-      const double qx = pts[a].x, qy = pts[a].y;
-      std::fill(best.begin(), best.end(), inf);
+      const double qx = sx[a], qy = sy[a];
+      std::fill(kth, kth + kk, inf);
       scan(begin(s), end(s), a, a, qx, qy);
       std::size_t left = s, right = s + 1;  // the next strips to visit are left - 1 and right
       while (true) {
         const double dl = left > 0 ? qx - x_hi[left - 1] : inf;
         const double dr = right < strips ? x_lo[right] - qx : inf;
-        if (dl >= best[kk - 1] && dr >= best[kk - 1]) break;
+        if (dl >= kth[kk - 1] && dr >= kth[kk - 1]) break;
         const std::size_t t = dl <= dr ? --left : right++;
         const std::size_t hint = pass[t] == s ? cursor[t] : begin(t);
         cursor[t] = gallop(sy, begin(t), end(t), hint, [=](double v) { return v < qy; });
         pass[t] = s;
         scan(begin(t), end(t), cursor[t], n, qx, qy);
       }
-      out.r[pts[a].rank] = best[kk - 1];
+      out_r[rank[a]] = kth[kk - 1];
     }
   }
-  return out;
 }
 
 // digamma_int for window counts: a table for the small counts that dominate, the function above it.
@@ -241,15 +267,14 @@ struct DigammaCounts {
 double ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
   const std::size_t n = x.size();
-  KthDistances knn = kth_distances(x, y, k);
-  std::vector<std::pair<double, double>> yr(n);
-  for (std::size_t p = 0; p < n; ++p) {
-    knn.r[p] = std::nextafter(knn.r[p], 0.0);  // strictly inside eps_i (KSG eq. 8)
-    yr[p] = {knn.y[p], knn.r[p]};
-  }
+  Scratch& sc = scratch();
+  kth_distances(x, y, k, sc);
+  const auto r = std::span(sc.r).first(n);
+  for (std::size_t p = 0; p < n; ++p) r[p] = std::nextafter(r[p], 0.0);  // strictly inside eps_i (KSG eq. 8)
+  for (std::size_t a = 0; a < n; ++a) sc.pairs[a] = {sc.sy[a], r[sc.rank[a]]};
   // The window counts include the point itself: n_x + 1 and n_y + 1.
   const DigammaCounts psi(n);
-  const double sum = window_sum_sorted(knn.x, knn.r, psi) + window_sum(std::move(yr), psi);
+  const double sum = window_sum_sorted(std::span(sc.x).first(n), r, psi) + window_sum(sc, n, psi);
   return digamma_int(k) + digamma_int(static_cast<std::int64_t>(n)) - sum / static_cast<double>(n);
 }
 
@@ -259,12 +284,14 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
     fail("d", "has " + std::to_string(d.size()) + " samples but c has " + std::to_string(c.size()));
   check_sample(c, "c");
   // Points grouped by label, each group sorted by value.
-  std::vector<std::size_t> order(c.size());
+  Scratch& sc = scratch();
+  const auto order = sized(sc.order, c.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return d[a] != d[b] ? d[a] < d[b] : c[a] < c[b]; });
 
-  std::vector<std::pair<double, double>> kept;  // (value, radius) of points whose label occurs more than once
+  std::size_t kept = 0;  // (value, radius) of points whose label occurs more than once, in sc.pairs
+  sized(sc.pairs, c.size());
   double sum_k = 0.0, sum_label = 0.0;
   for (std::size_t g = 0; g < order.size();) {
     std::size_t e = g;
@@ -287,41 +314,46 @@ double ross_mi(std::span<const double> c, std::span<const std::int64_t> d, int k
             ++right;
           }
         }
-        kept.emplace_back(c[order[p]], std::nextafter(dist, 0.0));
+        sc.pairs[kept++] = {c[order[p]], std::nextafter(dist, 0.0)};
       }
       sum_k += static_cast<double>(count) * digamma_int(static_cast<std::int64_t>(kk));
       sum_label += static_cast<double>(count) * digamma_int(static_cast<std::int64_t>(count));
     }
     g = e;
   }
-  if (kept.empty()) fail("d", "every label occurs only once: no neighbours with the same label");
-  const std::int64_t n = static_cast<std::int64_t>(kept.size());
-  const double sum_m = window_sum(std::move(kept), digamma_int);  // m_i counts the point itself
+  if (kept == 0) fail("d", "every label occurs only once: no neighbours with the same label");
+  const auto n = static_cast<std::int64_t>(kept);
+  const double sum_m = window_sum(sc, kept, digamma_int);  // m_i counts the point itself
   return digamma_int(n) + (sum_k - sum_label - sum_m) / static_cast<double>(n);
 }
 
 double mixed_ksg_mi(std::span<const double> x, std::span<const double> y, int k) {
   check_pair(x, y, k);
   const std::size_t n = x.size();
-  const KthDistances knn = kth_distances(x, y, k);
-  // Exact ties in the joint space: sort the pairs and count equal runs.
-  std::vector<std::pair<double, double>> pairs(n);
-  for (std::size_t i = 0; i < n; ++i) pairs[i] = {x[i], y[i]};
-  std::sort(pairs.begin(), pairs.end());
-  std::vector<std::pair<double, double>> yr(n);
+  Scratch& sc = scratch();
+  kth_distances(x, y, k, sc);
+  const auto r = std::span(sc.r).first(n);
+  // Exact ties in the joint space (only where some rho_i is 0): the points sorted by (x, y), equal runs counted.
+  std::vector<std::pair<double, double>> tied;
+  if (std::find(r.begin(), r.end(), 0.0) != r.end()) {
+    tied.resize(n);
+    for (std::size_t i = 0; i < n; ++i) tied[i] = {x[i], y[i]};
+    std::sort(tied.begin(), tied.end());
+  }
   double sum_k = 0.0;
-  for (std::size_t p = 0; p < n; ++p) {
+  for (std::size_t a = 0; a < n; ++a) {  // strip order
+    const double ra = r[sc.rank[a]];
     std::int64_t ki = k;
-    if (knn.r[p] == 0.0) {
-      const auto run = std::equal_range(pairs.begin(), pairs.end(), std::pair{knn.x[p], knn.y[p]});
+    if (ra == 0.0) {
+      const auto run = std::equal_range(tied.begin(), tied.end(), std::pair{sc.sx[a], sc.sy[a]});
       ki = (run.second - run.first) - 1;  // other points tied with this one; at least k since rho_i = 0
     }
     sum_k += digamma_int(ki);
-    yr[p] = {knn.y[p], knn.r[p]};
+    sc.pairs[a] = {sc.sy[a], ra};
   }
   const auto log_count = [](std::int64_t c) { return std::log(static_cast<double>(c)); };
   // The window counts include the point itself: n_x + 1 and n_y + 1.
-  const double sum = sum_k - window_sum_sorted(knn.x, knn.r, log_count) - window_sum(std::move(yr), log_count);
+  const double sum = sum_k - window_sum_sorted(std::span(sc.x).first(n), r, log_count) - window_sum(sc, n, log_count);
   return std::log(static_cast<double>(n)) + sum / static_cast<double>(n);
 }
 

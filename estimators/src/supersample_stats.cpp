@@ -7,7 +7,10 @@
 #include <limits>
 #include <numbers>
 #include <string>
+#include <type_traits>
 
+#include "binary_kernels.hpp"
+#include "parallel.hpp"
 #include "itbound/error.hpp"
 
 #ifdef __SSE2__
@@ -213,30 +216,174 @@ void regroup(std::span<const Cell> in, const Key& key, std::vector<Cell>& out) {
   combine(out);
 }
 
-// Plug-in MI from cells, each an X value with its counts for U = 0 and U = 1 (count_mi, the formula of
-// table_mi; counts are integers, so the sums of x ln x are exact functions of them, whatever the cell order).
-double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx& xlogx) {
+// Plug-in MI of groups g < groups, each an X value with its counts (for U = 0, for U = 1) = counts(g) as doubles,
+// in key order (count_mi, the formula of table_mi; counts are integers, so the sums of x ln x are exact functions
+// of them, whatever the order). An empty group changes no sum: dense tables may list every X value.
+// The sums count_mi needs of groups g < groups, each an X value with its counts (for U = 0, for U = 1) =
+// counts(g) as doubles, in key order; cu gets the U marginals. An empty group changes no sum: dense tables may
+// list every X value.
+template <class Counts>
+CountSums group_sums(std::size_t groups, const Counts& counts, const Xlogx& xlogx, double (&cu)[2]) {
   CountSums t;
-  double cu[2] = {0, 0};
-  for (const auto& c : cells) {
-    t.s_xu += xlogx(c.n0) + xlogx(c.n1);
-    t.s_x += xlogx(static_cast<double>(c.n0) + c.n1);
-    cu[0] += c.n0;
-    cu[1] += c.n1;
-    t.kxu += (c.n0 > 0) + (c.n1 > 0);
+  cu[0] = cu[1] = 0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto [n0, n1] = counts(g);
+    t.s_xu += xlogx(n0) + xlogx(n1);
+    t.s_x += xlogx(n0 + n1);
+    cu[0] += n0;
+    cu[1] += n1;
+    t.kxu += (n0 > 0) + (n1 > 0);
+    t.kx += n0 + n1 > 0;
   }
   t.m = cu[0] + cu[1];
   t.s_u = xlogx(cu[0]) + xlogx(cu[1]);
-  t.kx = static_cast<double>(cells.size());
   t.ku = (cu[0] > 0) + (cu[1] > 0);
+  return t;
+}
+
+// Plug-in MI of such groups (count_mi, the formula of table_mi; counts are integers, so the sums of x ln x are
+// exact functions of them, whatever the order), clamped to [0, ln 2].
+template <class Counts>
+double mi_groups(std::size_t groups, const Counts& counts, Correction correction, const Xlogx& xlogx) {
+  double cu[2];
+  const CountSums t = group_sums(groups, counts, xlogx, cu);
   const auto each_cell = [&](const auto& f) {
-    for (const auto& c : cells) {
-      const double cx = static_cast<double>(c.n0) + c.n1;
-      if (c.n0 > 0) f(static_cast<double>(c.n0), cx, cu[0]);
-      if (c.n1 > 0) f(static_cast<double>(c.n1), cx, cu[1]);
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto [n0, n1] = counts(g);
+      if (n0 > 0) f(n0, n0 + n1, cu[0]);
+      if (n1 > 0) f(n1, n0 + n1, cu[1]);
     }
   };
   return std::clamp(count_mi(t, correction, each_cell, xlogx), 0.0, std::numbers::ln2);
+}
+
+// For each group g and u with a sample: out(g, u, d), d = (the clamped estimate without one of those samples) -
+// `base` (the clamped estimate). Without correction and with Miller-Madow the sums are updated (constant work
+// each); the jackknife correction is recomputed.
+template <class Counts, class Out>
+void delete_one(std::size_t groups, const Counts& counts, Correction correction, const Xlogx& xlogx, double base,
+                const Out& out) {
+  double cu[2];
+  const CountSums t = group_sums(groups, counts, xlogx, cu);
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t u = 0; u < 2; ++u) {
+      const auto [n0, n1] = counts(g);
+      const double c = u ? n1 : n0, cx = n0 + n1;
+      if (c == 0) continue;
+      if (correction == Correction::jackknife) {
+        const auto less = [&](std::size_t h) {
+          auto n = counts(h);
+          if (h == g) (u ? n.second : n.first) -= 1;
+          return n;
+        };
+        out(g, u, mi_groups(groups, less, correction, xlogx) - base);
+        continue;
+      }
+      CountSums r = t;
+      r.s_xu += xlogx(c - 1) - xlogx(c);
+      r.s_x += xlogx(cx - 1) - xlogx(cx);
+      r.s_u += xlogx(cu[u] - 1) - xlogx(cu[u]);
+      r.m -= 1;
+      r.kxu -= c == 1, r.kx -= cx == 1, r.ku -= cu[u] == 1;
+      const auto none = [](const auto&) {};
+      out(g, u, std::clamp(count_mi(r, correction, none, xlogx), 0.0, std::numbers::ln2) - base);
+    }
+}
+
+// delete_one without correction or with Miller-Madow, for G groups of integer counts: c ln c and its change when c
+// loses one read from tables (x[c] = xlogx(c), dx[c] = x[c - 1] - x[c], c up to their size), no other work per
+// change than the four terms it alters. The base estimate is recomputed here (the same formula).
+struct LossTables {
+  std::vector<double> x, dx;
+  explicit LossTables(std::size_t max_count, const Xlogx& xlogx) : x(max_count + 1), dx(max_count + 1) {
+    for (std::size_t c = 0; c <= max_count; ++c) x[c] = xlogx(static_cast<double>(c));
+    for (std::size_t c = 1; c <= max_count; ++c) dx[c] = x[c - 1] - x[c];
+  }
+};
+
+template <std::size_t G>
+void delete_one_counts(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow, double (&d)[G][2]) {
+  std::uint32_t cu[2] = {0, 0}, cx[G];
+  double s = 0, kxu = 0, kx = 0;
+  for (std::size_t g = 0; g < G; ++g) {
+    cx[g] = n[g][0] + n[g][1];
+    cu[0] += n[g][0], cu[1] += n[g][1];
+    s += t.x[n[g][0]] + t.x[n[g][1]] - t.x[cx[g]];
+    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += cx[g] > 0;
+  }
+  const std::uint32_t m = cu[0] + cu[1];
+  const double ku = (cu[0] > 0) + (cu[1] > 0);
+  // m I = sum c ln c - sum c_x ln c_x - sum c_u ln c_u + m ln m; Miller-Madow adds (K_x - 1 + K_u - 1 - (K_xu - 1))/2.
+  const auto mi = [&](double m_times_mi, double mm, double count) {
+    if (count < 2) return 0.0;
+    return std::clamp(m_times_mi / count + (miller_madow ? (mm - 1) / (2 * count) : 0.0), 0.0, std::numbers::ln2);
+  };
+  const double whole = s - t.x[cu[0]] - t.x[cu[1]] + t.x[m];
+  const double base = mi(whole, kx + ku - kxu, m);
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t u = 0; u < 2; ++u) {
+      const std::uint32_t c = n[g][u];
+      if (c == 0) {
+        d[g][u] = 0;
+        continue;
+      }
+      const double less = whole + t.dx[c] - t.dx[cx[g]] - t.dx[cu[u]] + t.dx[m];
+      const double mm = (kx - (cx[g] == 1)) + (ku - (cu[u] == 1)) - (kxu - (c == 1));
+      d[g][u] = mi(less, mm, m - 1) - base;
+    }
+}
+
+double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx& xlogx) {
+  return mi_groups(cells.size(), [&](std::size_t g) { return std::pair<double, double>(cells[g].n0, cells[g].n1); },
+                   correction, xlogx);
+}
+
+// mi_groups of G groups of integer counts: without correction or with Miller-Madow, the same operations in the
+// same order with c ln c read from tables (the same numbers bit for bit); the jackknife correction through
+// mi_groups itself.
+template <std::size_t G>
+double mi_counts(const std::uint32_t (&n)[G][2], const LossTables& t, Correction correction, const Xlogx& xlogx) {
+  if (correction == Correction::jackknife)
+    return mi_groups(G, [&](std::size_t g) { return std::pair<double, double>(n[g][0], n[g][1]); }, correction, xlogx);
+  double s_xu = 0, s_x = 0, kxu = 0, kx = 0;
+  std::uint32_t cu0 = 0, cu1 = 0;
+  for (std::size_t g = 0; g < G; ++g) {
+    s_xu += t.x[n[g][0]] + t.x[n[g][1]];
+    s_x += t.x[n[g][0] + n[g][1]];
+    cu0 += n[g][0], cu1 += n[g][1];
+    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += n[g][0] + n[g][1] > 0;
+  }
+  const double m = static_cast<double>(cu0) + cu1;
+  if (m < 2) return 0.0;
+  double mi = (s_xu - s_x - (t.x[cu0] + t.x[cu1]) + t.x[cu0 + cu1]) / m;
+  if (correction == Correction::miller_madow) mi += ((kx - 1) + (((cu0 > 0) + (cu1 > 0)) - 1.0) - (kxu - 1)) / (2 * m);
+  return std::clamp(mi, 0.0, std::numbers::ln2);
+}
+
+// The per-pair estimates of pairs [begin, end) from 0-1 losses' dense counts (SupersampleStats::e_binary_:
+// count[code], code = loss0 + 2 loss1 + 4 u, per slot s * n + i) into `out`, as the cell path computes them: the
+// same groups in the same order, so the same numbers bit for bit.
+void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, std::size_t begin, std::size_t end,
+                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out) {
+  for (std::size_t i = begin; i < end; ++i) {
+    std::uint32_t pooled[3][2] = {}, member[2][2][2] = {};  // by Delta + 1 / by member and its loss; then by u
+    for (std::size_t s = 0; s < k1; ++s) {
+      const std::size_t k = s * n + i;
+      const std::uint32_t* c = counts + 8 * k;
+      // e-cells in key order (loss0, loss1) = (0, 0), (0, 1), (1, 0), (1, 1): x = loss0 + 2 loss1 = 0, 2, 1, 3.
+      const std::uint32_t e[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};
+      out.ecmi[k] = mi_counts(e, t, correction, xlogx);
+      // Delta = loss1 - loss0 = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
+      const std::uint32_t ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
+      out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
+      for (std::size_t g = 0; g < 3; ++g) pooled[g][0] += ld[g][0], pooled[g][1] += ld[g][1];
+      for (std::size_t x = 0; x < 4; ++x)
+        for (std::size_t u = 0; u < 2; ++u) member[0][x & 1][u] += c[x + 4 * u], member[1][x >> 1][u] += c[x + 4 * u];
+    }
+    out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
+    const double member0 = mi_counts(member[0], t, correction, xlogx);
+    out.slmi[i] = (member0 + mi_counts(member[1], t, correction, xlogx)) / 2;
+  }
 }
 
 // One slot's (prediction, loss) cells, sorted by (prediction, loss), n0 / n1 counting members 0 / 1: whether
@@ -388,6 +535,7 @@ struct Shard {
   const SupersampleView& v;
   const Arrays& x;
   std::size_t k2, n;
+  std::uint32_t* e_binary;  // the dense counts while the shard has them
   SupersampleStats::CellTable& e;
   SupersampleStats::CellTable& f;
   SupersampleStats::CellTable& joint;
@@ -395,85 +543,23 @@ struct Shard {
   std::vector<ExactSum>& held;
 };
 
-// Bits of the pair (loss0, loss1) at element i: bit 0 set if loss0 == 1, bit 1 if loss1 == 1; `bad` gains a
-// bit if either is neither 0 nor 1 (NaN included). Branch-free (the values are random): bytes by bit
-// arithmetic, floats and doubles compared as a pair in one SSE2 register.
-template <class T>
-inline std::uint32_t one_bits(const void* l, std::size_t i, std::uint32_t& bad) {
-  if constexpr (std::is_same_v<T, std::uint8_t>) {
-    const std::uint32_t a = load<T>(l, 2 * i), c = load<T>(l, 2 * i + 1);
-    bad |= (a | c) >> 1;
-    return a | (c << 1);
-  }
-#ifdef __SSE2__
-  if constexpr (std::is_same_v<T, double>) {
-    const __m128d v = _mm_loadu_pd(static_cast<const double*>(l) + 2 * i);
-    const auto one = static_cast<std::uint32_t>(_mm_movemask_pd(_mm_cmpeq_pd(v, _mm_set1_pd(1.0))));
-    const auto zero = static_cast<std::uint32_t>(_mm_movemask_pd(_mm_cmpeq_pd(v, _mm_setzero_pd())));
-    bad |= (one | zero) ^ 3;
-    return one;
-  }
-  if constexpr (std::is_same_v<T, float>) {
-    const __m128 v = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(static_cast<const float*>(l) + 2 * i)));
-    const auto one = static_cast<std::uint32_t>(_mm_movemask_ps(_mm_cmpeq_ps(v, _mm_set1_ps(1.0f)))) & 3;
-    const auto zero = static_cast<std::uint32_t>(_mm_movemask_ps(_mm_cmpeq_ps(v, _mm_setzero_ps()))) & 3;
-    bad |= (one | zero) ^ 3;
-    return one;
-  }
-#endif
-  const T a = load<T>(l, 2 * i), c = load<T>(l, 2 * i + 1);
-  const std::uint32_t one = static_cast<std::uint32_t>(a == T(1)) | (static_cast<std::uint32_t>(c == T(1)) << 1);
-  bad |= (static_cast<std::uint32_t>(a == T(0)) | (static_cast<std::uint32_t>(c == T(0)) << 1) | one) ^ 3;
-  return one;
-}
-
-// 0-1 losses (the usual case): each sample is one of 8 cells (loss0, loss1, u), counted in 8-bit lanes of
-// one word per pair, so the pass over the runs is a load, two compares and an add per sample. Returns false,
-// having changed nothing, at the first value that is not 0 or 1 (the general kernel then takes the block).
-template <class T, class Pick>
+// 0-1 losses (the usual case): each element's code loss0 + 2 loss1 + 4 u counted into its slot's eight counts
+// (binary_kernels.cpp). False, with those slots' counts undefined and nothing else changed, at the first value
+// that is not 0 or 1 (the general kernel then takes over).
+template <class Pick>
 bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, const Pick& pick) {
-  thread_local std::vector<std::uint64_t> acc;
-  thread_local std::vector<std::uint32_t> wide, ones;
-  acc.assign(len, 0);
-  wide.assign(8 * len, 0);
-  ones.assign(2 * sh.k2, 0);
-  const auto flush = [&] {
-    for (std::size_t i = 0; i < len; ++i) {
-      for (std::size_t q = 0; q < 8; ++q) wide[8 * i + q] += static_cast<std::uint32_t>((acc[i] >> (8 * q)) & 0xFF);
-      acc[i] = 0;
-    }
-  };
+  thread_local std::vector<const std::uint8_t*> mask;
+  thread_local std::vector<const unsigned char*> loss;
+  thread_local std::vector<std::uint32_t> ones;
+  mask.resize(sh.k2), loss.resize(sh.k2), ones.resize(2 * sh.k2);
+  const std::size_t size = sh.x.loss.type == Element::u8 ? 1 : sh.x.loss.type == Element::f32 ? 4 : 8;
   for (std::size_t j = 0; j < sh.k2; ++j) {
     const std::size_t first = (s * sh.k2 + pick(s, j)) * sh.n + b;
-    const std::uint8_t* m = sh.x.mask + first;
-    const void* l = static_cast<const unsigned char*>(sh.x.loss.data) + 2 * first * sizeof(T);
-    // Per lane (loss1 == 1, loss0 == 1, u): whether the trained member (loss[u]) and the held-out one have
-    // loss 1, as increments of the low and high halves of one word.
-    static constexpr std::uint64_t kOnes[8] = {0, 0, 1, std::uint64_t{1} << 32, std::uint64_t{1} << 32, 1,
-                                               (std::uint64_t{1} << 32) + 1, (std::uint64_t{1} << 32) + 1};
-    std::uint32_t bad = 0;
-    std::uint64_t run_ones = 0;
-    for (std::size_t i = 0; i < len; ++i) {
-      const std::uint32_t u = m[i];
-      const std::uint32_t lane = (one_bits<T>(l, i, bad) << 1) | (u & 1);
-      bad |= u >> 1;
-      acc[i] += std::uint64_t{1} << (8 * lane);
-      run_ones += kOnes[lane];
-    }
-    if (bad) return false;
-    ones[2 * j] = static_cast<std::uint32_t>(run_ones);
-    ones[2 * j + 1] = static_cast<std::uint32_t>(run_ones >> 32);
-    if (j % 255 == 254) flush();
+    mask[j] = sh.x.mask + first;
+    loss[j] = static_cast<const unsigned char*>(sh.x.loss.data) + 2 * first * size;
   }
-  flush();
-  for (std::size_t i = 0; i < len; ++i) {
-    // Keys loss0 + 2 loss1 in (loss0, loss1) order: (0, 0), (0, 1), (1, 0), (1, 1).
-    for (const std::uint32_t key : {0u, 2u, 1u, 3u}) {
-      const std::uint32_t n0 = wide[8 * i + 2 * key], n1 = wide[8 * i + 2 * key + 1];
-      if (n0 + n1 > 0) sh.e.cells.push_back({static_cast<double>(key & 1), static_cast<double>(key >> 1), n0, n1});
-    }
-    sh.e.offsets.push_back(sh.e.cells.size());
-  }
+  const kernels::Rows rows{mask.data(), loss.data(), sh.x.loss.type, sh.k2, len};
+  if (!kernels::count_codes(rows, sh.e_binary + 8 * (s * sh.n + b), ones.data())) return false;
   for (std::size_t j = 0; j < sh.k2; ++j) {
     sh.train[s * sh.k2 + j].add(static_cast<double>(ones[2 * j]));
     sh.held[s * sh.k2 + j].add(static_cast<double>(ones[2 * j + 1]));
@@ -538,24 +624,38 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
   st.j_begin_ = at.run, st.j_end_ = at.run + v.k2;
   st.i_begin_ = at.pair, st.i_end_ = at.pair + v.n;
   st.blocks_ = {{st.s_begin_, st.s_end_, st.j_begin_, st.j_end_, st.i_begin_, st.i_end_}};
-  st.e_.offsets.reserve(k1 * n + 1);
-  st.e_.offsets.push_back(0);
-  st.e_.cells.reserve(4 * k1 * n);  // 0-1 losses: at most 4 cells per slot
   if (st.has_pred_) st.f_.offsets.push_back(0), st.joint_.offsets.push_back(0);
   st.train_.resize(k1 * k2);
   st.held_.resize(k1 * k2);
+  // 0 and 1 must lie in the declared range for the 0-1 kernel; otherwise the general one reports the range. The
+  // dense counts hold until a block has another value: the slots so far then become cells, and the rest go to
+  // the general kernel.
+  st.dense_ = v.loss_min <= 0.0 && v.loss_max >= 1.0;
+  if (st.dense_) st.e_binary_.resize(8 * k1 * n);
+  const auto to_cells = [&](std::size_t slots_done) {
+    std::array<Cell, 4> buffer;
+    st.e_.offsets.assign(1, 0);
+    for (std::size_t k = 0; k < slots_done; ++k) {
+      const auto cells = st.e_slot(k, buffer);
+      st.e_.cells.insert(st.e_.cells.end(), cells.begin(), cells.end());
+      st.e_.offsets.push_back(st.e_.cells.size());
+    }
+    st.dense_ = false;
+    st.e_binary_ = {};
+  };
+  if (!st.dense_) to_cells(0);
 
-  Shard sh{v, x, k2, n, st.e_, st.f_, st.joint_, st.train_, st.held_};
-  // 0 and 1 must lie in the declared range for the 0-1 kernel; otherwise the general one reports the range.
-  const bool binary = v.loss_min <= 0.0 && v.loss_max >= 1.0;
-  constexpr std::size_t kBlock = 2048;  // pairs per block: the lane words stay in L1
+  Shard sh{v, x, k2, n, st.e_binary_.data(), st.e_, st.f_, st.joint_, st.train_, st.held_};
+  constexpr std::size_t kBlock = kernels::kMaxPairs;  // pairs per block: the counters stay in L1
   for (std::size_t s = 0; s < k1; ++s)
     for (std::size_t b = 0; b < n; b += kBlock) {
       const std::size_t len = std::min(kBlock, n - b);
       with_type(x.loss.type, [&](auto t) {
         using T = decltype(t);
         if constexpr (std::is_same_v<T, std::uint8_t> || std::is_same_v<T, float> || std::is_same_v<T, double>) {
-          if (!binary || !binary_block<T>(sh, s, b, len, pick)) general_block<T>(sh, s, b, len, pick);
+          if (st.dense_ && binary_block(sh, s, b, len, pick)) return;
+          if (st.dense_) to_cells(s * n + b);
+          general_block<T>(sh, s, b, len, pick);
         }
       });
       if (st.has_pred_) {
@@ -586,6 +686,31 @@ SupersampleStats SupersampleStats::accumulate(const SupersampleView& runs, std::
   for (const auto p : picks)
     if (p >= k2) fail("picks", "run index out of range");
   return accumulate_impl(runs, {}, [&](std::size_t s, std::size_t j) { return static_cast<std::size_t>(picks[s * k2 + j]); });
+}
+
+// ---- the e-cells in either form ----
+
+std::span<const Cell> SupersampleStats::e_slot(std::size_t k, std::array<Cell, 4>& buffer) const {
+  if (!dense_) return std::span(e_.cells).subspan(e_.offsets[k], e_.offsets[k + 1] - e_.offsets[k]);
+  const std::uint32_t* count = e_binary_.data() + 8 * k;
+  std::size_t used = 0;
+  for (const std::uint32_t x : {0u, 2u, 1u, 3u})  // keys (loss0, loss1) in order: (0, 0), (0, 1), (1, 0), (1, 1)
+    if (count[x] + count[x + 4] > 0)
+      buffer[used++] = {static_cast<double>(x & 1), static_cast<double>(x >> 1), count[x], count[x + 4]};
+  return std::span<const Cell>(buffer.data(), used);
+}
+
+const SupersampleStats::CellTable& SupersampleStats::e_table(CellTable& buffer) const {
+  if (!dense_) return e_;
+  buffer.offsets.assign(1, 0);
+  buffer.cells.clear();
+  std::array<Cell, 4> cells;
+  for (std::size_t k = 0; k < slots(); ++k) {
+    const auto slot = e_slot(k, cells);
+    buffer.cells.insert(buffer.cells.end(), slot.begin(), slot.end());
+    buffer.offsets.push_back(buffer.cells.size());
+  }
+  return buffer;
 }
 
 // ---- merge ----
@@ -642,7 +767,24 @@ SupersampleStats SupersampleStats::merged(const SupersampleStats& t, const Super
         out.offsets.push_back(out.cells.size());
       }
   };
-  merge_table(t.e_, o.e_, m.e_);
+  if (t.dense_ && o.dense_) {
+    m.dense_ = true;
+    m.e_binary_.assign(8 * m.slots(), 0);
+    for (const SupersampleStats* side : {&t, &o})
+      for (std::int64_t s = side->s_begin_; s < side->s_end_; ++s)
+        for (std::int64_t i = side->i_begin_; i < side->i_end_; ++i) {
+          const auto from = static_cast<std::size_t>((s - side->s_begin_) * side->n() + (i - side->i_begin_));
+          const auto to = static_cast<std::size_t>((s - m.s_begin_) * m.n() + (i - m.i_begin_));
+          for (std::size_t c = 0; c < 8; ++c) {
+            std::uint32_t& sum = m.e_binary_[8 * to + c];
+            if (sum > std::numeric_limits<std::uint32_t>::max() - side->e_binary_[8 * from + c]) fail("stats", "count overflow");
+            sum += side->e_binary_[8 * from + c];
+          }
+        }
+  } else {
+    CellTable ta, tb;
+    merge_table(t.e_table(ta), o.e_table(tb), m.e_);
+  }
   if (t.has_pred_) {
     merge_table(t.f_, o.f_, m.f_);
     merge_table(t.joint_, o.joint_, m.joint_);
@@ -697,21 +839,29 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
     return std::span(t.cells).subspan(t.offsets[k], t.offsets[k + 1] - t.offsets[k]);
   };
   std::vector<Cell> ld, pooled_in, pooled, pair_in;
+  std::array<Cell, 4> buffer;
   if (has_pred_)
     for (std::size_t k = 0; k < k1 * n && out.loss_follows_prediction; ++k)
       out.loss_follows_prediction = follows_prediction(slot(joint_, k), out.prediction_repeats);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n && has_pred_; ++i)
+    for (std::size_t s = 0; s < k1; ++s) out.fcmi[s * n + i] = mi_cells(slot(f_, s * n + i), correction, xlogx);
+  if (dense_) {
+    const LossTables tables(k1 * k2, xlogx);
+    parallel_for((n + 4095) / 4096, threads_for(k1 * k2 * n, 0), [&](std::size_t block) {
+      binary_estimates(e_binary_.data(), k1, n, 4096 * block, std::min(n, 4096 * (block + 1)), correction, tables, xlogx, out);
+    });
+  }
+  for (std::size_t i = 0; i < n && !dense_; ++i) {
     pooled_in.clear();
     pair_in.clear();
     for (std::size_t s = 0; s < k1; ++s) {
       const std::size_t k = s * n + i;
-      const auto cells = slot(e_, k);
+      const auto cells = e_slot(k, buffer);
       out.ecmi[k] = mi_cells(cells, correction, xlogx);
       regroup(cells, [](const Cell& c) { return c.b - c.a + 0.0; }, ld);  // + 0.0: -0 and +0 are one key
       out.ldcmi[k] = mi_cells(ld, correction, xlogx);
       pooled_in.insert(pooled_in.end(), ld.begin(), ld.end());
       pair_in.insert(pair_in.end(), cells.begin(), cells.end());
-      if (has_pred_) out.fcmi[k] = mi_cells(slot(f_, k), correction, xlogx);
     }
     regroup(pooled_in, [](const Cell& c) { return c.a; }, pooled);
     out.ldmi[i] = mi_cells(pooled, correction, xlogx);
@@ -742,6 +892,167 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
   const double total = static_cast<double>(k1 * k2 * n);
   out.train_error = train.value() / total;
   out.heldout_error = held.value() / total;
+  return out;
+}
+
+// ---- leave one run out ----
+
+namespace {
+
+// Per element of the runs, as the statistics keyed it: the e-cell key (loss0, loss1), the f-cell key (pred0,
+// pred1) and u.
+struct Element3 {
+  double a, b, p0, p1;
+  std::uint8_t u;
+};
+
+// The index of `key` among a slot's cells (sorted by (a, b), `key` among them).
+std::size_t cell_index(std::span<const Cell> cells, double a, double b) {
+  const auto at = std::lower_bound(cells.begin(), cells.end(), Cell{a, b, 0, 0}, key_less);
+  return static_cast<std::size_t>(at - cells.begin());
+}
+
+}  // namespace
+
+SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const SupersampleView& v, Correction correction,
+                                                                 unsigned threads) const {
+  if (!complete()) fail("stats", "leaving out runs needs statistics of the complete runs");
+  if (v.k1 != k1() || v.k2 != k2() || v.n != n()) fail("runs", "have another shape than the statistics");
+  check_view(v);
+  const Arrays x(v);
+  const auto k1 = static_cast<std::size_t>(this->k1()), k2 = static_cast<std::size_t>(this->k2()),
+             n = static_cast<std::size_t>(this->n());
+  threads = threads_for(k1 * k2 * n, threads);
+  RunDeltas out;
+  for (auto* d : {&out.ecmi, &out.ldcmi, &out.ldmi}) d->assign(k1 * k2, 0.0);
+  if (has_pred_) out.fcmi.assign(k1 * k2, 0.0);
+  const Xlogx xlogx(k1 * k2);
+  const double slot_units = static_cast<double>(k1 * n), pair_units = static_cast<double>(n);
+  // A slot's groups: e-cells by x = loss0 + 2 loss1 in key order; ld-cells by Delta + 1 (x = 1 | 0, 3 | 2).
+  static constexpr std::size_t kKey[4] = {0, 2, 1, 3}, kDelta[4] = {1, 0, 2, 1};
+  const bool binary = dense_ && (x.loss.type == Element::u8 || x.loss.type == Element::f32 || x.loss.type == Element::f64);
+  if (binary) {
+    // Each unit's change by the code of the sample left out: ld-MI's per pair first, then e- and ld-CMI's per slot,
+    // a block of pairs of one supersample at a time, each block's sums over its pairs kept apart and added in
+    // block order (the same numbers whatever the threads).
+    // Without the jackknife correction, the changes come from count tables in constant work (delete_one_counts).
+    const bool by_tables = correction != Correction::jackknife;
+    const LossTables counts_ln(by_tables ? k1 * k2 : 0, xlogx);
+    const auto changes = [&](const auto& counts, auto& d) {
+      constexpr std::size_t G = std::extent_v<std::remove_reference_t<decltype(d)>>;
+      if (by_tables) return delete_one_counts(counts, counts_ln, correction == Correction::miller_madow, d);
+      const auto groups = [&](std::size_t g) { return std::pair<double, double>(counts[g][0], counts[g][1]); };
+      for (auto& row : d) row[0] = row[1] = 0;
+      delete_one(G, groups, correction, xlogx, mi_groups(G, groups, correction, xlogx),
+                 [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+    };
+    // One item per block of pairs, every supersample: the block's ld-MI changes (pooled over supersamples) are
+    // made once, and no table spans all pairs.
+    const std::size_t blocks = (n + kernels::kMaxPairs - 1) / kernels::kMaxPairs;
+    std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
+    parallel_for(blocks, threads, [&](std::size_t block) {
+      const std::size_t b = block * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
+      // Every entry a sample's code can select is written below; the others are never added.
+      thread_local std::vector<double> e, ld, ldmi;
+      thread_local std::vector<const std::uint8_t*> mask;
+      thread_local std::vector<const unsigned char*> loss;
+      e.resize(8 * kernels::kMaxPairs), ld.resize(8 * kernels::kMaxPairs), ldmi.resize(8 * kernels::kMaxPairs);
+      mask.resize(k2), loss.resize(k2);
+      for (std::size_t i = 0; i < len; ++i) {
+        std::uint32_t pooled[3][2] = {};
+        for (std::size_t s = 0; s < k1; ++s)
+          for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + b + i) + q];
+        double d[3][2];
+        changes(pooled, d);
+        for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
+      }
+      for (std::size_t s = 0; s < k1; ++s) {
+        for (std::size_t i = 0; i < len; ++i) {
+          const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
+          const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
+          const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
+          double de[4][2], dld[3][2];
+          changes(e_counts, de);
+          changes(ld_counts, dld);
+          for (std::size_t q = 0; q < 8; ++q) {
+            e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
+            ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+          }
+        }
+        const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
+        for (std::size_t j = 0; j < k2; ++j) {
+          const std::size_t first = (s * k2 + j) * n + b;
+          mask[j] = x.mask + first;
+          loss[j] = static_cast<const unsigned char*>(x.loss.data) + 2 * first * size;
+        }
+        const double* by_code[3] = {e.data(), ld.data(), ldmi.data()};
+        const std::size_t item = s * blocks + block;
+        kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, by_code, sums.data() + item * 3 * k2);
+      }
+    });
+    for (std::size_t item = 0; item < k1 * blocks; ++item) {
+      const std::size_t s = item / blocks;
+      for (std::size_t j = 0; j < k2; ++j) {
+        out.ecmi[s * k2 + j] += sums[(item * 3 + 0) * k2 + j];
+        out.ldcmi[s * k2 + j] += sums[(item * 3 + 1) * k2 + j];
+        out.ldmi[s * k2 + j] += sums[(item * 3 + 2) * k2 + j];
+      }
+    }
+  }
+  // Any values (and f-CMI, whose cells are the predictions'): each pair's units and their changes by cell, then
+  // every sample looked up in its unit's cells.
+  const auto value = [&](const ElementArray& a, std::size_t k) { return element(a, k, "loss") + 0.0; };
+  std::vector<Cell> ld_cells, pooled_in, pooled;
+  std::vector<std::array<double, 2>> ld_change, pooled_change, e_change, f_change;
+  const auto changes = [&](std::span<const Cell> cells, std::vector<std::array<double, 2>>& d) {
+    d.assign(cells.size(), {0.0, 0.0});
+    const auto groups = [&](std::size_t g) { return std::pair<double, double>(cells[g].n0, cells[g].n1); };
+    delete_one(cells.size(), groups, correction, xlogx, mi_groups(cells.size(), groups, correction, xlogx),
+               [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+  };
+  std::array<Cell, 4> buffer;
+  const auto slot_cells = [](const CellTable& t, std::size_t k) {
+    return std::span(t.cells).subspan(t.offsets[k], t.offsets[k + 1] - t.offsets[k]);
+  };
+  const auto at = [&](std::size_t s, std::size_t j, std::size_t i) {
+    const std::size_t c = (s * k2 + j) * n + i;
+    Element3 e{value(x.loss, 2 * c), value(x.loss, 2 * c + 1), 0, 0, x.mask[c]};
+    if (has_pred_) e.p0 = element(v.pred, 2 * c, "pred") + 0.0, e.p1 = element(v.pred, 2 * c + 1, "pred") + 0.0;
+    return e;
+  };
+  for (std::size_t i = 0; i < n && (has_pred_ || !binary); ++i) {
+    if (!binary) {
+      pooled_in.clear();
+      for (std::size_t s = 0; s < k1; ++s) {
+        regroup(e_slot(s * n + i, buffer), [](const Cell& c) { return c.b - c.a + 0.0; }, ld_cells);
+        pooled_in.insert(pooled_in.end(), ld_cells.begin(), ld_cells.end());
+      }
+      regroup(pooled_in, [](const Cell& c) { return c.a; }, pooled);
+      changes(pooled, pooled_change);
+    }
+    for (std::size_t s = 0; s < k1; ++s) {
+      const std::size_t k = s * n + i;
+      const auto e_cells = e_slot(k, buffer);
+      if (!binary) {
+        changes(e_cells, e_change);
+        regroup(e_cells, [](const Cell& c) { return c.b - c.a + 0.0; }, ld_cells);
+        changes(ld_cells, ld_change);
+      }
+      if (has_pred_) changes(slot_cells(f_, k), f_change);
+      for (std::size_t j = 0; j < k2; ++j) {
+        const Element3 e = at(s, j, i);
+        const std::size_t r = s * k2 + j;
+        if (has_pred_) out.fcmi[r] += f_change[cell_index(slot_cells(f_, k), e.p0, e.p1)][e.u] / slot_units;
+        if (binary) continue;
+        out.ecmi[r] += e_change[cell_index(e_cells, e.a, e.b)][e.u] / slot_units;
+        const double delta = e.b - e.a + 0.0;
+        out.ldcmi[r] += ld_change[cell_index(ld_cells, delta, 0.0)][e.u] / slot_units;
+        out.ldmi[r] += pooled_change[cell_index(pooled, delta, 0.0)][e.u] / pair_units;
+      }
+    }
+  }
+  if (binary)
+    for (std::size_t r = 0; r < k1 * k2; ++r) out.ecmi[r] /= slot_units, out.ldcmi[r] /= slot_units, out.ldmi[r] /= pair_units;
   return out;
 }
 
@@ -825,6 +1136,16 @@ SupersampleStats::CellTable get_table(Reader& r, std::size_t slots) {
 
 void SupersampleStats::loss_flags(bool& interpolating, bool& zero_one) const {
   interpolating = true, zero_one = true;
+  if (dense_) {
+    std::uint64_t total[8] = {};
+    for (std::size_t k = 0; k < e_binary_.size(); k += 8)
+      for (std::size_t c = 0; c < 8; ++c) total[c] += e_binary_[k + c];
+    for (std::uint32_t c = 0; c < 8; ++c) {
+      const std::uint32_t u = c >> 2, trained = (c >> u) & 1;  // the trained member's loss, loss[u]
+      interpolating = interpolating && (total[c] == 0 || trained == loss_min_);
+    }
+    return;
+  }
   for (const Cell& c : e_.cells) {
     zero_one = zero_one && (c.a == 0 || c.a == 1) && (c.b == 0 || c.b == 1);
     // n0 counts U = 0 (member 0 trained, its loss a), n1 counts U = 1 (member 1 trained, its loss b).
@@ -847,7 +1168,8 @@ std::vector<unsigned char> SupersampleStats::to_bytes() const {
   for (const auto& b : blocks_)
     for (const auto v : {b.s, b.s_end, b.j, b.j_end, b.i, b.i_end}) w.put(v);
   if (empty()) return w.bytes;
-  put_table(w, e_);
+  CellTable buffer;
+  put_table(w, e_table(buffer));
   if (has_pred_) put_table(w, f_), put_table(w, joint_);
   // Each sum as its non-zero digit range.
   for (const auto* sums : {&train_, &held_})

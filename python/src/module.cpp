@@ -220,35 +220,35 @@ PyResult run(const itbound::cli::Command& command, const py::dict& kwargs) {
 
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-// kl inverses over arrays: contiguous float64 input is viewed in place (no copy); a scalar on either
-// side is broadcast; the result has the shape of the array argument.
+// kl inverses over arrays: contiguous float64 input is viewed in place (no copy); a scalar on either side is
+// broadcast; the result has the shape of the array argument and is written into `out` when given (a writeable
+// C-contiguous float64 array of that size: no allocation at all), else into a new array.
 template <auto Inverse>
-py::object kl_inverse(const py::object& q, const py::object& c) {
+py::object kl_inverse(const py::object& q, const py::object& c, const py::object& out) {
   const bool q_array = py::isinstance<py::array>(q) || py::isinstance<py::list>(q) || py::isinstance<py::tuple>(q);
   const bool c_array = py::isinstance<py::array>(c) || py::isinstance<py::list>(c) || py::isinstance<py::tuple>(c);
-  if (!q_array && !c_array) {
-    const double qs = q.cast<double>(), cs = c.cast<double>();
-    return py::float_(Inverse(qs, cs).value);
-  }
+  if (!q_array && !c_array && out.is_none()) return py::float_(Inverse(q.cast<double>(), c.cast<double>()).value);
   const Array qa = Array::ensure(q), ca = Array::ensure(c);
   if (!qa || !ca) throw py::type_error("q and c must be numbers or arrays of numbers");
-  const Array& shape_of = q_array ? qa : ca;
-  const py::ssize_t n = shape_of.size();
   if (q_array && c_array && qa.size() != ca.size())
     throw InvalidArgument("c", "must have the length of q (" + std::to_string(qa.size()) + "), got " + std::to_string(ca.size()));
-  using Map = Eigen::Map<const Eigen::ArrayXd>;
-  const Eigen::ArrayXd q_fill = q_array ? Eigen::ArrayXd() : Eigen::ArrayXd::Constant(n, qa.at());
-  const Eigen::ArrayXd c_fill = c_array ? Eigen::ArrayXd() : Eigen::ArrayXd::Constant(n, ca.at());
-  const Map qm = q_array ? Map(qa.data(), n) : Map(q_fill.data(), n);
-  const Map cm = c_array ? Map(ca.data(), n) : Map(c_fill.data(), n);
-  Eigen::ArrayXd value;
-  {
-    py::gil_scoped_release release;
-    value = Inverse(qm, cm).value;
+  py::array_t<double> result;
+  if (out.is_none()) {
+    const Array& shape_of = q_array ? qa : ca;
+    result = py::array_t<double>(std::vector<py::ssize_t>(shape_of.shape(), shape_of.shape() + shape_of.ndim()));
+  } else {
+    const py::array given = py::array::ensure(out);
+    const py::ssize_t n = q_array ? qa.size() : c_array ? ca.size() : given.size();
+    if (!given || !given.dtype().is(py::dtype::of<double>()) || !given.writeable() ||
+        !(given.flags() & py::array::c_style) || given.size() != n)
+      throw InvalidArgument("out", "must be a writeable C-contiguous float64 array of " + std::to_string(n) + " elements");
+    result = py::reinterpret_borrow<py::array_t<double>>(given);
   }
-  py::array_t<double> out(std::vector<py::ssize_t>(shape_of.shape(), shape_of.shape() + shape_of.ndim()));
-  std::copy(value.data(), value.data() + n, out.mutable_data());
-  return out;
+  const auto span = [](const Array& a) { return std::span<const double>(a.data(), static_cast<std::size_t>(a.size())); };
+  const std::span<double> into(result.mutable_data(), static_cast<std::size_t>(result.size()));
+  py::gil_scoped_release release;
+  Inverse(span(qa), span(ca), into);
+  return result;
 }
 
 // A one-dimensional sample for the k-NN estimators: float64 contiguous input is viewed in place (no copy),
@@ -291,12 +291,12 @@ auto knn_estimate(const py::object& x, const py::object& y, const char* x_name, 
 
 // Both overloads of each inverse (scalar, Eigen::Ref arrays) behind one callable for kl_inverse<>.
 struct UpperInverse {
-  template <class Q, class C>
-  auto operator()(const Q& q, const C& c) const { return itbound::kl_inverse_upper(q, c); }
+  template <class... A>
+  auto operator()(const A&... a) const { return itbound::kl_inverse_upper(a...); }
 };
 struct LowerInverse {
-  template <class Q, class C>
-  auto operator()(const Q& q, const C& c) const { return itbound::kl_inverse_lower(q, c); }
+  template <class... A>
+  auto operator()(const A&... a) const { return itbound::kl_inverse_lower(a...); }
 };
 
 // A trajectory streamed from a training loop: the header and every step go through the file readers' JSON
@@ -689,10 +689,12 @@ PYBIND11_MODULE(_itbound, m) {
 
   m.def("kl", py::vectorize(static_cast<double (*)(double, double)>(&itbound::kl)), py::arg("q"), py::arg("p"),
         "Binary relative entropy kl(q||p) in nats; element-wise over NumPy arrays.");
-  m.def("kl_inverse_upper", &kl_inverse<UpperInverse{}>, py::arg("q"), py::arg("c"),
+  m.def("kl_inverse_upper", &kl_inverse<UpperInverse{}>, py::arg("q"), py::arg("c"), py::arg("out") = py::none(),
         "sup{p : kl(q||p) <= c}, never below the exact value. Numbers give a float; arrays (float64, viewed "
-        "without a copy when contiguous) give an array of that shape; a scalar q or c is broadcast.");
-  m.def("kl_inverse_lower", &kl_inverse<LowerInverse{}>, py::arg("q"), py::arg("c"),
+        "without a copy when contiguous) give an array of that shape; a scalar q or c is broadcast. out: a "
+        "writeable C-contiguous float64 array of that size to write into and return (nothing allocated; it must "
+        "not overlap q or c).");
+  m.def("kl_inverse_lower", &kl_inverse<LowerInverse{}>, py::arg("q"), py::arg("c"), py::arg("out") = py::none(),
         "inf{p : kl(q||p) <= c}, never above the exact value. Same argument rules as kl_inverse_upper.");
   m.def("ksg_mi", [](const py::object& x, const py::object& y, int k) {
     return knn_estimate(x, y, "x", "y", [k](auto xs, auto ys) { return itbound::ksg_mi(xs, ys, k); });

@@ -56,6 +56,25 @@ def test_array_results_agree_with_scalar_results_and_keep_shape():
     assert np.all(itbound.kl(q, up) >= c * (1 - 1e-9))
 
 
+def test_out_array_is_written_and_returned_without_allocation():
+    rng = np.random.default_rng(3)
+    q = rng.uniform(0, 1, 1000)
+    c = np.exp(rng.uniform(np.log(1e-6), np.log(10.0), 1000))
+    for fn in (itbound.kl_inverse_upper, itbound.kl_inverse_lower):
+        out = np.full(1000, -1.0)
+        assert fn(q, c, out=out) is out
+        assert out.tolist() == fn(q, c).tolist()
+        grid = np.empty((2, 3))
+        assert fn(0.3, np.array([[0.1, 0.2, 0.3], [1.0, 2.0, 3.0]]), out=grid) is grid
+        assert grid.ravel().tolist() == fn(np.full(6, 0.3), np.array([0.1, 0.2, 0.3, 1.0, 2.0, 3.0])).tolist()
+        with pytest.raises(ValueError, match=r"^out: must be a writeable C-contiguous float64 array of 1000 elements"):
+            fn(q, c, out=np.empty(1000, dtype=np.float32))
+        with pytest.raises(ValueError, match=r"^out: must be a writeable"):
+            fn(q, c, out=np.empty(2000)[::2])
+        with pytest.raises(ValueError, match=r"^out: must not overlap q or c"):
+            fn(q, c, out=q)
+
+
 def test_array_errors():
     with pytest.raises(ValueError, match=r"^c: must have the length of q"):
         itbound.kl_inverse_upper(np.zeros(3), np.ones(2))

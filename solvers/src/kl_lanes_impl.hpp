@@ -1,6 +1,8 @@
 // The lane code of the array kl and kl inverses, included by one translation unit per instruction set
-// (kl_lanes_baseline.cpp, kl_lanes_avx2.cpp) after defining ITBOUND_LANE_BYTES, the native vector size
-// there (16: SSE2, 32: AVX2), and ITBOUND_LANES_ENTRY, the name of its entry point.
+// (kl_lanes_baseline.cpp, kl_lanes_avx2.cpp, kl_lanes_avx512.cpp) after defining ITBOUND_LANE_BYTES, the native
+// vector size there (16: SSE2, 32: AVX2, 64: AVX-512), and ITBOUND_LANES_ENTRY, the name of its entry point.
+// The AVX2 and AVX-512 builds may contract multiply-adds into FMAs (GCC's default for C++), so their results can
+// differ from the baseline's in the last bits; each build certifies its own.
 //
 // Inverses: a few Halley steps per lane find a point p_n near the root, then one Newton step from p_n is
 // certified by convexity: kl(q||.) is convex on (0,1), so for any p' the tangent at p_n lies below it,
@@ -16,6 +18,10 @@
 
 #include "kl_lanes.hpp"
 
+#if ITBOUND_LANE_BYTES == 64
+#include <immintrin.h>
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"  // vectors only cross always-inlined calls: no ABI is involved
 #endif
@@ -25,15 +31,15 @@ namespace {
 
 using Index = std::ptrdiff_t;
 
-// Lanes are packs of kPack native vectors of kNative doubles, eight lanes in all: every operation below
-// is one instruction per native vector, and the independent dependency chains a pack interleaves hide each
-// other's latency (divisions, polynomials). GCC's own vectors wider than the target's registers would
-// compare and select lane by lane.
+// Lanes are packs of kPack native vectors of kNative doubles, eight lanes in all (sixteen with AVX-512): every
+// operation below is one instruction per native vector, and the independent dependency chains a pack
+// interleaves hide each other's latency (divisions, polynomials). GCC's own vectors wider than the target's
+// registers would compare and select lane by lane.
 using Native = double __attribute__((vector_size(ITBOUND_LANE_BYTES)));
 using NativeMask = std::int64_t __attribute__((vector_size(ITBOUND_LANE_BYTES)));  // comparisons: 0 or -1
 using NativeBits = std::uint64_t __attribute__((vector_size(ITBOUND_LANE_BYTES)));
 constexpr int kNative = ITBOUND_LANE_BYTES / 8;
-constexpr int kWidth = 8;
+constexpr int kWidth = kNative >= 8 ? 2 * kNative : 8;
 constexpr int kPack = kWidth / kNative;
 constexpr double kEps = 0x1p-52;  // not numeric_limits: see kl_lanes.hpp
 
@@ -119,8 +125,12 @@ template <typename E>
 ITBOUND_LANE auto lane(const Pack<E>& v, Index j) { return v.x[j / kNative][j % kNative]; }
 ITBOUND_LANE V sqrt(const V& x) {
   V r;
-  ITBOUND_UNROLL for (int j = 0; j < kWidth; ++j) lane(r, j) = std::sqrt(lane(x, j));
-  return r;  // vsqrtpd (errno is off for this file)
+#if ITBOUND_LANE_BYTES == 64
+  ITBOUND_UNROLL for (int k = 0; k < kPack; ++k) r.x[k] = _mm512_mask_sqrt_pd(x.x[k], 0xFF, x.x[k]);  // GCC 12 would go lane by lane
+#else
+  ITBOUND_UNROLL for (int j = 0; j < kWidth; ++j) lane(r, j) = std::sqrt(lane(x, j));  // vsqrtpd (errno is off)
+#endif
+  return r;
 }
 ITBOUND_LANE bool all(const Mask& m) {
   NativeMask r = m.x[0];
@@ -223,7 +233,7 @@ ITBOUND_LANE V lane_phi(V x, V r) {
 
 // kl(q||p) = q phi(d/q) + (1-q) phi(-d/(1-q)), d = p - q: two non-negative terms, no cancellation however
 // close p is to q. rq = 1/q, romq = 1/(1-q); omp is 1 - p to within a few ulps relative.
-// Domain: q, p in [kLaneMin, 1), so that every ratio and product stays normal.
+// Domain: q, p in [kLaneMin, 1) (kMinQ, kl_lanes.hpp), so that every ratio and product stays normal.
 // Error bound (what the certification below relies on): |computed - kl| <= kKlError eps kl. Sources, in
 // eps: q, p exact; d = p - q 0.5; rq, romq, 1-q 0.5 each; x = d rq 1.5, r = p rq 1.5 (omp romq 2 for
 // p < 1/2). k = 0: s inherits x's error, x s 0.5, the tail's share 0.2, the subtraction 0.5, and
@@ -237,7 +247,7 @@ ITBOUND_LANE V lane_phi(V x, V r) {
 // tests/unit-kl_batch.cpp rechecks the committed 3,000-point table against 16 eps. kKlError = 48 covers the
 // analysis with room; kMargin below still exceeds it.
 constexpr double kKlError = 48.0;
-constexpr double kLaneMin = 1e-150;
+constexpr double kLaneMin = kMinQ;
 ITBOUND_LANE V lane_kl(V q, V omq, V rq, V romq, V p, V omp) {
   const V d = p - q;
   return q * lane_phi(d * rq, p * rq) + omq * lane_phi(-d * romq, omp * romq);
@@ -301,18 +311,23 @@ struct Lanes {
   Mask converged, at_one;
 };
 
-// The start (see above); sets everything up to u.
-template <bool Up>
-ITBOUND_LANE void start(Lanes& l, V q, V c) {
+// The problem and its constants.
+ITBOUND_LANE void setup(Lanes& l, V q, V c) {
   l.q = q, l.c = c;
   l.omq = 1.0 - q;
   l.rq = 1.0 / q, l.romq = 1.0 / l.omq;
   l.sc = sqrt(c);
+  l.at_one = Mask{};
+}
+
+// The start (see above); sets everything up to u.
+template <bool Up>
+ITBOUND_LANE void start(Lanes& l, V q, V c) {
+  setup(l, q, c);
   const V v = q * l.omq;
   const V a = c * (l.rq * l.romq);
   V ratio;
   const Mask series = (a <= kSeriesMax) & series_start<Up>(q, l.omq, v, (Up ? 1.0 : -1.0) * sqrt(a), ratio);
-  l.at_one = Mask{};
   if (all(series)) {
     l.u = steer_log(ratio);
     return;
@@ -407,23 +422,31 @@ ITBOUND_LANE Mask certify(const Lanes& l, V& value) {
   return ok;
 }
 
-// The lanes take q in [kLaneMin, 1) and c in [kLaneMinC, kLaneMaxC]; the rest (exact ends, scales near
-// the underflow threshold, where products in the step would lose precision, huge c) go to the scalar solver.
-constexpr double kLaneMinC = 1e-60;
-constexpr double kLaneMaxC = 1e4;
+// 0, 1, 2, ... in lane order.
+ITBOUND_LANE V lane_numbers() {
+  V r = splat(0.0);
+  ITBOUND_UNROLL for (int j = 0; j < kWidth; ++j) lane(r, j) = j;
+  return r;
+}
 
-// Loads kWidth elements from `start` (fewer at the end), with stand-ins where `regular` is false.
+// Loads kWidth elements from `start` (fewer at the end; element i at a[i * a_step], b[i * b_step]), with
+// stand-ins where `regular` is false.
 template <typename F>
-ITBOUND_LANE Mask load_lanes(const double* a, const double* b, Index start, Index n, V& av, V& bv,
-                             double a_stand_in, double b_stand_in, F regular) {
-  if (start + kWidth <= n) {
-    std::memcpy(&av, a + start, sizeof av);
-    std::memcpy(&bv, b + start, sizeof bv);
-  } else {
-    av = splat(a_stand_in), bv = splat(b_stand_in);
-    for (Index i = start; i < n; ++i) lane(av, i - start) = a[i], lane(bv, i - start) = b[i];
-  }
-  const Mask use = regular(av, bv);
+ITBOUND_LANE Mask load_lanes(const double* a, Index a_step, const double* b, Index b_step, Index start, Index n,
+                             V& av, V& bv, double a_stand_in, double b_stand_in, F regular) {
+  const auto load = [&](const double* x, Index step, V& v, double stand_in) {
+    if (step == 0) {
+      v = splat(x[0]);
+    } else if (start + kWidth <= n) {
+      std::memcpy(&v, x + start, sizeof v);
+    } else {
+      v = splat(stand_in);
+      for (Index i = start; i < n; ++i) lane(v, i - start) = x[i];
+    }
+  };
+  load(a, a_step, av, a_stand_in);
+  load(b, b_step, bv, b_stand_in);
+  const Mask use = regular(av, bv) & (lane_numbers() < static_cast<double>(n - start));
   av = select(use, av, splat(a_stand_in));
   bv = select(use, bv, splat(b_stand_in));
   return use;
@@ -439,33 +462,149 @@ ITBOUND_LANE void store_lanes(const V& value, const Mask& ok, Index start, Index
   }
 }
 
+// Elements are solved a chunk at a time. From the starts most lanes converge at the first evaluation and
+// nearly all the others after one step: a pack that iterated until its slowest lane converged would evaluate
+// every lane about 2.2 times where 1.45 are needed. So the first pass evaluates every element once and queues
+// the lanes that did not converge (their index and next iterate); the queue is then stepped in full packs,
+// each pass keeping only the lanes that still have not converged. A chunk's queue stays in L1.
+constexpr Index kChunk = 1024;
+
+using Ints = Mask;  // int64 lanes: element indices
+
+// first, first + 1, ... in lane order.
+ITBOUND_LANE Ints lane_indices(Index first) {
+  static constexpr auto numbers = [] {
+    struct {
+      Index at[kWidth];
+    } r{};
+    for (int j = 0; j < kWidth; ++j) r.at[j] = j;
+    return r;
+  }();
+  Ints r;
+  std::memcpy(&r, numbers.at, sizeof r);
+  return r + first;
+}
+
+struct Queue {
+  alignas(64) Index index[kChunk + kWidth];  // kWidth spare: appends write whole vectors past the queued lanes
+  alignas(64) double u[kChunk + kWidth];
+  Index size = 0;
+};
+
+#if ITBOUND_LANE_BYTES == 64
+// AVX-512 moves the queued lanes with compress, gather and scatter: one instruction per native vector.
+ITBOUND_LANE __mmask8 bits(const NativeMask& m) { return _mm512_movepi64_mask(__builtin_bit_cast(__m512i, m)); }
+
+// Appends the lanes of `wait` (element `index` with next iterate u) to `queue` at `size`, advancing it.
+ITBOUND_LANE void enqueue(Queue& queue, Index& size, const Mask& wait, const Ints& index, const V& u) {
+  ITBOUND_UNROLL for (int k = 0; k < kPack; ++k) {
+    const __mmask8 m = bits(wait.x[k]);
+    _mm512_storeu_pd(queue.u + size, _mm512_maskz_compress_pd(m, u.x[k]));
+    _mm512_storeu_si512(queue.index + size, _mm512_maskz_compress_epi64(m, __builtin_bit_cast(__m512i, index.x[k])));
+    size += __builtin_popcount(m);
+  }
+}
+
+// Lanes [at, at + kWidth) of the queue (`use` marks those below its size; the others repeat entry `at`), with
+// their q and c.
+ITBOUND_LANE void dequeue(const Queue& queue, Index at, const double* q, Index q_step, const double* c, Index c_step,
+                          Mask& use, Ints& index, V& qv, V& cv, V& u) {
+  use = lane_indices(at) < queue.size;
+  const __m512i first = _mm512_set1_epi64(queue.index[at]);
+  const __m512d first_u = _mm512_set1_pd(queue.u[at]);
+  ITBOUND_UNROLL for (int k = 0; k < kPack; ++k) {
+    const __mmask8 m = bits(use.x[k]);
+    const __m512i i = _mm512_mask_loadu_epi64(first, m, queue.index + at + k * kNative);
+    index.x[k] = __builtin_bit_cast(NativeMask, i);
+    u.x[k] = _mm512_mask_loadu_pd(first_u, m, queue.u + at + k * kNative);
+    // (The masked form with a defined source: GCC 12 warns about the unmasked one's undefined source.)
+    qv.x[k] = _mm512_mask_i64gather_pd(first_u, 0xFF, _mm512_mullo_epi64(i, _mm512_set1_epi64(q_step)), q, 8);
+    cv.x[k] = _mm512_mask_i64gather_pd(first_u, 0xFF, _mm512_mullo_epi64(i, _mm512_set1_epi64(c_step)), c, 8);
+  }
+}
+
+// value[index] = v where `done`, NaN there unless `ok`.
+ITBOUND_LANE void scatter(double* value, const Mask& done, const Mask& ok, const Ints& index, const V& v) {
+  const V marked = select(ok, v, splat(__builtin_nan("")));
+  ITBOUND_UNROLL for (int k = 0; k < kPack; ++k)
+    _mm512_mask_i64scatter_pd(value, bits(done.x[k]), __builtin_bit_cast(__m512i, index.x[k]), marked.x[k], 8);
+}
+#else
+ITBOUND_LANE void enqueue(Queue& queue, Index& size, const Mask& wait, const Ints& index, const V& u) {
+  ITBOUND_UNROLL for (int j = 0; j < kWidth; ++j) {  // every lane written, the queued ones kept: no branches
+    queue.index[size] = lane(index, j);
+    queue.u[size] = lane(u, j);
+    size += lane(wait, j) != 0;
+  }
+}
+
+ITBOUND_LANE void dequeue(const Queue& queue, Index at, const double* q, Index q_step, const double* c, Index c_step,
+                          Mask& use, Ints& index, V& qv, V& cv, V& u) {
+  use = lane_indices(at) < queue.size;
+  for (int j = 0; j < kWidth; ++j) {
+    const Index k = at + j < queue.size ? at + j : at;
+    lane(index, j) = queue.index[k];
+    lane(u, j) = queue.u[k];
+    lane(qv, j) = q[queue.index[k] * q_step];
+    lane(cv, j) = c[queue.index[k] * c_step];
+  }
+}
+
+ITBOUND_LANE void scatter(double* value, const Mask& done, const Mask& ok, const Ints& index, const V& v) {
+  for (int j = 0; j < kWidth; ++j)
+    if (lane(done, j)) value[lane(index, j)] = lane(ok, j) ? lane(v, j) : __builtin_nan("");
+}
+#endif
+
 template <bool Up>
-ITBOUND_LANE void solve_all_impl(const double* q, const double* c, Index n, double* value) {
+ITBOUND_LANE void solve_all_impl(const double* q, Index q_step, const double* c, Index c_step, Index n, double* value) {
   const auto regular = [](const V& qv, const V& cv) {
-    return (qv >= kLaneMin) & (qv < 1.0) & (cv >= kLaneMinC) & (cv <= kLaneMaxC);
+    return (qv >= kLaneMin) & (qv < 1.0) & (cv >= kMinC) & (cv <= kMaxC);
   };
-  for (Index first = 0; first < n; first += kWidth) {
-    V qv, cv;
-    const Mask use = load_lanes(q, c, first, n, qv, cv, 0.5, 0.1, regular);
-    Lanes l;
-    start<Up>(l, qv, cv);
-    evaluate<Up>(l);
-    for (int step = 0; step < kMaxSteps && !all(l.converged); ++step) {
-      l.u = select(l.converged, l.u, l.u - l.du);
+  Queue queue;
+  for (Index chunk = 0; chunk < n; chunk += kChunk) {
+    const Index end = n - chunk > kChunk ? chunk + kChunk : n;
+    queue.size = 0;
+    for (Index first = chunk; first < end; first += kWidth) {
+      V qv, cv;
+      const Mask use = load_lanes(q, q_step, c, c_step, first, end, qv, cv, 0.5, 0.1, regular);
+      Lanes l;
+      start<Up>(l, qv, cv);
       evaluate<Up>(l);
+      V v;
+      const Mask ok = certify<Up>(l, v);
+      store_lanes(v, ok & use, first, end, value);  // the queued lanes' NaN is overwritten below
+      const Mask wait = use & ~l.converged;
+      if (!none(wait)) enqueue(queue, queue.size, wait, lane_indices(first), l.u - l.du);
     }
-    V v;
-    const Mask ok = certify<Up>(l, v);
-    store_lanes(v, ok & use, first, n, value);
+    // Lanes still queued after kMaxSteps steps keep their NaN: the scalar solver takes them.
+    for (int step = 0; step < kMaxSteps && queue.size > 0; ++step) {
+      Index kept = 0;  // the queue is compacted in place: a pack is read whole before any of it is overwritten
+      for (Index at = 0; at < queue.size; at += kWidth) {
+        Mask use;
+        Ints index;
+        V qv, cv, u;
+        dequeue(queue, at, q, q_step, c, c_step, use, index, qv, cv, u);
+        Lanes l;
+        setup(l, qv, cv);
+        l.u = u;
+        evaluate<Up>(l);
+        V v;
+        const Mask ok = certify<Up>(l, v);
+        scatter(value, use & l.converged, ok, index, v);
+        enqueue(queue, kept, use & ~l.converged, index, l.u - l.du);
+      }
+      queue.size = kept;
+    }
   }
 }
 
 // kl over the lanes' domain; other elements are left to the scalar kl.
-ITBOUND_LANE void kl_all_impl(const double* q, const double* p, Index n, double* value) {
+ITBOUND_LANE void kl_all_impl(const double* q, Index q_step, const double* p, Index p_step, Index n, double* value) {
   const auto inside = [](V qv, V pv) { return (qv >= kLaneMin) & (qv < 1.0) & (pv >= kLaneMin) & (pv < 1.0); };
   for (Index start = 0; start < n; start += kWidth) {
     V qv, pv;
-    const Mask use = load_lanes(q, p, start, n, qv, pv, 0.5, 0.25, inside);
+    const Mask use = load_lanes(q, q_step, p, p_step, start, n, qv, pv, 0.5, 0.25, inside);
     const V omq = 1.0 - qv;
     store_lanes(lane_kl(qv, omq, 1.0 / qv, 1.0 / omq, pv, 1.0 - pv), use, start, n, value);
   }
@@ -473,9 +612,11 @@ ITBOUND_LANE void kl_all_impl(const double* q, const double* p, Index n, double*
 
 }  // namespace
 
-void ITBOUND_LANES_ENTRY(Job job, const double* a, const double* b, std::ptrdiff_t n, double* value) {
-  if (job == Job::kl) return kl_all_impl(a, b, n, value);
-  job == Job::upper ? solve_all_impl<true>(a, b, n, value) : solve_all_impl<false>(a, b, n, value);
+void ITBOUND_LANES_ENTRY(Job job, const double* a, std::ptrdiff_t a_step, const double* b, std::ptrdiff_t b_step,
+                         std::ptrdiff_t n, double* value) {
+  if (job == Job::kl) return kl_all_impl(a, a_step, b, b_step, n, value);
+  job == Job::upper ? solve_all_impl<true>(a, a_step, b, b_step, n, value)
+                    : solve_all_impl<false>(a, a_step, b, b_step, n, value);
 }
 
 }  // namespace itbound::lanes

@@ -4,6 +4,7 @@
 // evaluates every bound of bounds/cmi_bounds.hpp, and adds the one sound finite-run statement the runs allow:
 // an upper confidence limit on the expected held-out error from the k1 independent supersamples.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,10 @@ struct CmiOptions {
   std::optional<double> total_cmi;    // I(W; U | Z~) in nats, known from elsewhere: adds cmi-total-sqrt
   std::optional<std::int64_t> compression_size;  // a compression size k of the learner: adds cmi-compression-*
   bool compression_unordered = false;            // the k points form a set of exactly k (ln C(2n, k))
-  int bootstrap = 200;                // replicates of the interval of the mean estimates (0: none; plug-in only)
+  // Intervals of the mean estimates over redraws of the runs (plug-in only, with the runs at hand).
+  estimators::IntervalMethod interval = estimators::IntervalMethod::jackknife;
+  int bootstrap = 200;                // replicates of the bootstrap interval (0: no interval, whichever the method)
+  std::function<void(double)> progress = nullptr;  // the bootstrap reports how far it is
   bool per_pair = false;              // report each pair's estimates
   double delta = 0.05;                // confidence of the held-out upper confidence limit
 };
@@ -39,10 +43,13 @@ struct CmiMeans {
   std::vector<double> fcmi_interval, ecmi_interval, ldcmi_interval, ldmi_interval;
 };
 
-struct IntervalMethod {
+struct IntervalInfo {
   std::string method;
   double level = 0;
-  std::int64_t replicates = 0;
+  std::string covers;                     // what the intervals are intervals of
+  std::optional<std::int64_t> replicates;  // bootstrap
+  // jackknife: standard errors of the means
+  std::optional<double> fcmi_se, ecmi_se, ldcmi_se, ldmi_se;
 };
 
 struct KnnTermSummary {
@@ -65,7 +72,7 @@ struct CmiReport {
   CmiShape shape;
   std::string correction, estimator;
   CmiMeans estimates;
-  std::optional<IntervalMethod> interval;
+  std::optional<IntervalInfo> interval;
   std::optional<KnnInfo> knn;
   std::vector<Certificate> bounds;
   std::optional<CmiPerPair> per_pair;
@@ -79,7 +86,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleView& runs, const CmiOptions
 
 void visit(const CmiShape& s, FieldVisitor& v);
 void visit(const CmiMeans& m, FieldVisitor& v);
-void visit(const IntervalMethod& m, FieldVisitor& v);
+void visit(const IntervalInfo& m, FieldVisitor& v);
 void visit(const KnnTermSummary& s, FieldVisitor& v);
 void visit(const KnnInfo& k, FieldVisitor& v);
 void visit(const CmiPerPair& p, FieldVisitor& v);

@@ -15,7 +15,7 @@ estimators::Correction correction_of(const Args& args);
 
 // Derived from the cmi command's one parameter list.
 std::vector<Param> cmi_array_params();  // cmi's parameters without runs
-std::vector<Param> cmi_stats_params();  // ... without runs, loss-min, loss-max, bootstrap
+std::vector<Param> cmi_stats_params();  // ... without runs, loss-min, loss-max, interval, bootstrap
 std::vector<Param> cmi_shard_params();  // loss-min, loss-max and the shard's supersample/run/pair offsets
 
 }  // namespace itbound::cli

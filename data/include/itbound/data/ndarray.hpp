@@ -74,6 +74,7 @@ public:
 private:
   std::span<const unsigned char> bytes_;
   void* mapping_ = nullptr;
+  void* huge_ = nullptr;  // a large file read onto transparent huge pages (npy.cpp says when)
   std::vector<unsigned char> copy_;
 };
 

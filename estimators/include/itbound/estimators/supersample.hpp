@@ -3,6 +3,7 @@
 // one trained model per draw. Arrays in C order; see data/SCHEMA.md for the file format.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "itbound/estimators/discrete_mi.hpp"
@@ -59,6 +60,7 @@ struct KeyedSample {
 double discrete_mi_binary(std::vector<KeyedSample>& keys, Correction correction);
 
 enum class Measure { fcmi, ecmi, ldcmi };
+class SupersampleStats;
 
 struct CmiEstimates {
   // per[s * n + i]: I^{z_s}(X_i; U_i) over the k2 runs of supersample s.
@@ -88,20 +90,52 @@ struct CmiEstimates {
 CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
 CmiEstimates estimate_cmi(const SupersampleView& runs, Correction correction);
 
-// Percentile bootstrap over runs: each replicate redraws the k2 runs of every supersample with
-// replacement and recomputes the mean per-pair estimates. Describes the run-to-run variability of
-// the estimates (not their bias). Deterministic for a given seed.
+// ---- intervals for the mean estimates ----
+
 struct Interval {
   double lo = 0, hi = 0;
 };
-struct CmiBootstrap {
-  Interval fcmi, ecmi, ldcmi, ldmi;  // fcmi is {0, 0} without predictions
-  int replicates = 0;
-  double level = 0;
+
+// How run-to-run noise in the mean per-pair estimates is reported. Both methods resample (or leave out) runs
+// within each supersample, the supersamples fixed, so their intervals are for the mean estimate's expectation over
+// redraws of the runs: they describe its noise, not the estimator's bias (plug-in MI is biased, mostly low) nor the
+// draw of the supersamples.
+//  jackknife: the delete-one-run jackknife, stratified by supersample (Efron & Stein 1981: its variance estimate is
+//    conservative on average), and a Student t interval with k1 (k2 - 1) degrees of freedom; every run left out
+//    in turn by updating its cells' counts, one pass over the runs, linear in their size.
+//  bootstrap: percentile bootstrap, each replicate redrawing the runs of every supersample with replacement and
+//    recounting them: replicates times the work of the estimates.
+enum class IntervalMethod { none, jackknife, bootstrap };
+const char* to_string(IntervalMethod method);
+// What the intervals cover, in words (for reports).
+extern const char* const kIntervalCovers;
+
+struct CmiIntervalOptions {
+  IntervalMethod method = IntervalMethod::jackknife;
+  Correction correction = Correction::none;  // that of the estimates
+  double level = 0.9;
+  int replicates = 200;            // bootstrap only
+  std::uint64_t seed = 20240601;   // bootstrap only: the same runs always give the same intervals
+  // 0: std::thread::hardware_concurrency(), or one for runs under about a million elements; results do not
+  // depend on it.
+  unsigned threads = 0;
+  // Called with the fraction done (bootstrap), from one thread at a time; empty: not called.
+  std::function<void(double)> progress = nullptr;
 };
-CmiBootstrap bootstrap_cmi(const SupersampleRuns& runs, Correction correction, int replicates, double level,
-                           std::uint64_t seed);
-CmiBootstrap bootstrap_cmi(const SupersampleView& runs, Correction correction, int replicates, double level,
-                           std::uint64_t seed);
+
+struct CmiIntervals {
+  IntervalMethod method = IntervalMethod::none;
+  double level = 0;
+  int replicates = 0;                // bootstrap
+  Interval fcmi, ecmi, ldcmi, ldmi;  // within [0, ln 2]; fcmi {0, 0} without predictions
+  // jackknife: the standard errors of the means (infinite from one run per supersample: the interval is then
+  // [0, ln 2])
+  double fcmi_se = 0, ecmi_se = 0, ldcmi_se = 0, ldmi_se = 0;
+};
+
+// Intervals around `estimates` (from `stats`, the statistics of `runs` under options.correction). Validates the
+// runs as it reads them.
+CmiIntervals cmi_intervals(const SupersampleView& runs, const SupersampleStats& stats, const CmiEstimates& estimates,
+                           const CmiIntervalOptions& options);
 
 }  // namespace itbound::estimators

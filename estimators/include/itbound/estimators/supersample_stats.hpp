@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "itbound/estimators/detail/uninitialised.hpp"
 #include "itbound/estimators/supersample.hpp"
 
 namespace itbound::estimators {
@@ -74,6 +75,16 @@ public:
   bool has_pred() const { return has_pred_; }
   SupersampleShape shape() const { return {k1(), k2(), n(), loss_min_, loss_max_}; }
 
+  // What leaving out one run changes in the mean estimates (for the delete-one-run jackknife, cmi_interval): per
+  // run r = s k2 + j, the mean over units of (the unit's estimate without run r - its estimate), the units being
+  // the k1 n slots for f-, e- and ld-CMI (fcmi empty without predictions) and the n pairs for ld-MI. `runs` must be
+  // the runs these complete statistics came from (their shape is checked); threads: 0 for the hardware's count
+  // (one for runs under about a million elements).
+  struct RunDeltas {
+    std::vector<double> fcmi, ecmi, ldcmi, ldmi;
+  };
+  RunDeltas leave_one_run_out(const SupersampleView& runs, Correction correction, unsigned threads = 0) const;
+
   // A self-describing byte string (little endian) and back; from_bytes checks every length and offset
   // and throws InvalidArgument("stats", ...) on anything malformed.
   std::vector<unsigned char> to_bytes() const;
@@ -104,6 +115,13 @@ private:
   std::int64_t s_begin_ = 0, s_end_ = 0, j_begin_ = 0, j_end_ = 0, i_begin_ = 0, i_end_ = 0;
   std::vector<Block> blocks_;
   CellTable e_;  // X = (loss0, loss1); ld-CMI and ld-MI group these cells by loss1 - loss0
+  // With 0-1 losses (the usual case: every value accumulated was 0 or 1) e_ stays empty and each slot k keeps
+  // its e-cells as eight counts, e_binary_[8 k + code], code = loss0 + 2 loss1 + 4 u: a third of the memory, no
+  // search. e_slot and e_table read either form as cells, in key order (the dense form through `buffer`).
+  bool dense_ = false;
+  std::vector<std::uint32_t, detail::Uninitialised<std::uint32_t>> e_binary_;  // every count written by accumulate
+  std::span<const Cell> e_slot(std::size_t k, std::array<Cell, 4>& buffer) const;
+  const CellTable& e_table(CellTable& buffer) const;
   CellTable f_;  // X = (pred0, pred1), empty without predictions
   // (pred, loss) of each member, n0 / n1 counting members 0 / 1 (not U): whether the loss is a function of the
   // prediction (f-CMI's assumption). Empty without predictions.

@@ -1,0 +1,151 @@
+#include "binary_kernels.hpp"
+
+#include <cstring>
+
+namespace itbound::estimators::kernels {
+namespace {
+
+// Several builds of a function, the best for the CPU picked when the program loads (GCC's target_clones: an
+// ifunc). Everything they call is inlined into each build.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ITBOUND_CLONES [[gnu::target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")]]
+#else
+#define ITBOUND_CLONES
+#endif
+#define ITBOUND_INLINE [[gnu::always_inline]] inline
+
+template <class T>
+ITBOUND_INLINE T load(const unsigned char* p, std::size_t k) {
+  T v;
+  std::memcpy(&v, p + k * sizeof(T), sizeof(T));
+  return v;
+}
+
+// Codes of one run's row: bits 0-2 the code, bit 3 set where a value is not 0 or 1. One branch-free pass the
+// compiler vectorises.
+template <class T>
+ITBOUND_INLINE void row_codes(const std::uint8_t* m, const unsigned char* l, std::size_t pairs, std::uint8_t* code) {
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const T a = load<T>(l, 2 * i), b = load<T>(l, 2 * i + 1);
+    const std::uint8_t u = m[i];
+    const std::uint8_t a1 = a == T(1), b1 = b == T(1), a0 = a == T(0), b0 = b == T(0);
+    const std::uint8_t bad = (((a0 | a1) & (b0 | b1)) ^ 1) | (u > 1);
+    code[i] = static_cast<std::uint8_t>(a1 | (b1 << 1) | ((u & 1) << 2) | (bad << 3));
+  }
+}
+
+template <class T>
+ITBOUND_INLINE bool count(const Rows& r, std::uint32_t* counts, std::uint32_t* ones) {
+  alignas(64) std::uint8_t code[kMaxPairs];
+  alignas(64) std::uint8_t small[8][kMaxPairs];  // 8-bit counters, added to `counts` every 255 runs
+  const std::size_t pairs = r.pairs;
+  std::memset(small, 0, sizeof small);
+  bool first = true;
+  for (std::size_t j = 0; j < r.runs; ++j) {
+    row_codes<T>(r.mask[j], r.loss[j], pairs, code);
+    std::uint32_t bad = 0, train = 0, held = 0;
+    for (std::size_t i = 0; i < pairs; ++i) {
+      const std::uint8_t k = code[i];
+      const std::uint8_t u = (k >> 2) & 1;
+      bad |= k >> 3;
+      train += (k >> u) & 1;  // loss[u], the trained member's
+      held += (k >> (u ^ 1)) & 1;
+    }
+    if (bad) return false;
+    ones[2 * j] = train, ones[2 * j + 1] = held;
+    for (std::uint8_t c = 0; c < 8; ++c)
+      for (std::size_t i = 0; i < pairs; ++i) small[c][i] += code[i] == c;
+    if (j % 255 == 254 || j + 1 == r.runs) {
+      for (std::size_t i = 0; i < pairs; ++i)
+        for (std::size_t c = 0; c < 8; ++c) counts[8 * i + c] = (first ? 0 : counts[8 * i + c]) + small[c][i];
+      std::memset(small, 0, sizeof small);
+      first = false;
+    }
+  }
+  return true;
+}
+
+// Runs are taken 64 at a time and pairs kTile at a time: the tile's codes, transposed so that each pair's codes
+// over the runs lie together, stay in L1; then each pair's eight table entries (one vector) are looked up by
+// those codes with one permutation per eight runs.
+constexpr std::size_t kTile = 256, kRunChunk = 64;
+using D8 = double __attribute__((vector_size(64)));
+using I8 = std::int64_t __attribute__((vector_size(64)));
+using U8 = std::uint8_t __attribute__((vector_size(8)));
+
+using Q8 = std::uint64_t __attribute__((vector_size(64)));
+
+// by_pair[i][j] = code[j][i] & 7: 8 x 8 byte blocks transposed in three rounds of swapping halves (4-byte, 2-byte,
+// 1-byte units) between rows, eight blocks side by side in the lanes of a vector.
+ITBOUND_INLINE void transpose(const std::uint8_t (&code)[kRunChunk][kTile], std::uint8_t (&by_pair)[kTile][kRunChunk]) {
+  const auto swap = [](Q8& a, Q8& b, int bits, std::uint64_t low) {
+    const Q8 x = a, y = b;
+    a = (x & low) | ((y & low) << bits);
+    b = ((x >> bits) & low) | (y & ~low);
+  };
+  for (std::size_t j0 = 0; j0 < kRunChunk; j0 += 8)
+    for (std::size_t i0 = 0; i0 < kTile; i0 += 64) {
+      Q8 row[8];
+      for (std::size_t q = 0; q < 8; ++q) std::memcpy(&row[q], code[j0 + q] + i0, sizeof(Q8));
+      for (std::size_t q = 0; q < 4; ++q) swap(row[q], row[q + 4], 32, 0x00000000FFFFFFFFULL);
+      for (const std::size_t q : {0, 1, 4, 5}) swap(row[q], row[q + 2], 16, 0x0000FFFF0000FFFFULL);
+      for (const std::size_t q : {0, 2, 4, 6}) swap(row[q], row[q + 1], 8, 0x00FF00FF00FF00FFULL);
+      for (std::size_t c = 0; c < 8; ++c)  // row[c], lane b: pair i0 + 8 b + c over runs j0 .. j0 + 7
+        for (std::size_t b = 0; b < 8; ++b) {
+          const std::uint64_t codes = row[c][b] & 0x0707070707070707ULL;
+          std::memcpy(&by_pair[i0 + 8 * b + c][j0], &codes, 8);
+        }
+    }
+}
+
+template <class T>
+ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* sums) {
+  alignas(64) std::uint8_t code[kRunChunk][kTile];
+  alignas(64) std::uint8_t by_pair[kTile][kRunChunk];
+  for (std::size_t j0 = 0; j0 < r.runs; j0 += kRunChunk) {
+    const std::size_t runs = r.runs - j0 < kRunChunk ? r.runs - j0 : kRunChunk;
+    D8 acc[3][kRunChunk / 8] = {};
+    for (std::size_t i0 = 0; i0 < r.pairs; i0 += kTile) {
+      const std::size_t pairs = r.pairs - i0 < kTile ? r.pairs - i0 : kTile;
+      const std::size_t size = r.type == Element::u8 ? 1 : sizeof(T);
+      for (std::size_t j = 0; j < runs; ++j) row_codes<T>(r.mask[j0 + j] + i0, r.loss[j0 + j] + 2 * i0 * size, pairs, code[j]);
+      for (std::size_t j = runs; j < kRunChunk; ++j) std::memset(code[j], 0, kTile);  // padding: looked up, never added
+      for (std::size_t i = pairs; i < kTile; ++i)
+        for (std::size_t j = 0; j < runs; ++j) code[j][i] = 0;
+      transpose(code, by_pair);
+      for (std::size_t i = 0; i < pairs; ++i) {
+        D8 table[3];
+        for (std::size_t t = 0; t < 3; ++t) std::memcpy(&table[t], tables[t] + 8 * (i0 + i), sizeof(D8));
+        for (std::size_t q = 0; q < kRunChunk / 8; ++q) {
+          U8 c;
+          std::memcpy(&c, by_pair[i] + 8 * q, sizeof c);
+          const I8 index = __builtin_convertvector(c, I8);
+          for (std::size_t t = 0; t < 3; ++t) acc[t][q] += __builtin_shuffle(table[t], index);
+        }
+      }
+    }
+    for (std::size_t t = 0; t < 3; ++t)
+      for (std::size_t j = 0; j < runs; ++j) sums[t * r.runs + j0 + j] += acc[t][j / 8][j % 8];
+  }
+}
+
+}  // namespace
+
+ITBOUND_CLONES void sum_tables(const Rows& rows, const double* const tables[3], double* sums) {
+  switch (rows.type) {
+    case Element::u8: return sum<std::uint8_t>(rows, tables, sums);
+    case Element::f32: return sum<float>(rows, tables, sums);
+    default: return sum<double>(rows, tables, sums);
+  }
+}
+
+ITBOUND_CLONES bool count_codes(const Rows& rows, std::uint32_t* counts, std::uint32_t* ones) {
+  switch (rows.type) {
+    case Element::u8: return count<std::uint8_t>(rows, counts, ones);
+    case Element::f32: return count<float>(rows, counts, ones);
+    case Element::f64: return count<double>(rows, counts, ones);
+    default: return false;
+  }
+}
+
+}  // namespace itbound::estimators::kernels
