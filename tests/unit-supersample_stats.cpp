@@ -111,13 +111,15 @@ void check_against_brute_force(const SupersampleRuns& r, Correction correction) 
     train += supersample_train;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    // ld-MI and the single-loss MI of each member, pooled over every run.
-    std::vector<std::pair<std::pair<double, double>, int>> ld, member[2];
+    // ld-MI, the single-loss MI of each member and the loss pair's MI, pooled over every run.
+    std::vector<std::pair<std::pair<double, double>, int>> ld, member[2], pair;
     for (std::size_t run = 0; run < r.runs(); ++run) {
       const std::size_t c = run * n + i;
       ld.push_back({{r.loss[2 * c + 1] - r.loss[2 * c], 0.0}, r.mask[c]});
       for (std::size_t m = 0; m < 2; ++m) member[m].push_back({{r.loss[2 * c + m], 0.0}, r.mask[c]});
+      pair.push_back({{r.loss[2 * c], r.loss[2 * c + 1]}, r.mask[c]});
     }
+    CHECK(est.emi[i] == doctest::Approx(brute_mi(pair, correction)).epsilon(1e-11));
     CHECK(est.ldmi[i] == doctest::Approx(brute_mi(ld, correction)).epsilon(1e-11));
     CHECK(est.slmi[i] == doctest::Approx((brute_mi(member[0], correction) + brute_mi(member[1], correction)) / 2)
                              .epsilon(1e-11));
@@ -133,6 +135,7 @@ void check_identical(const CmiEstimates& a, const CmiEstimates& b) {
   CHECK(a.ldcmi == b.ldcmi);
   CHECK(a.ldmi == b.ldmi);
   CHECK(a.slmi == b.slmi);
+  CHECK(a.emi == b.emi);
   CHECK(a.run_gap == b.run_gap);
   CHECK(a.supersample_train == b.supersample_train);
   CHECK(a.train_error == b.train_error);

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <set>
 #include <vector>
 
@@ -44,18 +43,30 @@ std::string text_of(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
+// End of the first "(YYYY)" or "(YYYYa)" with a year from 1800 to 2099 in part, or npos.
+std::size_t end_of_year(const std::string& part) {
+  const auto digit = [&](std::size_t i) { return i < part.size() && part[i] >= '0' && part[i] <= '9'; };
+  for (std::size_t i = part.find('('); i != std::string::npos; i = part.find('(', i + 1)) {
+    const std::string century = part.substr(i + 1, 2);
+    if (century != "18" && century != "19" && century != "20") continue;
+    if (!digit(i + 3) || !digit(i + 4)) continue;
+    std::size_t close = i + 5;
+    if (close < part.size() && part[close] >= 'a' && part[close] <= 'z') ++close;
+    if (close < part.size() && part[close] == ')') return close + 1;
+  }
+  return std::string::npos;
+}
+
 // "Maurer (2004), A note on ... ; Seeger (2002), JMLR 3" -> "Maurer (2004); Seeger (2002)": authors and year of each
 // source; a source without a year keeps its text up to the first comma.
 std::string short_source(const std::string& paper) {
-  static const std::regex year(R"(\((1[89]|20)\d\d[a-z]?\))");
   std::string out;
   std::size_t start = 0;
   while (start <= paper.size()) {
     std::size_t end = paper.find("; ", start);
     if (end == std::string::npos) end = paper.size();
     std::string part = paper.substr(start, end - start);
-    std::smatch m;
-    if (std::regex_search(part, m, year)) part = part.substr(0, static_cast<std::size_t>(m.position(0) + m.length(0)));
+    if (const auto year_end = end_of_year(part); year_end != std::string::npos) part = part.substr(0, year_end);
     else if (const auto comma = part.find(", "); comma != std::string::npos) part = part.substr(0, comma);
     if (!part.empty() && out.find(part) == std::string::npos) out += (out.empty() ? "" : "; ") + part;
     start = end + 2;

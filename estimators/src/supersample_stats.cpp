@@ -366,7 +366,8 @@ double mi_counts(const std::uint32_t (&n)[G][2], const LossTables& t, Correction
 void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, std::size_t begin, std::size_t end,
                       Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out) {
   for (std::size_t i = begin; i < end; ++i) {
-    std::uint32_t pooled[3][2] = {}, member[2][2][2] = {};  // by Delta + 1 / by member and its loss; then by u
+    // by Delta + 1 / by member and its loss / by the loss pair; then by u
+    std::uint32_t pooled[3][2] = {}, member[2][2][2] = {}, pair[4][2] = {};
     for (std::size_t s = 0; s < k1; ++s) {
       const std::size_t k = s * n + i;
       const std::uint32_t* c = counts + 8 * k;
@@ -377,12 +378,14 @@ void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n
       const std::uint32_t ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
       out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
       for (std::size_t g = 0; g < 3; ++g) pooled[g][0] += ld[g][0], pooled[g][1] += ld[g][1];
+      for (std::size_t g = 0; g < 4; ++g) pair[g][0] += e[g][0], pair[g][1] += e[g][1];
       for (std::size_t x = 0; x < 4; ++x)
         for (std::size_t u = 0; u < 2; ++u) member[0][x & 1][u] += c[x + 4 * u], member[1][x >> 1][u] += c[x + 4 * u];
     }
     out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
     const double member0 = mi_counts(member[0], t, correction, xlogx);
     out.slmi[i] = (member0 + mi_counts(member[1], t, correction, xlogx)) / 2;
+    out.emi[i] = mi_counts(pair, t, correction, xlogx);
   }
 }
 
