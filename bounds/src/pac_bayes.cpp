@@ -1,6 +1,7 @@
 #include "itbound/bounds/pac_bayes.hpp"
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "itbound/error.hpp"
@@ -60,6 +61,12 @@ void validate(const PacBayesOptions& o) {
     require_probability(o.mc->mean_error, "mc-error");
     require_delta(o.mc->delta, "delta-mc");
     if (!(o.delta + o.mc->delta < 1.0)) fail("delta-mc", "delta + delta-mc must be below 1");
+    // Each of the K E candidates' Monte Carlo steps runs at delta-mc / (K E): it must stay a normal double.
+    const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
+    if (!(o.mc->delta / candidates >= std::numeric_limits<double>::min()))
+      fail("delta-mc", "is too small for " + format_number(candidates) + " candidate (split, epoch) pairs: delta-mc / " +
+                           format_number(candidates) + " underflows below the normal doubles, got delta-mc " +
+                           format_number(o.mc->delta));
   }
 }
 
