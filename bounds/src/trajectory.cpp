@@ -29,15 +29,25 @@ void check_field(const StepField& f, double x, const std::string& at) {
                                      ", got " + format_number(x));
 }
 
-// Noise variance of the step, or NaN. Both forms given: the smaller variance, whose bound is larger.
-double noise_variance(const StepStats& s) {
-  double var = StepStats::missing;
-  if (present(s.noise_std)) var = s.noise_std * s.noise_std;
+// Noise variance of the step, or NaN, in extended range: a noise std below 1.5e-154 squares to below the
+// smallest normal double and an inverse temperature below 2 eta / DBL_MAX gives a variance above the largest one,
+// while every product and quotient of a few doubles is a normal long double. Both forms given: the smaller
+// variance, whose bound is larger. One rounding: relative error at most 2^-64.
+long double noise_variance(const StepStats& s) {
+  long double var = StepStats::missing;
+  if (present(s.noise_std)) var = static_cast<long double>(s.noise_std) * s.noise_std;
   if (present(s.inverse_temperature)) {
-    const double sgld = 2.0 * s.step_size / s.inverse_temperature;  // SGLD: sqrt(2 eta / beta) N(0, I)
-    var = present(var) ? std::min(var, sgld) : sgld;
+    const long double sgld = 2.0L * s.step_size / s.inverse_temperature;  // SGLD: sqrt(2 eta / beta) N(0, I)
+    var = std::isnan(var) ? sgld : std::min(var, sgld);
   }
-  return present(var) ? round_down(var) : var;
+  return var;
+}
+
+// eta^2 x / (2 var) with x a double and var from noise_variance: five roundings in extended range, so the
+// double above it (infinity if it exceeds the largest double) is an upper bound on the exact term.
+double half_snr_up(double eta, double x, long double var) {
+  const long double e = eta;
+  return round_up_from_extended(e * e * x / (2.0L * var));
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -97,34 +107,37 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
   if (present(s.batch_size) && s.batch_size > static_cast<double>(info_.n))
     fail((at + "batch_size").c_str(), "must be <= n = " + std::to_string(info_.n) + ", got " + format_number(s.batch_size));
 
-  const double var = noise_variance(s);
-  if (present(var)) min_noise_var_ = std::min(min_noise_var_, var);
-  const double eta2 = round_up(s.step_size * s.step_size);
-  const double d = static_cast<double>(info_.dimension);
+  const long double var = noise_variance(s);
+  const bool has_var = !std::isnan(var);
+  if (has_var) min_noise_var_ = std::min(min_noise_var_, var);
+  const long double d = static_cast<long double>(info_.dimension);
 
-  // Pensia, Jog & Loh (2018), Theorem 1: I(S; W_t | W_{t-1}) <= (d/2) ln(1 + eta^2 L^2 / (d sigma^2)).
-  pensia_.need(noise_fields, present(var));
+  // Pensia, Jog & Loh (2018), Theorem 1: I(S; W_t | W_{t-1}) <= (d/2) ln(1 + eta^2 L^2 / (d sigma^2)). In
+  // extended range: the snr's five roundings, log1p's few ulps (relative, as d log1p(s) / d ln s <= 1) and the
+  // product's one stay within round_up_from_extended's pad of 32 ulps.
+  pensia_.need(noise_fields, has_var);
   pensia_.need("gradient_bound", present(s.gradient_bound));
-  if (present(var) && present(s.gradient_bound)) {
-    const double snr = round_up(round_up(eta2 * s.gradient_bound * s.gradient_bound) / (d * var));
-    pensia_.sum = round_up(pensia_.sum + round_up(0.5 * d * round_up(std::log1p(snr))));
+  if (has_var && present(s.gradient_bound)) {
+    const long double eta = s.step_size, L = s.gradient_bound;
+    const long double snr = eta * eta * (L * L) / (d * var);
+    pensia_.sum = round_up(pensia_.sum + round_up_from_extended(0.5L * d * std::log1p(snr), 32));
   }
 
   // Negrea et al. (2019), Sec. 4: per-step KL of two Gaussians with equal covariance sigma^2 I and means
   // differing by eta (g - zeta): eta^2 ||g - zeta||^2 / (2 sigma^2)  (= beta eta ||xi||^2 / 4 for SGLD).
-  negrea_.need(noise_fields, present(var));
+  negrea_.need(noise_fields, has_var);
   negrea_.need("incoherence_sq", present(s.incoherence_sq));
-  if (present(var) && present(s.incoherence_sq))
-    negrea_.sum = round_up(negrea_.sum + round_up(round_up(eta2 * s.incoherence_sq) / (2.0 * var)));
+  if (has_var && present(s.incoherence_sq))
+    negrea_.sum = round_up(negrea_.sum + half_snr_up(s.step_size, s.incoherence_sq, var));
 
   // Li, Luo & Qiao (2020), Theorem 9 (GLD): n^2 KL_t = eta^2 g_e(t) / (2 sigma^2), sigma^2 the per-coordinate
   // noise variance (the paper's sigma_t^2 / 2); full batch only.
-  li_.need(noise_fields, present(var));
+  li_.need(noise_fields, has_var);
   li_.need("gradient_sq_mean", present(s.gradient_sq_mean));
   li_.need("batch_size", present(s.batch_size));
   if (present(s.batch_size) && s.batch_size < static_cast<double>(info_.n)) ++minibatch_steps_;
-  if (present(var) && present(s.gradient_sq_mean))
-    li_.sum = round_up(li_.sum + round_up(round_up(eta2 * s.gradient_sq_mean) / (2.0 * var)));
+  if (has_var && present(s.gradient_sq_mean))
+    li_.sum = round_up(li_.sum + half_snr_up(s.step_size, s.gradient_sq_mean, var));
   ++steps_;
 }
 
@@ -164,15 +177,18 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
     c.details.push_back({"information_nats", term.sum});
     c.add_assumption("gaussian_noise", "each step adds isotropic Gaussian noise independent of the data and the past",
                      Holds::unchecked, "noise draws are not part of the trajectory; smallest noise std given: " +
-                                           format_number(std::sqrt(min_noise_var_)));
+                                           format_number(static_cast<double>(std::sqrt(min_noise_var_))));
     return true;
   };
 
   // Xu & Raginsky (2017), Theorem 1, on n_eff examples: the one implementation in bounds/mi_bounds.
   const auto xu_raginsky = [&](const Term& term, std::int64_t n_eff) {
     if (steps_ == 0 || !term.missing.empty()) return Certificate{};
-    Certificate c = xu_raginsky_bound(term.sum, {.n = n_eff, .loss_min = info_.loss_min, .loss_max = info_.loss_max,
-                                                 .sigma = info_.subgaussian});
+    // An information term past the largest double (noise far too small for the drift) is +inf: a vacuous bound.
+    const bool infinite = std::isinf(term.sum);
+    Certificate c = xu_raginsky_bound(infinite ? 0.0 : term.sum, {.n = n_eff, .loss_min = info_.loss_min,
+                                                                  .loss_max = info_.loss_max, .sigma = info_.subgaussian});
+    if (infinite) c.set_value(term.sum, info_.subgaussian ? term.sum : info_.loss_max - info_.loss_min);
     // Its "mi_exact" caveat is about estimated MI; here the information term is an upper bound by construction.
     // Inputs and the guarantee come from frame() (the information term is echoed as information_nats).
     std::erase_if(c.assumptions, [](const Assumption& a) { return a.name == "mi_exact"; });

@@ -89,7 +89,7 @@ private:
   };
   TrajectoryInfo info_;
   std::int64_t steps_ = 0;
-  double min_noise_var_ = std::numeric_limits<double>::infinity();  // echoed with the noise assumption
+  long double min_noise_var_ = std::numeric_limits<long double>::infinity();  // echoed with the noise assumption
   Term pensia_, negrea_, li_;
   std::int64_t minibatch_steps_ = 0;  // steps with batch_size < n: Li et al. Theorem 9 is full-batch only
 };
