@@ -7,7 +7,8 @@ Writes, beside this script:
   maurer_xi.csv   n,log_xi
 q, c, delta are doubles written with repr() (exact on read-back); upper/lower carry 40 significant digits;
 *_ceil / *_floor are the nearest doubles on the safe side of the exact value (what a sound solver may return
-at best). Run: /usr/bin/python3 data/reference/make_solver_references.py  (about a minute).
+at best). Run: /usr/bin/python3 data/reference/make_solver_references.py [TABLE.csv ...]  (all tables: about
+half an hour, most of it the binomial rows with m up to 1e9).
 """
 import math
 import pathlib
@@ -71,6 +72,50 @@ def kl_lower(q, c):
     return mp.exp(bisect(f, -(c + entropy(q) + 1) / q, mp.log(q)))
 
 
+def kl_tiny(q, c, upper):
+    """The inverses where q or the root is below 1e-250: bisection in t = ln|p - q| (relative resolution in p - q
+    whatever its scale), kl at 150 digits (its two terms cancel to about (p - q)^2 / (2q))."""
+    with mp.workdps(150):
+        q, c = mp.mpf(q), mp.mpf(c)
+
+        def kl(p):
+            return q * mp.log(q / p) + (1 - q) * (mp.log1p(-q) - mp.log1p(-p))
+
+        sign = 1 if upper else -1
+        span = (1 - q) if upper else q
+
+        def f(t):  # increasing in t: kl grows as p moves away from q (to +inf at p = 0 or 1)
+            p = q + sign * mp.exp(t)
+            return kl(p) - c if 0 < p < 1 else mp.inf
+
+        if upper and kl(mp.mpf(1) - mp.mpf(10) ** -140) <= c:
+            return mp.mpf(1)
+        t = bisect(f, mp.mpf(-1600), mp.log(span), iters=400)
+        root = q + sign * mp.exp(t)
+        if upper or root > q / 2:
+            return +root
+        # A lower root far below q: q - p carries no digits of p, so bisect in ln p (decreasing kl) instead.
+        if kl(mp.mpf(10) ** -5000) <= c:
+            return mp.mpf(0)
+        return mp.exp(bisect(lambda z: c - kl(mp.exp(z)), mp.log(mp.mpf(10) ** -5000), mp.log(q / 2), iters=400))
+
+
+def kl_tiny_rows(rng):
+    """q and c down to the subnormals: a grid, and random pairs in the region q in [2.6e-307, 1e-300], c subnormal
+    where a cancelling fallback once certified points below the root."""
+    qs = [5e-324, 1e-320, 1e-310, 2.6e-307, 1e-305, 1e-300, 1e-290, 1e-280, 1e-270, 1e-200, 1e-100, 0.5]
+    cs = [5e-324, 1e-320, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-250, 1e-200, 1e-100, 1e-30]
+    pairs = [(q, c) for q in qs for c in cs]
+    for _ in range(300):
+        pairs.append((10 ** rng.uniform(math.log10(2.6e-307), -300), 10 ** rng.uniform(-323.3, math.log10(2.2e-308))))
+    ends = [(q, c) for q in (0.0, 1.0) for c in cs + [710.0, 740.0]]  # closed forms; e^-c subnormal for the last two
+    rows = []
+    for q, c in pairs + ends:
+        up, lo = (kl_upper(q, c), kl_lower(q, c)) if q in (0.0, 1.0) else (kl_tiny(q, c, True), kl_tiny(q, c, False))
+        rows.append(f"{q!r},{c!r},{mp.nstr(up, 40)},{mp.nstr(lo, 40)},{ceil_double(up)!r},{floor_double(lo)!r}")
+    return rows
+
+
 def kl_table():
     qs = [0.0, 1e-300, 1e-12, 1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99,
           1 - 1e-6, 1 - 1e-9, 1 - 1e-12, 1.0]
@@ -90,7 +135,7 @@ def kl_table():
     for q, c in pairs:
         up, lo = kl_upper(q, c), kl_lower(q, c)
         rows.append(f"{q!r},{c!r},{mp.nstr(up, 40)},{mp.nstr(lo, 40)},{ceil_double(up)!r},{floor_double(lo)!r}")
-    return rows
+    return rows + kl_tiny_rows(rng)
 
 
 def log_binom_term(m, j, p):
@@ -180,6 +225,9 @@ def maurer_table():
 
 
 if __name__ == "__main__":
-    for name, make in [("kl_inverse.csv", kl_table), ("binomial.csv", binomial_table), ("maurer_xi.csv", maurer_table)]:
-        (HERE / name).write_text("\n".join(make()) + "\n")
+    import sys
+
+    tables = {"kl_inverse.csv": kl_table, "binomial.csv": binomial_table, "maurer_xi.csv": maurer_table}
+    for name in sys.argv[1:] or tables:  # optionally only the tables named
+        (HERE / name).write_text("\n".join(tables[name]()) + "\n")
         print("wrote", HERE / name)
