@@ -7,6 +7,7 @@
 
 #include "itbound/error.hpp"
 #include "itbound/solvers/rounding.hpp"
+#include "itbound/solvers/phi.hpp"
 
 namespace itbound {
 namespace {
@@ -15,22 +16,6 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kMaxNewton = 100;
 constexpr int kMaxWalk = 80;
-
-// x - ln(1+x) >= 0 for x > -1, where ratio = 1 + x is supplied separately (it is known more
-// accurately than 1 + x itself). Near 0 the difference cancels, so use
-// ln(1+x) = 2 atanh(t), t = x/(2+x), and x - 2t = x t: then x - ln(1+x) = x t - 2 t^3 (1/3 + t^2/5 + ...),
-// with |t| <= 1/7 for |x| <= 1/4 so twelve terms reach 1e-21 (enough for long double too).
-template <typename T>
-inline T x_minus_log1p(T x, T ratio) {
-  if (std::abs(x) <= T(0.25)) {
-    const T t = x / (T(2) + x);
-    const T t2 = t * t;
-    T s = T(1) / T(25);
-    for (int k = 23; k >= 3; k -= 2) s = s * t2 + T(1) / T(k);
-    return x * t - T(2) * t * t2 * s;
-  }
-  return x - std::log(ratio);
-}
 
 // kl for q, p in (0,1) as q phi(d/q) + (1-q) phi(-d/(1-q)), phi(x) = x - ln(1+x), d = p - q:
 // both terms are non-negative, so no cancellation however close p is to q. omp is 1 - p (to a few ulps).
