@@ -6,16 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
 namespace {
 
-std::ifstream open(const std::string& path, const char* field) {
-  std::ifstream in(path);
-  if (!in) fail(field, "cannot open file '" + path + "'");
-  return in;
-}
+std::ifstream open(const std::string& path, const char* field) { return open_input_file(path, field); }
 
 bool skipped(const std::string& line) {
   const auto first = line.find_first_not_of(" \t\r");

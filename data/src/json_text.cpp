@@ -1,7 +1,10 @@
 #include "itbound/data/json_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "itbound/error.hpp"
 
 namespace itbound::data {
 namespace {
@@ -58,6 +61,53 @@ void write(const Json& v, int indent, int depth, std::string& out) {
 }
 
 }  // namespace
+
+int json_nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Json parse_json(std::string_view text, const std::string& field, const std::string& what) {
+  if (json_nesting_depth(text) > kMaxJsonDepth)
+    throw InvalidArgument(field, what + " nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) +
+                                     " levels");
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    // A parse_error gives the byte offset and the last token read (a long token is cut); number overflow is an
+    // out_of_range.
+    throw InvalidArgument(field, what + " is not valid JSON: " + brief_text(e.what(), 200));
+  }
+}
+
+std::string brief_text(std::string_view text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return std::string(text);
+  return std::string(text.substr(0, max_chars)) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
+std::string brief(const Json& value, std::size_t max_chars) {
+  // Values reaching a message are at most kMaxJsonDepth deep (parse_json, the Python conversion), so dump's
+  // recursion is bounded; strings are shown as they are.
+  return brief_text(value.is_string() ? value.get_ref<const std::string&>()
+                                       : value.dump(-1, ' ', false, Json::error_handler_t::replace),
+                    max_chars);
+}
 
 std::string to_json_text(const Json& value, int indent) {
   std::string out;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <limits>
 
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
@@ -275,6 +276,7 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
 }
 
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
+  require_input_file(path, "path");
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InvalidArgument("path", "cannot open '" + path.string() + "'");
   const std::streamoff size = in.tellg();
@@ -287,6 +289,7 @@ std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
 }
 
 FileBytes::FileBytes(const std::filesystem::path& path) {
+  require_input_file(path, "path");
   // Mapping a large runs file costs page-table entries only (faulted in as read, which is cheaper here than
   // MAP_POPULATE); reading it would also allocate and copy every page.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

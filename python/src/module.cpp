@@ -36,7 +36,9 @@ namespace {
 
 // Python values in, as a command line would give them: bool before int (bool is an int in Python),
 // NumPy scalars through __index__ / __float__, paths through os.fspath.
-Json to_json(const py::handle& v, const std::string& field) {
+Json to_json(const py::handle& v, const std::string& field, int depth = 0) {
+  if (depth > itbound::data::kMaxJsonDepth)
+    throw InvalidArgument(field, "nests lists or dicts deeper than " + std::to_string(itbound::data::kMaxJsonDepth) + " levels");
   if (v.is_none()) return nullptr;
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
@@ -44,24 +46,24 @@ Json to_json(const py::handle& v, const std::string& field) {
     Json out = Json::object();
     for (const auto& [key, value] : v.cast<py::dict>()) {
       const std::string name = py::str(key).cast<std::string>();
-      out[name] = to_json(value, name);
+      out[name] = to_json(value, itbound::data::brief_text(name), depth + 1);
     }
     return out;
   }
   if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
     Json out = Json::array();
-    for (const auto& item : v) out.push_back(to_json(item, field));
+    for (const auto& item : v) out.push_back(to_json(item, field, depth + 1));
     return out;
   }
   // NumPy arrays and scalars: their Python lists / numbers (inline-number parameters take arrays).
-  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field);
+  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field, depth);
   if (py::hasattr(v, "__fspath__")) return py::module_::import("os").attr("fspath")(v).cast<std::string>();
   if (py::hasattr(v, "__index__")) {
     const py::int_ n = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
     try {
       return n.cast<std::int64_t>();
     } catch (const py::cast_error&) {
-      throw InvalidArgument(field, "integer out of range, got " + py::str(v).cast<std::string>());
+      throw InvalidArgument(field, "integer out of range, got " + itbound::data::brief_text(py::str(v).cast<std::string>()));
     }
   }
   if (py::hasattr(v, "__float__")) return py::float_(v.cast<py::object>()).cast<double>();
@@ -114,7 +116,7 @@ const char* python_type(itbound::cli::Kind k) {
   return "";
 }
 
-std::string shown(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
+std::string shown(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : itbound::data::brief(v); }
 
 // "name(*, a: float, b: int = 3) -> Result" then the summary and one entry per Param.
 std::string command_doc(const itbound::cli::Command& c) {
