@@ -110,6 +110,7 @@ struct Family {
       c.inputs.push_back({"mc_samples", o.mc->samples});
       c.inputs.push_back({"mc_error", o.mc->mean_error});
       c.inputs.push_back({"delta_mc", o.mc->delta});
+      if (o.mc->averaged_examples > 0) c.inputs.push_back({"mc_errors_rows_averaged_over", o.mc->averaged_examples});
       const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
       const double share = o.mc->delta / candidates;
       c.delta_ledger.push_back({"Monte Carlo estimate of the empirical Gibbs risk from " +
@@ -258,6 +259,29 @@ MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>
   const double mean = sum / N;
   const bool mean_exact = exact && std::fma(mean, N, -sum) == 0.0;
   return {static_cast<std::int64_t>(errors.size()), std::min(1.0, mean_exact ? mean : up(mean)), delta};
+}
+
+MonteCarloOptions monte_carlo_from_error_array(const Eigen::Ref<const Eigen::ArrayXd>& values,
+                                               const std::vector<std::int64_t>& shape, std::int64_t n, double delta) {
+  const auto count = [](std::int64_t x) { return std::to_string(x); };
+  if (shape.size() > 2)
+    fail("mc-errors", "must be a vector of per-predictor risks or an (N, n) matrix of per-example losses, got " +
+                          count(static_cast<std::int64_t>(shape.size())) + " dimensions");
+  const std::int64_t rows = shape.size() == 2 ? shape[0] : 0, cols = shape.size() == 2 ? shape[1] : 0;
+  // (1, n) is ambiguous: one predictor's n losses, or n predictors' risks that happen to number n.
+  if (shape.size() == 2 && rows == 1 && cols == n && n > 1)
+    fail("mc-errors", "a single row of n = " + count(n) + " values is ambiguous (one predictor's per-example losses, "
+                      "or n predictors' risks): give the risks as a vector or one column, or more than one row");
+  if (shape.size() < 2 || rows == 1 || cols == 1) return monte_carlo_from_errors(values, delta);
+  if (cols != n)
+    fail("mc-errors", "an (N, n) matrix of per-example losses needs n = " + count(n) + " columns (the bound's n), got (" +
+                          count(rows) + ", " + count(cols) + ")");
+  // Every row has n entries: the mean of the row means is the mean of all entries, computed (and rounded up) as for
+  // a vector; N is the number of rows.
+  MonteCarloOptions mc = monte_carlo_from_errors(values, delta);
+  mc.samples = rows;
+  mc.averaged_examples = cols;
+  return mc;
 }
 
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {

@@ -17,9 +17,9 @@ std::optional<MonteCarloOptions> monte_carlo(const Args& a) {
   if (a.has("mc-errors")) {
     if (mean) fail("mc-errors", "give either the per-sample errors or mc-samples and mc-error, not both");
     const Json& v = a.json().at("mc-errors");
-    const Eigen::ArrayXd errors = v.is_array() ? data::numbers_from_json(v, "mc-errors")
-                                               : data::read_number_vector(a.text("mc-errors"), "mc-errors", "errors");
-    return monte_carlo_from_errors(errors, a.real("delta-mc"));
+    const data::NdArray errors = v.is_array() ? data::number_array_from_json(v, "mc-errors")
+                                              : data::read_number_array(a.text("mc-errors"), "mc-errors", "errors");
+    return monte_carlo_from_error_array(data::as_vector(errors), errors.shape, a.integer("n"), a.real("delta-mc"));
   }
   if (a.has("mc-samples") != a.has("mc-error")) fail("mc-error", "give both mc-samples and mc-error, or neither");
   if (!mean) return std::nullopt;
@@ -47,8 +47,9 @@ Command pac_bayes_command() {
           {.name = "mc-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
            .default_value = optional, .range = Range{0, 1}},
           {.name = "mc-errors", .kind = Kind::path,
-           .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor (.npy, .npz "
-                  "with one array or 'errors', .csv, .json array); N and the mean are taken from it.",
+           .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor, or an (N, n) "
+                  "matrix of their per-example losses whose rows are averaged (.npy, .npz with one array or 'errors', "
+                  ".csv, .json array); N and the mean are taken from it.",
            .default_value = optional, .inline_numbers = true},
           {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
            .default_value = 0.01, .range = Range{0, 1, true, true}},
@@ -96,6 +97,7 @@ Command pac_bayes_command() {
         out["best"] = r.best.empty() ? Json(nullptr) : Json(r.best);
         if (r.mc_upper) out["mc_upper"] = *r.mc_upper;
         if (o.mc) out["mc"] = {{"samples", o.mc->samples}, {"mean_error", o.mc->mean_error}, {"delta_mc", o.mc->delta}};
+        if (o.mc && o.mc->averaged_examples) out["mc"]["rows_averaged_over"] = o.mc->averaged_examples;
         out["kl"] = o.kl;
         if (kl.source != "given") out["kl_source"] = to_json(kl);
         return out;
