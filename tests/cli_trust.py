@@ -95,7 +95,11 @@ check(r.returncode == 1 and len(records) == 2 and records[0]["ok"] and "job 1 of
 check_error(["batch", tmp / "empty.jsonl"], "holds no jobs")
 check_error(["batch", tmp], "is a directory")
 
-# Item 12: a directory given as any input file says so.
+# Item 12: pac-bayes documents n up to 4.5e15 and refused n > 1e12.
+big = out_of("pac-bayes", "--emp-risk", "0.1", "--kl", "5", "--n", "4500000000000000")
+check(all(c["value"] >= 0.1 for c in big.get("bounds", [])) and big.get("bounds"), "pac-bayes n = 4.5e15")
+check_error(["pac-bayes", "--emp-risk", "0.1", "--kl", "5", "--n", "4500000000000001"], "n")
+# A directory given as any input file says so.
 check_error(["trajectory", tmp], "is a directory")
 check_error(["pac-bayes", "--kl", "5", "--n", "100", "--mc-errors", tmp], "mc-errors")
 check_error(["kl-divergence", "--posterior", tmp, "--prior", tmp / "p.npz"], "posterior")
