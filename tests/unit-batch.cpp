@@ -132,3 +132,13 @@ TEST_CASE("the Markdown reference lists every parameter of every command") {
     for (const Param& p : c.params) CHECK(md.find("`--" + p.name + "`") != std::string::npos);
   }
 }
+
+TEST_CASE("a job line that is not UTF-8 is an error record, written with U+FFFD (fuzzer find)") {
+  // The parse error quotes the bytes read; writing the record threw nlohmann's type_error 316 in a worker thread,
+  // which ended the process.
+  const auto r = records("\x93NUMPY {'descr': '<f8'}\n{\"id\": 2, \"command\": \"kl-inverse\", \"args\": {\"q\": 0.5, \"c\": 1}}\n");
+  REQUIRE(r.size() == 2);
+  CHECK(r[0]["error"]["code"] == kMalformedJob);
+  CHECK(r[0]["error"]["message"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+  CHECK(r[1]["ok"] == true);
+}
