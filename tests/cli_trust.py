@@ -2,6 +2,7 @@
 naming the field, exit 2; batch exit codes and summary; deep nesting never crashes; messages never echo a whole value."""
 import json
 import pathlib
+import subprocess
 import sys
 import tempfile
 
@@ -37,6 +38,12 @@ check_error(["pac-bayes", "--kl", "5", "--n", "2000", "--mc-errors", tmp / "E3.n
 np.save(tmp / "mi.npy", np.full((10, 200), 0.01))  # a "vector" file flattened to 2000 values matched n = 2000
 check_error(["mi-bound", "--n", "2000", "--bound", "individual", "--mi-file", tmp / "mi.npy"], "mi-file")
 
+# KL parameter files: arrays of equal size but other shapes would pair the wrong entries once flattened.
+np.savez(tmp / "q23.npz", mean=np.zeros((2, 3)), std=np.ones((3, 2)))
+np.savez(tmp / "p23.npz", mean=np.zeros((2, 3)), std=np.ones((2, 3)))
+check_error(["kl-divergence", "--posterior", tmp / "q23.npz", "--prior", tmp / "p23.npz"], "posterior")
+check(out_of("kl-divergence", "--posterior", tmp / "p23.npz", "--prior", tmp / "p23.npz").get("dimension") == 6, "same shapes")
+
 # Items 2 and 12: underflowing delta shares are named errors, not negative deltas or NaN.
 check_error(["pac-bayes", "--kl", "5", "--n", "1000", "--mc-samples", "100", "--mc-error", "0.1", "--delta-mc", "1e-320",
              "--split-candidates", "1000000", "--epoch-candidates", "1000"], "delta-mc")
@@ -67,6 +74,8 @@ np.savez(tmp / "q.npz", mean=np.zeros(1), std=np.ones(1))
 np.savez(tmp / "p.npz", mean=np.zeros(1), std=np.full(1, 1e-160))
 r = run("kl-divergence", "--posterior", tmp / "q.npz", "--prior", tmp / "p.npz")
 check(r.returncode == 0 and json.loads(r.stdout)["kl"] == "inf", f"kl-divergence: {r.returncode} {r.stdout} {r.stderr}")
+check_error(["pac-bayes", "--emp-risk", "0.1", "--n", "100", "--posterior", tmp / "q.npz", "--prior", tmp / "p.npz"],
+            "posterior")
 
 # Item 10: nesting far past any format's needs is a named error (it was a segfault at ~60,000 levels).
 deep = "[" * 200000 + "]" * 200000
@@ -91,6 +100,8 @@ r = run("batch", "-", stdin='[{"id": 1, "command": "kl-inverse", "args": {"q": 0
 records = [json.loads(line) for line in r.stdout.splitlines()]
 check(r.returncode == 1 and len(records) == 2 and records[0]["ok"] and "job 1 of the array" in records[1]["error"]["message"],
       f"array syntax error: {r.stdout}")
+raw = subprocess.run([sys.argv[1], "batch", "-"], input=b"\x93{'x'\n", capture_output=True)  # not UTF-8: it aborted
+check(raw.returncode == 1 and b"malformed_job" in raw.stdout, f"non-UTF-8 job line: exit {raw.returncode}")
 (tmp / "empty.jsonl").write_text("\n\n")
 check_error(["batch", tmp / "empty.jsonl"], "holds no jobs")
 check_error(["batch", tmp], "is a directory")

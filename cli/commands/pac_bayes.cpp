@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "commands.hpp"
 #include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/data/certificate_json.hpp"
@@ -74,6 +76,9 @@ Command pac_bayes_command() {
       }),
       [](const Args& a) {
         const KlSource kl = kl_from_args(a);
+        if (std::isinf(kl.kl) && kl.source != "given")
+          fail("posterior", "KL(posterior || prior) is +inf (beyond the largest double, or the prior has no mass where "
+                            "the posterior has some): every bound would be vacuous");
         PacBayesOptions o;
         o.emp_risk = optional_real(a, "emp-risk");
         o.kl = kl.kl;
