@@ -15,6 +15,7 @@
 #include "itbound/cli/batch.hpp"
 #include "itbound/cli/command.hpp"
 #include "itbound/cli/docs.hpp"
+#include "itbound/data/input_file.hpp"
 #include "itbound/data/render.hpp"
 #include "itbound/data/report_json.hpp"
 #include "itbound/cli/progress.hpp"
@@ -98,21 +99,30 @@ void command_progress(double fraction) {
   draw_bar(filled, std::to_string(static_cast<int>(100 * fraction)) + "%", fraction >= 1);
 }
 
+// Exit status: 0 when every job succeeded, 1 when some job failed (its error record is in the output), 2 when
+// there is nothing to run (unreadable input, a directory, no jobs). A one-line summary goes to stderr.
 int run_batch_file(const std::string& file, unsigned threads, bool full) {
-  std::ostringstream text;
-  if (file == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return fail("FILE: cannot read '" + file + "'");
-    text << in.rdbuf();
+  std::string text;
+  try {
+    if (file == "-") {
+      std::ostringstream in;
+      in << std::cin.rdbuf();
+      text = in.str();
+    } else {
+      text = itbound::data::read_text_file(file, "FILE");
+    }
+  } catch (const itbound::InvalidArgument& e) {
+    return fail(e.what());
   }
-  const auto inputs = itbound::cli::read_batch(text.str());
+  const auto inputs = itbound::cli::read_batch(text);
+  if (inputs.empty()) return fail("FILE: " + std::string(file == "-" ? "stdin" : "'" + file + "'") + " holds no jobs");
   itbound::cli::BatchOptions options{.threads = threads,
                                     .detail = full ? itbound::data::Detail::full : itbound::data::Detail::brief};
   if (isatty(STDERR_FILENO) && inputs.size() >= kProgressMinJobs) options.progress = draw_progress;
-  itbound::cli::run_batch(inputs, std::cout, options);
-  return 0;
+  const auto summary = itbound::cli::run_batch(inputs, std::cout, options);
+  std::cerr << "itbound batch: " << summary.jobs << (summary.jobs == 1 ? " job, " : " jobs, ")
+            << summary.jobs - summary.failed << " ok, " << summary.failed << " failed\n";
+  return summary.failed == 0 ? 0 : 1;
 }
 
 // `itbound docs`: the Markdown reference to stdout or a file; with a directory, each command's output schema too.
@@ -169,7 +179,9 @@ int main(int argc, char** argv) {
   std::string batch_file;
   unsigned threads = 1;
   CLI::App* batch = app.add_subcommand("batch", "Run JSON jobs {id, command, args} (a JSON array or JSON lines); "
-                                                "one JSON line per job on stdout, in input order.");
+                                                "one JSON line per job on stdout, in input order, and a summary "
+                                                "line on stderr. Exit 0: every job succeeded; 1: some job failed "
+                                                "(its error record says why); 2: no jobs to run.");
   batch->add_option("FILE", batch_file, "Jobs file, or - for stdin.")->required();
   batch->add_option("--threads", threads, "Worker threads; output order is kept.")->check(CLI::Range(1u, 1024u));
   batch->add_flag("--full", full, kFullDoc);

@@ -1,4 +1,5 @@
-"""End-to-end: `itbound batch` (file and stdin, 1 and 3 threads) gives the single commands' results."""
+"""End-to-end: `itbound batch` (file and stdin, 1 and 3 threads) gives the single commands' results, a summary on
+stderr and exit 1 when a job failed."""
 import json
 import os
 import pty
@@ -34,7 +35,9 @@ runs = {
                                     capture_output=True, text=True),
 }
 for name, r in runs.items():
-    check(r.returncode == 0 and r.stderr == "", f"{name}: exit {r.returncode} {r.stderr}")
+    # Exit 1: some jobs failed (two here); the one-line summary is all that goes to stderr.
+    summary = f"itbound batch: {len(jobs)} jobs, {len(jobs) - 2} ok, 2 failed"
+    check(r.returncode == 1 and r.stderr.strip() == summary, f"{name}: exit {r.returncode} {r.stderr}")
     records = [json.loads(line) for line in r.stdout.splitlines()]
     check(len(records) == len(jobs), f"{name}: {len(records)} records for {len(jobs)} jobs")
     for job, rec, (code, out, err) in zip(jobs, records, single):
@@ -50,7 +53,8 @@ for name, r in runs.items():
 # A long batch draws a progress bar on a terminal stderr, and nothing when stderr is a pipe.
 long_jobs = "\n".join(json.dumps({"id": i, "command": "kl-inverse", "args": {"q": 0.5, "c": 1}}) for i in range(250))
 r = subprocess.run([exe, "batch", "-"], input=long_jobs, capture_output=True, text=True)
-check(r.returncode == 0 and r.stderr == "" and len(r.stdout.splitlines()) == 250, "long batch, piped stderr")
+check(r.returncode == 0 and r.stderr.strip() == "itbound batch: 250 jobs, 250 ok, 0 failed"
+      and len(r.stdout.splitlines()) == 250, f"long batch, piped stderr: {r.stderr!r}")
 
 
 def progress_on_tty():

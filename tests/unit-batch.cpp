@@ -67,10 +67,29 @@ TEST_CASE("bad jobs become error records and never stop the batch") {
   for (std::size_t i = 0; i < 8; ++i) CHECK(r[i]["ok"] == false);
 }
 
-TEST_CASE("a malformed array is one error record") {
-  const auto r = records("[{\"id\": 1, \"command\": \"kl-inverse\"");
-  REQUIRE(r.size() == 1);
-  CHECK(r[0]["error"]["code"] == kMalformedJob);
+TEST_CASE("a syntax error in a JSON array costs that job only, and says where it is (issue 13, item 11)") {
+  // It used to be one record for the whole array: every job lost.
+  const auto r = records(R"([{"id": 0, "command": "kl-inverse", "args": {"q": 0.1, "c": 1}},
+                             {"id": 1, "command": },
+                             {"id": 2, "command": "kl-inverse", "args": {"q": "[,]", "c": 1}}, ])");
+  REQUIRE(r.size() == 4);
+  CHECK(r[0]["ok"] == true);
+  CHECK(r[1]["error"]["code"] == kMalformedJob);
+  const std::string bad = r[1]["error"]["message"].get<std::string>();
+  CHECK(bad.rfind("job 1 of the array (from byte ", 0) == 0);
+  CHECK(bad.find("is not valid JSON") != std::string::npos);
+  CHECK(r[2]["error"]["code"] == kInvalidArgument);  // read fine: the brackets in a string do not split it
+  CHECK(r[3]["error"]["message"].get<std::string>().find("is empty (a stray comma?)") != std::string::npos);
+  // An array that is never closed: the jobs before the break, then one record saying so.
+  const auto open = records("[{\"id\": 1, \"command\": \"kl-inverse\", \"args\": {\"q\": 0.5, \"c\": 1}}, {\"id\": 2");
+  REQUIRE(open.size() == 3);
+  CHECK(open[0]["ok"] == true);
+  CHECK(open[1]["error"]["code"] == kMalformedJob);
+  CHECK(open[2]["error"]["message"].get<std::string>().find("is not closed by a ']'") != std::string::npos);
+  const auto after = records("[] x");
+  REQUIRE(after.size() == 1);
+  CHECK(after[0]["error"]["message"].get<std::string>().find("text after the array of jobs, from byte 2") == 0);
+  CHECK(records("[]").empty());
   // Number overflow is nlohmann's out_of_range, not a parse_error: still one record, in both forms.
   CHECK(records("[{\"id\": 1, \"args\": {\"q\": 1e400}}]")[0]["error"]["code"] == kMalformedJob);
   const auto lines = records("{\"id\": 1, \"args\": {\"q\": 1e400}}\n{\"id\": 2, \"command\": \"no-such\"}\n");
@@ -113,4 +132,14 @@ TEST_CASE("the Markdown reference lists every parameter of every command") {
     CHECK(md.find("## `" + c.name + "`") != std::string::npos);
     for (const Param& p : c.params) CHECK(md.find("`--" + p.name + "`") != std::string::npos);
   }
+}
+
+TEST_CASE("a job line that is not UTF-8 is an error record, written with U+FFFD (fuzzer find)") {
+  // The parse error quotes the bytes read; writing the record threw nlohmann's type_error 316 in a worker thread,
+  // which ended the process.
+  const auto r = records("\x93NUMPY {'descr': '<f8'}\n{\"id\": 2, \"command\": \"kl-inverse\", \"args\": {\"q\": 0.5, \"c\": 1}}\n");
+  REQUIRE(r.size() == 2);
+  CHECK(r[0]["error"]["code"] == kMalformedJob);
+  CHECK(r[0]["error"]["message"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+  CHECK(r[1]["ok"] == true);
 }

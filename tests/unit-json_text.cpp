@@ -38,3 +38,22 @@ TEST_CASE("json text: numbers in the shortest form that reads back, reals stay r
   itbound::data::append_number(out, std::nan(""));
   CHECK(out == "\"nan\"");
 }
+
+TEST_CASE("json text: bytes that are not UTF-8 become U+FFFD, well-formed sequences stay (the output is always JSON)") {
+  // A message may quote a user's line that is not UTF-8 (a fuzzer find: nlohmann's dump threw from a batch worker).
+  const std::string replacement = "\xEF\xBF\xBD";
+  const std::pair<std::string, std::string> cases[] = {
+      {"\x93{'x'", replacement + "{'x'"},                       // a lone continuation byte
+      {"ab\xC3", "ab" + replacement},                           // a sequence cut at the end
+      {"\xC0\xAF", replacement + replacement},                  // an overlong '/'
+      {"\xED\xA0\x80", replacement + replacement + replacement},  // a surrogate
+      {"\xF4\x90\x80\x80", replacement + replacement + replacement + replacement},  // above U+10FFFF
+      {"\xE2\x82\xAC \xF0\x9F\x98\x80 12345678\xCE\xB1", "\xE2\x82\xAC \xF0\x9F\x98\x80 12345678\xCE\xB1"},
+  };
+  for (const auto& [in, expected] : cases) {
+    std::string out;
+    append_string(out, in);
+    CHECK(out == "\"" + expected + "\"");
+    CHECK(Json::parse(out).get<std::string>() == expected);  // nlohmann's reader validates UTF-8
+  }
+}

@@ -545,3 +545,28 @@ TEST_CASE("kl-dp-prior: coverage with an exactly sampled Gibbs prior over a fini
   MESSAGE("kl-dp-prior misses: " << failures << " of " << kTrials << " at epsilon " << eps);
   CHECK(failures <= kDelta * kTrials);
 }
+
+TEST_CASE("catoni: a grid value below the normal doubles gives a vacuous value, not the empirical risk (issue 13)") {
+  // C = 5e-324: 1 - e^-C rounds to C itself; rounded down by ulps it went negative and the value came out below 0,
+  // so the certificate was max(negative, R_hat) = R_hat. Exactly, (1 - e^-x) / (1 - e^-C) is about x / C: huge.
+  PacBayesOptions o = options(0.1, 5.0, 1000, 0.05);
+  o.catoni_grid = {5e-324};
+  const auto certs = by_name(pac_bayes_bounds(o));
+  CHECK(certs.at("catoni").value == 1.0);
+  // Beside a usable grid value the tiny one changes nothing but the union bound's size.
+  o.catoni_grid = {5e-324, 1.0};
+  const auto two = by_name(pac_bayes_bounds(o));
+  CHECK(two.at("catoni").value > 0.1);
+  CHECK(two.at("catoni").value < 1.0);
+}
+
+TEST_CASE("pac-bayes: a delta-mc too small to share among the candidates is an error naming delta-mc") {
+  PacBayesOptions o;
+  o.kl = 5.0;
+  o.n = 1000;
+  o.mc = MonteCarloOptions{100, 0.1, 1e-320};
+  o.split_candidates = 1000;
+  o.epoch_candidates = 1000;  // delta-mc / 1e6 underflows; it used to reach the kl inverse as c = NaN
+  CHECK_THROWS_WITH_AS(pac_bayes_bounds(o), doctest::Contains("delta-mc: is too small for 1e+06 candidate"),
+                       InvalidArgument);
+}

@@ -100,6 +100,10 @@ TEST_CASE("uniform ledger: charges never exceed delta and the ledger sums to del
     CHECK(c * static_cast<double>(k) <= 0.05);
     CHECK(c * static_cast<double>(k) == doctest::Approx(0.05).epsilon(1e-12));
   }
+  // A delta whose share underflows names delta and the real problem (was "must be in (0, 1), got -4.94e-324").
+  CHECK_THROWS_WITH_AS(uniform_grid_charge(5e-324, 10), doctest::Contains("delta: is too small for 10 grid points"),
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(uniform_grid_charge(1e-310, 10), doctest::Contains("underflows"), InvalidArgument);
   const Certificate cert = data_dependent_prior_bound(example_options());
   CHECK(cert.delta_spent() <= 0.05);
   CHECK(cert.delta_spent() == doctest::Approx(0.05).epsilon(1e-12));

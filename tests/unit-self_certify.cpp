@@ -2,6 +2,7 @@
 // end-to-end run on the committed digits example.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <random>
 
 #include "itbound/bounds/prior_choice.hpp"
@@ -128,4 +129,29 @@ TEST_CASE("one-vs-rest: the certificate is the sum of the class certificates, ea
   CHECK(r.certificate.value < 0.3);
   o.y[0] = 0.5;
   CHECK_THROWS_WITH_AS(self_certify_one_vs_rest(o), doctest::Contains("y"), InvalidArgument);
+}
+
+TEST_CASE("certified Gibbs risk: never below the exact risk where the margins' rounding is large against sigma") {
+  // Rows (a, -(a - 1)) with a ~ 5e13 and w = (c, c): the exact margin c / ||x|| is a couple of rounding bounds
+  // (4 (d + 2) eps ||w||) above 0, so the computed u.w carries a relative error of a few percent, and with sigma a
+  // thirtieth of the margin Phi(-z) moves by factors e^(z dz). Taking that error as "(d + 2) eps relative" gave
+  // values below the exact risk. The exact margins here: integers in long double, c (a - b) / sqrt(a^2 + b^2).
+  const double c = 1024.0;
+  const Eigen::VectorXd w = Eigen::VectorXd::Constant(2, c);
+  int rows_checked = 0;
+  for (int t = 0; t < 40; ++t) {
+    const double a = 3.0e13 + 1.0e12 * t, b = a - 1.0;
+    Eigen::MatrixXd x(1, 2);
+    x << a, -b;
+    const Eigen::VectorXd y = Eigen::VectorXd::Ones(1);
+    const long double la = a, lb = b;
+    const long double margin = static_cast<long double>(c) * (la - lb) / std::sqrt(la * la + lb * lb);
+    const double sigma = static_cast<double>(margin / 30.0L);
+    const long double exact = 0.5L * std::erfc(static_cast<long double>(margin / sigma) / std::sqrt(2.0L));
+    const double certified = linear_gibbs_risk(x, y, w, sigma, true);
+    INFO("a=", a, " exact=", static_cast<double>(exact), " certified=", certified);
+    CHECK(static_cast<long double>(certified) >= exact);
+    ++rows_checked;
+  }
+  CHECK(rows_checked == 40);
 }

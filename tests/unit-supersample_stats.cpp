@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/crc.hpp>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -166,6 +167,16 @@ SupersampleRuns slice(const SupersampleRuns& r, std::int64_t s0, std::int64_t s1
 SupersampleStats shard(const SupersampleRuns& r, std::int64_t s0, std::int64_t s1, std::int64_t j0, std::int64_t j1,
                        std::int64_t i0, std::int64_t i1) {
   return SupersampleStats::accumulate(view(slice(r, s0, s1, j0, j1, i0, i1)), {s0, j0, i0});
+}
+
+// The byte form with its last four bytes (the CRC-32) recomputed for the rest, to reach the parser's own checks;
+// `replace` false appends a checksum to bytes that carry none.
+std::vector<unsigned char> reseal(std::vector<unsigned char> bytes, bool replace = true) {
+  if (replace) bytes.resize(bytes.size() - 4);
+  boost::crc_32_type crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  for (int k = 0; k < 4; ++k) bytes.push_back(static_cast<unsigned char>(crc.checksum() >> (8 * k)));
+  return bytes;
 }
 
 }  // namespace
@@ -461,13 +472,38 @@ TEST_CASE("statistics survive their byte form; malformed bytes are an error, nev
     CHECK_THROWS_AS(SupersampleStats::from_bytes(std::span(bytes).first(cut)), itbound::InvalidArgument);
   std::mt19937_64 rng(3);
   for (int trial = 0; trial < 300; ++trial) {
-    auto bad = bytes;
-    bad[rng() % bad.size()] ^= static_cast<unsigned char>(1u << (rng() % 8));
+    auto bad = reseal(bytes);  // past the checksum: the parser's own checks, never a crash
+    bad[rng() % (bad.size() - 4)] ^= static_cast<unsigned char>(1u << (rng() % 8));
     try {
-      SupersampleStats::from_bytes(bad).finalize(Correction::none);
+      SupersampleStats::from_bytes(reseal(bad)).finalize(Correction::none);
     } catch (const itbound::InvalidArgument&) {
     }
   }
+}
+
+TEST_CASE("every single-bit flip of the byte form is rejected by its checksum (issue 13, item 9)") {
+  // 158 of 2050 flips were read (and changed the result) before the format carried a CRC-32.
+  const auto r = random_runs(2, 6, 7, {0, 0.5, 1}, true, 13);
+  auto st = shard(r, 0, 1, 0, 6, 0, 7);
+  st.merge(shard(r, 1, 2, 0, 6, 0, 7));
+  const auto bytes = st.to_bytes();
+  int accepted = 0;
+  for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
+    auto bad = bytes;
+    bad[bit / 8] ^= static_cast<unsigned char>(1u << (bit % 8));
+    try {
+      SupersampleStats::from_bytes(bad);
+      ++accepted;
+    } catch (const itbound::InvalidArgument& e) {
+      const std::string what = e.what();
+      CHECK(what.rfind("stats: ", 0) == 0);
+    }
+  }
+  CHECK(accepted == 0);
+  auto v2 = bytes;
+  v2[7] = '2';
+  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(v2), doctest::Contains("format 2, which has no checksum"),
+                       itbound::InvalidArgument);
 }
 
 TEST_CASE("a cell offset past the cell count is malformed, not read (fuzzer find)") {
@@ -476,7 +512,10 @@ TEST_CASE("a cell offset past the cell count is malformed, not read (fuzzer find
   REQUIRE(in);
   std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(in), {}};
   bytes.erase(bytes.begin());  // the harness's reader pick
-  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(bytes), doctest::Contains("cell offsets"), itbound::InvalidArgument);
+  // The find predates the checksum (format 2): sealed as format 3, the parser's offset check must still catch it.
+  bytes[7] = '3';
+  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(reseal(bytes, false)), doctest::Contains("cell offsets"),
+                       itbound::InvalidArgument);
 }
 
 TEST_CASE("zero-one and interpolating are read off the data, also past loss_min != 0, and a file cannot claim them") {
@@ -505,7 +544,10 @@ TEST_CASE("zero-one and interpolating are read off the data, also past loss_min 
   const std::size_t interpolating_at = 8 + 16 + 1;
   REQUIRE(bytes[interpolating_at] == 0);
   bytes[interpolating_at] = 1;
-  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(bytes), doctest::Contains("flags disagree"), itbound::InvalidArgument);
+  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(bytes), doctest::Contains("CRC-32"), itbound::InvalidArgument);
+  // Even with a checksum that matches (written on purpose), the flags are checked against the cells.
+  CHECK_THROWS_WITH_AS(SupersampleStats::from_bytes(reseal(bytes)), doctest::Contains("flags disagree"),
+                       itbound::InvalidArgument);
 }
 
 TEST_CASE("bootstrap picks: the identity draw is the plain accumulation") {

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -481,15 +482,15 @@ TEST_CASE("trajectory files: JSON lines read by the fast path and by the JSON pa
     CHECK(named(r.accumulator.certificates(), "negrea").value == doctest::Approx(std::sqrt(0.25 / 80)).epsilon(1e-14));
   }
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {R"({"step_size":.5})", "step[0]: is not valid JSON"},
-      {R"({"step_size":01})", "step[0]: is not valid JSON"},
-      {R"({"step_size":0.5,})", "step[0]: is not valid JSON"},
+      {R"({"step_size":.5})", "step[0]: the line is not valid JSON"},
+      {R"({"step_size":01})", "step[0]: the line is not valid JSON"},
+      {R"({"step_size":0.5,})", "step[0]: the line is not valid JSON"},
       {R"({"step_size":0.5, "noise":1})", "step[0].noise: unknown key"},
       {R"({"step_size":-0.5})", "step[0].step_size: must be a finite number > 0, got -0.5"},
       {R"({"step_size":"0.5"})", "step[0].step_size: must be a number or null"},
       {R"({"step_size":{"a":1}})", "step[0].step_size: must be a number or null"},
       {R"({"step_size":1e999})", "step[0]"},
-      {R"({"step_size":0.5} x)", "step[0]: is not valid JSON"},
+      {R"({"step_size":0.5} x)", "step[0]: the line is not valid JSON"},
   };
   for (const auto& [line, message] : bad) {
     INFO(line);
@@ -501,4 +502,51 @@ TEST_CASE("trajectory files: JSON lines read by the fast path and by the JSON pa
       CHECK(std::string(e.what()).rfind(message, 0) == 0);
     }
   }
+}
+
+TEST_CASE("trajectory: noise far below the normal doubles is neither lost nor sign-flipped (issue 13, item 2)") {
+  // Step 1: eta = 1, sigma = 1, g = 1: eta^2 g / (2 sigma^2) = 1/2. Step 2: eta = sigma = 1e-163, g = 1: 1/2 again,
+  // though sigma^2 = 1e-326 underflows in double (it was rounded down to -1e-323: a negative term, a NaN li).
+  const TrajectoryInfo info{.dimension = 1, .n = 10};
+  const std::vector<StepStats> steps = {
+      {.step_size = 1.0, .noise_std = 1.0, .batch_size = 10, .gradient_sq_mean = 1.0, .incoherence_sq = 1.0},
+      {.step_size = 1e-163, .noise_std = 1e-163, .batch_size = 10, .gradient_sq_mean = 1.0, .incoherence_sq = 1.0}};
+  const Certificate li = after(info, steps, "li");
+  // Li et al.: 2 C sqrt(2 sum) / n with C = 1, sum = 1: 2 sqrt(2) / 10.
+  const double exact_li = 2.0 * std::sqrt(2.0) / 10.0;
+  CHECK(li.raw_value >= exact_li);
+  CHECK(li.raw_value <= exact_li * (1 + 1e-14));
+  // Negrea: sqrt(2 s^2 I / n) with s = 1/2, I = 1, n - m = 10.
+  const Certificate negrea = after(info, steps, "negrea");
+  CHECK(negrea.raw_value >= std::sqrt(0.05));
+  CHECK(negrea.raw_value <= std::sqrt(0.05) * (1 + 1e-14));
+}
+
+TEST_CASE("trajectory: a variance past the largest double (inverse temperature 1e-320) still bounds the term") {
+  // sigma^2 = 2 eta / beta = 2e320 overflows a double; the term eta^2 g / (2 sigma^2) = 1 / 4e320 = 2.5e-321 was
+  // computed as 1 / inf = 0 and rounded up to 1e-323, below the exact term.
+  const Certificate li = after({.dimension = 1, .n = 10},
+                               {{.step_size = 1.0, .inverse_temperature = 1e-320, .batch_size = 10, .gradient_sq_mean = 1.0}},
+                               "li");
+  double info = 0.0;
+  for (const auto& d : li.details)
+    if (d.name == "information_nats") info = std::get<double>(d.value);
+  CHECK(info >= 2.5e-321);
+  CHECK(li.raw_value >= 2.0 * std::sqrt(2.0 * 2.5e-321) / 10.0);
+}
+
+TEST_CASE("trajectory: an information term past the largest double gives a vacuous bound, not an error about mi") {
+  // eta = 1, sigma = 1e-170, incoherence 1: 1 / (2e-340) overflows: the bound is the whole loss range.
+  TrajectoryAccumulator acc({.dimension = 1, .n = 10});
+  acc.add_step({.step_size = 1.0, .noise_std = 1e-170, .batch_size = 10, .gradient_bound = 1.0, .gradient_sq_mean = 1.0,
+                .incoherence_sq = 1.0});
+  const auto certs = acc.certificates();
+  for (const char* name : {"negrea", "li"}) {
+    const Certificate& c = named(certs, name);
+    INFO(name);
+    CHECK(c.raw_value == std::numeric_limits<double>::infinity());
+    CHECK(c.value == 1.0);
+  }
+  // Pensia's log keeps it finite: (1/2) ln(1 + 1e340) = 391.5 nats, sqrt(2 / 4 * 391.5 / 10) = 4.42, capped at 1.
+  CHECK(named(certs, "pensia").value == 1.0);
 }

@@ -1,6 +1,7 @@
 #include "itbound/bounds/pac_bayes.hpp"
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "itbound/error.hpp"
@@ -62,6 +63,12 @@ void validate(const PacBayesOptions& o) {
     require_probability(o.mc->mean_error, "mc-mean-error");
     require_delta(o.mc->delta, "delta-mc");
     if (!(o.delta + o.mc->delta < 1.0)) fail("delta-mc", "delta + delta-mc must be below 1");
+    // Each of the K E candidates' Monte Carlo steps runs at delta-mc / (K E): it must stay a normal double.
+    const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
+    if (!(o.mc->delta / candidates >= std::numeric_limits<double>::min()))
+      fail("delta-mc", "is too small for " + format_number(candidates) + " candidate (split, epoch) pairs: delta-mc / " +
+                           format_number(candidates) + " underflows below the normal doubles, got delta-mc " +
+                           format_number(o.mc->delta));
   }
 }
 
@@ -109,6 +116,7 @@ struct Family {
       c.inputs.push_back({"mc_samples", o.mc->samples});
       c.inputs.push_back({"mc_error", o.mc->mean_error});
       c.inputs.push_back({"delta_mc", o.mc->delta});
+      if (o.mc->averaged_examples > 0) c.inputs.push_back({"mc_errors_rows_averaged_over", o.mc->averaged_examples});
       const double candidates = static_cast<double>(o.split_candidates) * static_cast<double>(o.epoch_candidates);
       const double share = o.mc->delta / candidates;
       c.delta_ledger.push_back({"Monte Carlo estimate of the empirical Gibbs risk from " +
@@ -305,6 +313,29 @@ MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>
   return {static_cast<std::int64_t>(errors.size()), std::min(1.0, mean_exact ? mean : up(mean)), delta};
 }
 
+MonteCarloOptions monte_carlo_from_error_array(const Eigen::Ref<const Eigen::ArrayXd>& values,
+                                               const std::vector<std::int64_t>& shape, std::int64_t n, double delta) {
+  const auto count = [](std::int64_t x) { return std::to_string(x); };
+  if (shape.size() > 2)
+    fail("mc-sample-errors", "must be a vector of per-predictor risks or an (N, n) matrix of per-example losses, got " +
+                          count(static_cast<std::int64_t>(shape.size())) + " dimensions");
+  const std::int64_t rows = shape.size() == 2 ? shape[0] : 0, cols = shape.size() == 2 ? shape[1] : 0;
+  // (1, n) is ambiguous: one predictor's n losses, or n predictors' risks that happen to number n.
+  if (shape.size() == 2 && rows == 1 && cols == n && n > 1)
+    fail("mc-sample-errors", "a single row of n = " + count(n) + " values is ambiguous (one predictor's per-example losses, "
+                      "or n predictors' risks): give the risks as a vector or one column, or more than one row");
+  if (shape.size() < 2 || rows == 1 || cols == 1) return monte_carlo_from_errors(values, delta);
+  if (cols != n)
+    fail("mc-sample-errors", "an (N, n) matrix of per-example losses needs n = " + count(n) + " columns (the bound's n), got (" +
+                          count(rows) + ", " + count(cols) + ")");
+  // Every row has n entries: the mean of the row means is the mean of all entries, computed (and rounded up) as for
+  // a vector; N is the number of rows.
+  MonteCarloOptions mc = monte_carlo_from_errors(values, delta);
+  mc.samples = rows;
+  mc.averaged_examples = cols;
+  return mc;
+}
+
 double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status) {
   const double N = static_cast<double>(mc.samples);
   // ln(2/delta'): Dziugaite & Roy (2017), Theorem 2.2 (sample convergence bound of Langford & Caruana; number per
@@ -494,6 +525,9 @@ void visit(const MonteCarloOptions& mc, FieldVisitor& v) {
   v.integer("samples", mc.samples, "Number N of predictors sampled from the posterior.");
   v.number("mean_error", mc.mean_error, "Mean empirical risk of the N sampled predictors.");
   v.number("delta_mc", mc.delta, "Confidence spent on the Monte Carlo step.");
+  v.integer("rows_averaged_over", mc.averaged_examples,
+            "Examples n over which each row of an (N, n) matrix of per-example losses was averaged (0: one risk per "
+            "predictor was given).");
 }
 
 void visit(const BestBound& b, FieldVisitor& v) {

@@ -72,11 +72,13 @@ double gibbs_risk(const Margins& m, const Eigen::VectorXd& w, double sigma, Eige
   return sum / n;
 }
 
-// A sound upper value of the Gibbs risk for the certificate. A row whose margin u.w is within the dot
-// product's rounding error of 0 (|error| <= (d + 2) eps ||u|| ||w||, ||u|| = 1) might have the other sign:
-// it counts as an error (loss 1 >= Phi(-z)). Every other term is Phi(-z) with z accurate to (d + 2) eps
-// relative, which moves Phi(-z) by far less than 1e-9 relative where it does not underflow; the sum of n
-// terms adds (n + 16) * 8 eps relative.
+// A sound upper value of the Gibbs risk for the certificate. The computed margin u.w is within
+// tie = 4 (d + 2) eps ||w|| of the exact y w.x / ||x|| (normalisation and dot product, ||u|| = 1, with room). A row
+// within that of 0 might have the other sign: it counts as an error (loss 1 >= Phi(-z)). Every other term is
+// Phi(-z) at the low end z = (u.w - tie) / sigma of the margin's interval: that error is absolute, so relative to z
+// it is unbounded near the tie (taking it as "(d + 2) eps relative" under-counted Phi(-z) by factors e^(z dz) when
+// ||w|| / sigma is large). What is left, erfc and the division within a few ulps, moves Phi(-z) by z^2 eps relative,
+// far less than 1e-9 where it does not underflow; the sum of n terms adds (n + 16) * 8 eps relative.
 double certified_gibbs_risk(const Margins& m, const Eigen::VectorXd& w, double sigma) {
   const double eps = std::numeric_limits<double>::epsilon();
   const auto n = static_cast<double>(m.u.rows());
@@ -85,7 +87,7 @@ double certified_gibbs_risk(const Margins& m, const Eigen::VectorXd& w, double s
   double sum = static_cast<double>(m.zero_rows);
   for (Eigen::Index i = 0; i < margin.size(); ++i) {
     if (m.u.row(i).squaredNorm() == 0.0) continue;  // zero rows are already counted
-    sum += std::abs(margin[i]) <= tie ? 1.0 : upper_normal_tail(margin[i] / sigma);
+    sum += std::abs(margin[i]) <= tie ? 1.0 : upper_normal_tail((margin[i] - tie) / sigma);
   }
   return std::min(1.0, round_up(sum / n * (1.0 + 1e-9 + 8.0 * eps * (n + 16.0)), 2));
 }
@@ -163,11 +165,12 @@ BoundValue kl_bound_with_gradient(double q, double kl_divergence, double n, doub
 }  // namespace
 
 double linear_gibbs_risk(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
-                         const Eigen::Ref<const Eigen::VectorXd>& w, double sigma) {
+                         const Eigen::Ref<const Eigen::VectorXd>& w, double sigma, bool certified) {
   check_labelled(x, y, "x", "y");
   if (w.size() != x.cols()) fail("w", "must have one entry per column of x");
   if (!(sigma > 0.0) || !std::isfinite(sigma)) fail("sigma", "must be positive and finite");
-  return gibbs_risk(normalised_margins(x, y), w, sigma, nullptr, nullptr);
+  const Margins m = normalised_margins(x, y);
+  return certified ? certified_gibbs_risk(m, w, sigma) : gibbs_risk(m, w, sigma, nullptr, nullptr);
 }
 
 SelfCertifyResult self_certify_linear(const SelfCertifyOptions& o) {

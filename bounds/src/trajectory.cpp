@@ -30,17 +30,27 @@ void check_field(const StepField& f, double x, std::int64_t index) {
                               ", got " + format_number(x));
 }
 
-// Noise variance of the step, or NaN. Both forms given: the smaller variance, whose bound is larger.
-// Per-step terms are computed in plain double: the few roundings of each (at most ten, each <= eps/2 relative) and the
-// running sums' are covered once, when a certificate reads a sum (TrajectoryAccumulator::bounded).
-double noise_variance(const StepStats& s) {
-  double var = StepStats::missing;
-  if (present(s.noise_std)) var = s.noise_std * s.noise_std;
+// Noise variance of the step, or NaN, in extended range: a noise std below 1.5e-154 squares to below the
+// smallest normal double and an inverse temperature below 2 eta / DBL_MAX gives a variance above the largest one,
+// while every product and quotient of a few doubles is a normal long double. Both forms given: the smaller
+// variance, whose bound is larger. One rounding: relative error at most 2^-64.
+// Per-step terms are computed in extended range and rounded up to a double (round_up_from_extended); the running
+// sums' own rounding is covered once, when a certificate reads a sum (TrajectoryAccumulator::bounded).
+long double noise_variance(const StepStats& s) {
+  long double var = StepStats::missing;
+  if (present(s.noise_std)) var = static_cast<long double>(s.noise_std) * s.noise_std;
   if (present(s.inverse_temperature)) {
-    const double sgld = 2.0 * s.step_size / s.inverse_temperature;  // SGLD: sqrt(2 eta / beta) N(0, I)
-    var = present(var) ? std::min(var, sgld) : sgld;
+    const long double sgld = 2.0L * s.step_size / s.inverse_temperature;  // SGLD: sqrt(2 eta / beta) N(0, I)
+    var = std::isnan(var) ? sgld : std::min(var, sgld);
   }
   return var;
+}
+
+// eta^2 x / (2 var) with x a double and var from noise_variance: five roundings in extended range, so the
+// double above it (infinity if it exceeds the largest double) is an upper bound on the exact term.
+double half_snr_up(double eta, double x, long double var) {
+  const long double e = eta;
+  return round_up_from_extended(e * e * x / (2.0L * var));
 }
 
 template <class Text>
@@ -139,33 +149,38 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
     throw InvalidArgument(field("batch_size"),
                           "must be <= n = " + std::to_string(info_.n) + ", got " + format_number(s.batch_size));
 
-  const double var = noise_variance(s);
-  if (present(var)) min_noise_var_ = std::min(min_noise_var_, var);
-  const double eta2 = s.step_size * s.step_size;
-  const double d = static_cast<double>(info_.dimension);
+  const long double var = noise_variance(s);
+  const bool has_var = !std::isnan(var);
+  if (has_var) min_noise_var_ = std::min(min_noise_var_, var);
+  const long double d = static_cast<long double>(info_.dimension);
 
-  // Pensia, Jog & Loh (2018), Theorem 1: I(S; W_t | W_{t-1}) <= (d/2) ln(1 + eta^2 L^2 / (d sigma^2)).
-  pensia_.need(noise_fields, present(var));
+  // Pensia, Jog & Loh (2018), Theorem 1: I(S; W_t | W_{t-1}) <= (d/2) ln(1 + eta^2 L^2 / (d sigma^2)). In
+  // extended range: the snr's five roundings, log1p's few ulps (relative, as d log1p(s) / d ln s <= 1) and the
+  // product's one stay within round_up_from_extended's pad of 32 ulps.
+  pensia_.need(noise_fields, has_var);
   pensia_.need("gradient_bound", present(s.gradient_bound));
-  if (present(var) && present(s.gradient_bound))
-    pensia_.sum += 0.5 * d * std::log1p(eta2 * s.gradient_bound * s.gradient_bound / (d * var));
+  if (has_var && present(s.gradient_bound)) {
+    const long double eta = s.step_size, L = s.gradient_bound;
+    const long double snr = eta * eta * (L * L) / (d * var);
+    pensia_.sum += round_up_from_extended(0.5L * d * std::log1p(snr), 32);
+  }
 
   // Negrea et al. (2019), Sec. 4: per-step KL of two Gaussians with equal covariance sigma^2 I and means
   // differing by eta (g - zeta): eta^2 ||g - zeta||^2 / (2 sigma^2)  (= beta eta ||xi||^2 / 4 for SGLD).
-  negrea_.need(noise_fields, present(var));
+  negrea_.need(noise_fields, has_var);
   negrea_.need("incoherence_sq", present(s.incoherence_sq));
-  if (present(var) && present(s.incoherence_sq)) negrea_.sum += eta2 * s.incoherence_sq / (2.0 * var);
+  if (has_var && present(s.incoherence_sq)) negrea_.sum += half_snr_up(s.step_size, s.incoherence_sq, var);
 
   // Li, Luo & Qiao (2020), Theorem 9 (GLD): n^2 KL_t = eta^2 g_e(t) / (2 sigma^2), sigma^2 the per-coordinate
   // noise variance (the paper's sigma_t^2 / 2); full batch only.
-  li_.need(noise_fields, present(var));
+  li_.need(noise_fields, has_var);
   li_.need("gradient_sq_mean", present(s.gradient_sq_mean));
   li_.need("batch_size", present(s.batch_size));
   if (present(s.batch_size) && s.batch_size < static_cast<double>(info_.n)) ++minibatch_steps_;
-  if (present(var) && present(s.gradient_sq_mean)) li_.sum += eta2 * s.gradient_sq_mean / (2.0 * var);
+  if (has_var && present(s.gradient_sq_mean)) li_.sum += half_snr_up(s.step_size, s.gradient_sq_mean, var);
 
-  add_haghifam(s, var, eta2);
-  add_neu(s, var, eta2);
+  add_haghifam(s, var);
+  add_neu(s, var);
   ++steps_;
 }
 
@@ -173,13 +188,13 @@ void TrajectoryAccumulator::add_step(const StepStats& s) {
 // in bounds/TRAJECTORY.md). The step's KL between the Langevin kernel with the selected candidate of pair J and the
 // kernel with the forecast mixture is theta_t^2 eta_t^2 ||xi_t||^2 / (2 sigma_t^2 n^2) (= theta^2 beta eta ||xi||^2 /
 // (4 n^2) for sigma^2 = 2 eta / beta); theta_t is the forecaster's mass on the unselected candidate.
-void TrajectoryAccumulator::add_haghifam(const StepStats& s, double var, double eta2) {
-  haghifam_.need(noise_fields, present(var));
+void TrajectoryAccumulator::add_haghifam(const StepStats& s, long double var) {
+  haghifam_.need(noise_fields, !std::isnan(var));
   haghifam_.need("two_sample_incoherence", present(s.two_sample_incoherence));
   haghifam_.need("batch_size", present(s.batch_size));
-  if (!present(var) || !present(s.two_sample_incoherence)) return;
+  if (std::isnan(var) || !present(s.two_sample_incoherence)) return;
   const double n = static_cast<double>(info_.n);
-  const double kl = eta2 * s.two_sample_incoherence / (2.0 * var * n * n);
+  const double kl = half_snr_up(s.step_size, s.two_sample_incoherence, var * n * n);
   haghifam_.sum += kl;
   if (!present(s.noise_alignment)) forecaster_complete_ = false;
   if (!forecaster_complete_) return;
@@ -188,20 +203,22 @@ void TrajectoryAccumulator::add_haghifam(const StepStats& s, double var, double 
   forecast_sum_ += theta * theta * kl;
   // Log-likelihood ratio (unselected : selected) of W_{t+1} given W_t: -KL_t - (eta_t / (n sigma_t)) <v_t, eps_t>, with
   // v_t = grad(unselected) - grad(selected) and W_{t+1} = mean(selected) + sigma_t eps_t (bounds/TRAJECTORY.md).
-  log_likelihood_ratio_ += -kl - s.step_size / (n * std::sqrt(var)) * s.noise_alignment;
+  log_likelihood_ratio_ += -kl - static_cast<double>(s.step_size / (n * std::sqrt(var)) * s.noise_alignment);
 }
 
 // Neu, Dziugaite, Haghifam & Roy (2021): Theorem 1 for the run's schedule, Proposition 3 for the noise actually added,
 // and Theorem 1 with the smoothness bounds for every schedule of the declared family (bounds/TRAJECTORY.md).
-void TrajectoryAccumulator::add_neu(const StepStats& s, double var, double eta2) {
+void TrajectoryAccumulator::add_neu(const StepStats& s, long double var) {
   const bool variance = present(s.gradient_variance);
   const double d = static_cast<double>(info_.dimension);
-  if (present(var)) ++noisy_steps_;
+  const bool has_var = !std::isnan(var);
+  if (has_var) ++noisy_steps_;
+  const long double eta = s.step_size;
 
   // Proposition 3: I(W; S) <= sum_t eta_t^2 V_t / (2 sigma_t^2); the sum kept is sum_t eta_t^2 V_t / sigma_t^2.
-  neu_sgld_.need(noise_fields, present(var));
+  neu_sgld_.need(noise_fields, has_var);
   neu_sgld_.need("gradient_variance", variance);
-  if (present(var) && variance) neu_sgld_.sum += eta2 * s.gradient_variance / var;
+  if (has_var && variance) neu_sgld_.sum += round_up_from_extended(eta * eta * s.gradient_variance / var);
 
   // Theorem 1: sum_t eta_t^2 / sigma_t^2 (Gamma_{sigma_{1:t}}(W_t) + V_t), Gamma measured, or <= mu^2 sigma_{1:t}^2 d.
   const bool gamma = present(s.gradient_sensitivity) || info_.smoothness.has_value();
@@ -218,21 +235,24 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, double var, double eta2)
         g = mu * mu * perturbation_level_sq_ * d;  // the running level's rounding is covered like the sums'
         ++gamma_bounded_;
       }
-      neu_sgd_.sum += eta2 * (g + s.gradient_variance) / (s.perturbation_std * s.perturbation_std);
+      const long double p = s.perturbation_std;
+      neu_sgd_.sum += round_up_from_extended(eta * eta * (static_cast<long double>(g) + s.gradient_variance) / (p * p));
     }
-    perturbation_level_sq_ += s.perturbation_std * s.perturbation_std;
+    perturbation_level_sq_ += round_up_from_extended(static_cast<long double>(s.perturbation_std) * s.perturbation_std);
   }
 
   // The family sigma_t = scale ratio^(t-1), Gamma <= mu^2 sigma_{1:t}^2 d. The recursions' rounding (relative error
-  // O(t eps)) is covered once, in neu_sgd_smooth_certificate(); a schedule whose variance under- or overflows is
-  // infinite.
+  // O(t eps)) is covered once, in neu_sgd_smooth_certificate(); a schedule whose variance leaves the normal doubles
+  // (where the recursion's error is no longer relative) is infinite.
   neu_family_.need("gradient_variance", variance);
   const bool sums = variance && info_.smoothness;
   const double mu2d = sums ? *info_.smoothness * *info_.smoothness * d : 0.0;
+  const double eta2 = round_up_from_extended(eta * eta);  // rounded up: it cannot underflow below the exact value
   for (Schedule& f : family_) {
     if (sums) {
       const double term = eta2 / f.variance * (mu2d * f.level_sq + s.gradient_variance);
-      f.sum = std::isnan(term) ? std::numeric_limits<double>::infinity() : f.sum + term;
+      const bool normal = f.variance >= std::numeric_limits<double>::min() && std::isfinite(f.variance);
+      f.sum = std::isnan(term) || !normal ? std::numeric_limits<double>::infinity() : f.sum + term;
     }
     f.level_sq += f.variance;
     f.variance *= f.ratio * f.ratio;
@@ -316,7 +336,7 @@ bool TrajectoryAccumulator::frame(Certificate& c, const std::string& name, const
   if (noisy)
     c.add_assumption("gaussian_noise", "each step adds isotropic Gaussian noise independent of the data and the past",
                      Holds::unchecked, "noise draws are not part of the trajectory; smallest noise std given: " +
-                                           format_number(std::sqrt(min_noise_var_)));
+                                           format_number(static_cast<double>(std::sqrt(min_noise_var_))));
   return true;
 }
 
@@ -333,8 +353,12 @@ std::vector<Certificate> TrajectoryAccumulator::certificates() const {
   // Xu & Raginsky (2017), Theorem 1, on n_eff examples: the one implementation in bounds/mi_bounds.
   const auto xu_raginsky = [&](const Term& term, std::int64_t n_eff) {
     if (steps_ == 0 || !term.missing.empty()) return Certificate{};
-    Certificate c = xu_raginsky_bound(bounded(term.sum), {.n = n_eff, .loss_min = info_.loss_min, .loss_max = info_.loss_max,
-                                                 .sigma = info_.subgaussian});
+    // An information term past the largest double (noise far too small for the drift) is +inf: a vacuous bound.
+    const bool infinite = std::isinf(term.sum);
+    Certificate c = xu_raginsky_bound(infinite ? 0.0 : bounded(term.sum),
+                                      {.n = n_eff, .loss_min = info_.loss_min, .loss_max = info_.loss_max,
+                                       .sigma = info_.subgaussian});
+    if (infinite) c.set_value(term.sum, info_.subgaussian ? term.sum : info_.loss_max - info_.loss_min);
     // Its "mi_exact" caveat is about estimated MI; here the information term is an upper bound by construction.
     // Inputs and the guarantee come from frame() (the information term is echoed as information_nats).
     std::erase_if(c.assumptions, [](const Assumption& a) { return a.name == "mi_exact"; });

@@ -19,20 +19,25 @@ const data::NdArray& member(const Arrays& a, const std::string& key, const std::
   return it->second;
 }
 
-// A vector of length d; a single number broadcasts (isotropic priors, a common mean).
-Eigen::ArrayXd vector_of(const Arrays& a, const std::string& key, const std::string& file, Eigen::Index d) {
+// The array in reading order, shaped like `like` (the posterior's first array; null for that one): a single
+// number broadcasts (isotropic priors, a common mean). Equal sizes are not enough: a (10, 20) mean beside a (20, 10)
+// std would pair the wrong entries once flattened.
+Eigen::ArrayXd vector_of(const Arrays& a, const std::string& key, const std::string& file, const data::NdArray* like) {
   const data::NdArray& x = member(a, key, file);
+  if (!like) return data::as_vector(x);
+  const auto d = static_cast<Eigen::Index>(like->size());
   if (x.size() == 1 && d > 1) return Eigen::ArrayXd::Constant(d, x.values[0]);
-  if (d > 0 && static_cast<Eigen::Index>(x.size()) != d)
-    fail(file.c_str(), "\"" + key + "\" has " + std::to_string(x.size()) + " entries, the posterior has " +
-                           std::to_string(d));
+  if (static_cast<Eigen::Index>(x.size()) != d || (x.shape != like->shape && x.shape.size() > 1))
+    fail(file.c_str(), "\"" + key + "\" has " + std::to_string(x.size()) + " entries in " +
+                           std::to_string(x.shape.size()) + " dimensions, not the posterior's shape (" +
+                           std::to_string(d) + " entries)");
   return data::as_vector(x);
 }
 
-// Diagonal Gaussian standard deviations from "std" or "log_var" (exactly one), broadcast to d.
-Eigen::ArrayXd diag_std(const Arrays& a, const std::string& file, Eigen::Index d) {
+// Diagonal Gaussian standard deviations from "std" or "log_var" (exactly one), shaped like `like`.
+Eigen::ArrayXd diag_std(const Arrays& a, const std::string& file, const data::NdArray* like) {
   if (has_key(a, "std") == has_key(a, "log_var")) fail(file.c_str(), "needs exactly one of \"std\", \"log_var\"");
-  return has_key(a, "std") ? vector_of(a, "std", file, d) : std_from_log_var(vector_of(a, "log_var", file, d));
+  return has_key(a, "std") ? vector_of(a, "std", file, like) : std_from_log_var(vector_of(a, "log_var", file, like));
 }
 
 }  // namespace
@@ -103,19 +108,20 @@ KlTerm kl_from_args(const Args& a) {
   if (s.grid && (has_key(p, "std") || has_key(p, "log_var") || has_key(p, "cov")))
     fail("prior", "gives its own spread; with --prior-variance the prior file holds only the mean");
   if (family == "bernoulli" || family == "categorical") {
-    const Eigen::ArrayXd pq = vector_of(q, "prob", qf, 0);
-    const Eigen::ArrayXd pp = vector_of(p, "prob", pf, pq.size());
+    const Eigen::ArrayXd pq = vector_of(q, "prob", qf, nullptr);
+    const Eigen::ArrayXd pp = vector_of(p, "prob", pf, &member(q, "prob", qf));
     s.dimension = pq.size();
     s.kl = family == "bernoulli" ? kl_bernoulli(pq, pp) : kl_categorical(pq, pp);
     return s;
   }
-  const Eigen::ArrayXd mq = vector_of(q, "mean", qf, 0);
+  const data::NdArray* like = &member(q, "mean", qf);
+  const Eigen::ArrayXd mq = vector_of(q, "mean", qf, nullptr);
   const Eigen::Index d = mq.size();
-  const Eigen::ArrayXd mp = vector_of(p, "mean", pf, d);
+  const Eigen::ArrayXd mp = vector_of(p, "mean", pf, like);
   s.dimension = d;
   if (family == "diag-gaussian") {
-    const Eigen::ArrayXd sq = diag_std(q, qf, d);
-    const Eigen::ArrayXd sp = s.grid ? Eigen::ArrayXd::Constant(d, std::sqrt(s.grid->variance)) : diag_std(p, pf, d);
+    const Eigen::ArrayXd sq = diag_std(q, qf, like);
+    const Eigen::ArrayXd sp = s.grid ? Eigen::ArrayXd::Constant(d, std::sqrt(s.grid->variance)) : diag_std(p, pf, like);
     s.kl = kl_diag_gaussian(mq, sq, mp, sp);
     return s;
   }

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "commands.hpp"
 #include "itbound/bounds/pac_bayes.hpp"
 #include "itbound/data/number_arrays.hpp"
@@ -16,9 +18,9 @@ std::optional<MonteCarloOptions> monte_carlo(const Args& a) {
   if (a.has("mc-sample-errors")) {
     if (mean) fail("mc-sample-errors", "give either the per-sample errors or mc-samples and mc-mean-error, not both");
     const Json& v = a.json().at("mc-sample-errors");
-    const Eigen::ArrayXd errors = v.is_array() ? data::numbers_from_json(v, "mc-sample-errors")
-                                               : data::read_number_vector(a.text("mc-sample-errors"), "mc-sample-errors", "errors");
-    return monte_carlo_from_errors(errors, a.real("delta-mc"));
+    const data::NdArray errors = v.is_array() ? data::number_array_from_json(v, "mc-sample-errors")
+                                              : data::read_number_array(a.text("mc-sample-errors"), "mc-sample-errors", "errors");
+    return monte_carlo_from_error_array(data::as_vector(errors), errors.shape, a.integer("n"), a.real("delta-mc"));
   }
   if (a.has("mc-samples") != a.has("mc-mean-error"))
     fail("mc-mean-error", "give both mc-samples and mc-mean-error, or neither");
@@ -47,9 +49,10 @@ Command pac_bayes_command() {
           {.name = "mc-mean-error", .kind = Kind::real, .doc = "Mean empirical risk of the N sampled predictors.",
            .default_value = optional, .range = Range{0, 1}, .aliases = {"mc-error"}},
           {.name = "mc-sample-errors", .kind = Kind::path,
-           .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor (.npy, .npz "
-                  "with one array or 'errors', .csv with one column or a column 'errors', .json array); N and the mean "
-                  "are taken from it (instead of --mc-samples and --mc-mean-error).",
+           .doc = "File of the N sampled predictors' empirical risks on the n examples, one per predictor, or an (N, n) "
+                  "matrix of their per-example losses whose rows are averaged (.npy, .npz with one array or 'errors', "
+                  ".csv, or a column 'errors' under a header, .json array); N and the mean are taken from it (instead of "
+                  "--mc-samples and --mc-mean-error).",
            .default_value = optional, .inline_numbers = true, .aliases = {"mc-errors"}},
           {.name = "delta-mc", .kind = Kind::real, .doc = "Confidence spent on the Monte Carlo step (added to delta).",
            .default_value = 0.01, .range = Range{0, 1, true, true}},
@@ -79,6 +82,9 @@ Command pac_bayes_command() {
       }),
       [](const Args& a) {
         const KlTerm kl = kl_from_args(a);
+        if (std::isinf(kl.kl) && kl.source != "given")
+          fail("posterior", "KL(posterior || prior) is +inf (beyond the largest double, or the prior has no mass where "
+                            "the posterior has some): every bound would be vacuous");
         PacBayesOptions o;
         o.emp_risk = optional_real(a, "emp-risk");
         o.kl = kl.kl;

@@ -9,9 +9,11 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <string_view>
 #include <thread>
 
 #include "itbound/data/report_json.hpp"
+#include "itbound/data/json_text.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::cli {
@@ -21,36 +23,81 @@ BatchRecord error_record(const Json& id, const char* code, const std::string& me
   return BatchRecord{id, std::nullopt, code, message};
 }
 
-bool blank(const std::string& s) {
+bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+// One job's text parsed on its own, so that a syntax error costs that job only; `where` says which.
+BatchInput parse_job(std::string_view text, const std::string& where) {
+  try {
+    return {data::parse_json(text, "job", where), {}};
+  } catch (const InvalidArgument& e) {
+    return {nullptr, std::string(e.what()).substr(e.field().size() + 2)};  // the record is the job's: no "job: "
+  }
+}
+
+// The elements of a top-level JSON array `text` (starting at its '['), split at the commas between them by a scan
+// that skips strings and counts brackets, each parsed alone. Where the array's own frame is broken (not closed,
+// text after it) that is one more error record, after the jobs that could be read.
+std::vector<BatchInput> read_array(std::string_view text, std::size_t open) {
+  std::vector<BatchInput> inputs;
+  std::size_t start = open + 1, index = 0;
+  int depth = 0;
+  bool in_string = false, escaped = false, closed = false;
+  const auto where = [&] { return "job " + std::to_string(index) + " of the array (from byte " + std::to_string(start) + ")"; };
+  const auto element = [&](std::size_t end) {
+    const std::string_view item = text.substr(start, end - start);
+    if (blank(item)) {
+      if (!(closed && index == 0)) inputs.push_back({nullptr, where() + " is empty (a stray comma?)"});
+    } else {
+      inputs.push_back(parse_job(item, where()));
+    }
+    ++index;
+    start = end + 1;
+  };
+  std::size_t i = open + 1;
+  for (; i < text.size() && !closed; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      element(i);
+    } else if (c == ']' && depth == 0) {
+      closed = true;
+      element(i);
+    }
+  }
+  if (!closed) {
+    if (!blank(text.substr(start))) inputs.push_back(parse_job(text.substr(start), where()));
+    inputs.push_back({nullptr, "the array of jobs opened at byte " + std::to_string(open) + " is not closed by a ']'"});
+  } else if (!blank(text.substr(i))) {
+    inputs.push_back({nullptr, "text after the array of jobs, from byte " + std::to_string(i) + ": " +
+                                   data::brief_text(text.substr(i), 40)});
+  }
+  return inputs;
 }
 
 }  // namespace
 
 std::vector<BatchInput> read_batch(const std::string& text) {
-  std::vector<BatchInput> inputs;
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '[') {
-    try {
-      for (Json& job : Json::parse(text)) inputs.push_back({std::move(job), {}});
-    } catch (const Json::exception& e) {
-      inputs.push_back({nullptr, std::string("not a JSON array of jobs: ") + e.what()});
-    }
-    return inputs;
-  }
+  if (first != std::string::npos && text[first] == '[') return read_array(text, first);
+  std::vector<BatchInput> inputs;
   std::size_t start = 0, line_number = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
+    const std::string_view line = std::string_view(text).substr(start, end - start);
     ++line_number;
-    if (!blank(line)) {
-      try {
-        inputs.push_back({Json::parse(line), {}});
-      } catch (const Json::exception& e) {
-        inputs.push_back({nullptr, "line " + std::to_string(line_number) + " is not JSON: " + e.what()});
-      }
-    }
+    if (!blank(line)) inputs.push_back(parse_job(line, "line " + std::to_string(line_number)));
     start = end + 1;
   }
   return inputs;
@@ -63,12 +110,12 @@ BatchRecord run_job(const BatchInput& input) {
   const Json id = job.contains("id") ? job.at("id") : Json(nullptr);
   for (auto it = job.begin(); it != job.end(); ++it)
     if (it.key() != "id" && it.key() != "command" && it.key() != "args")
-      return error_record(id, kMalformedJob, it.key() + ": is not a job key (id, command, args)");
+      return error_record(id, kMalformedJob, data::brief_text(it.key()) + ": is not a job key (id, command, args)");
   if (!job.contains("command") || !job.at("command").is_string())
     return error_record(id, kMalformedJob, "command: must be a string naming a command");
   const std::string name = job.at("command").get<std::string>();
   const Command* command = find_command(name);
-  if (!command) return error_record(id, kUnknownCommand, "command: unknown command '" + name + "'");
+  if (!command) return error_record(id, kUnknownCommand, "command: unknown command '" + data::brief_text(name) + "'");
   try {
     return BatchRecord{id, run_command(*command, job.contains("args") ? job.at("args") : Json::object()), nullptr, {}};
   } catch (const InvalidArgument& e) {
@@ -115,13 +162,16 @@ std::vector<BatchRecord> run_jobs(const std::vector<BatchInput>& inputs, unsigne
   return records;
 }
 
-void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options) {
+BatchSummary run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options) {
   const std::size_t total = inputs.size();
   std::vector<std::optional<std::string>> lines(total);
   std::mutex mutex;
   std::condition_variable ready;
+  std::atomic<std::size_t> failed{0};
   const auto pool = start_workers(total, options.threads, [&](std::size_t i) {
-    std::string line = to_json_line(run_job(inputs[i]), options.detail);
+    const BatchRecord record = run_job(inputs[i]);
+    if (!record.result) ++failed;
+    std::string line = to_json_line(record, options.detail);
     const std::lock_guard lock(mutex);
     lines[i] = std::move(line);
     ready.notify_one();
@@ -137,6 +187,7 @@ void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const B
     if (options.progress) options.progress(i + 1, total);
   }
   out.flush();
+  return {total, failed.load()};
 }
 
 }  // namespace itbound::cli

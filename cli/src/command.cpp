@@ -19,7 +19,7 @@ std::string normalise(std::string key) {
   return key;
 }
 
-std::string shown(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string shown(const Json& v) { return data::brief(v); }
 
 double to_real(const Param& p, const Json& v) {
   if (v.is_number()) return v.get<double>();
@@ -85,14 +85,17 @@ Json convert(const Param& p, const Json& v) {
     case Kind::text:
     case Kind::path: {
       if (p.inline_numbers && v.is_array()) {
-        for (const Json& x : v)
-          if (!x.is_number()) throw InvalidArgument(p.name, "must be a path or an array of numbers, got " + x.dump());
+        for (const Json& row : v)  // numbers, or rows of numbers (a matrix); the command checks the shape
+          for (const Json& x : row.is_array() ? row : Json::array({row}))
+            if (!x.is_number())
+              throw InvalidArgument(p.name, "must be a path, an array of numbers or an array of rows of numbers, got " +
+                                                shown(x));
         return v;
       }
-      if (!v.is_string()) throw InvalidArgument(p.name, "must be a string, got " + v.dump());
+      if (!v.is_string()) throw InvalidArgument(p.name, "must be a string, got " + shown(v));
       const std::string s = v.get<std::string>();
       if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end())
-        throw InvalidArgument(p.name, "must be " + describe_range(p) + ", got " + s);
+        throw InvalidArgument(p.name, "must be " + describe_range(p) + ", got " + shown(v));
       return s;
     }
   }
@@ -183,7 +186,8 @@ Args parse_args(const Command& command, const Json& raw) {
     if (p == command.params.end()) {
       std::vector<std::string> names;
       for (const Param& q : command.params) names.push_back(q.name);
-      throw InvalidArgument(key, "is not an argument of '" + command.name + "'" + did_you_mean(key, names));
+      const std::string shown = data::brief_text(key);  // a key can be any length
+      throw InvalidArgument(shown, "is not an argument of '" + command.name + "'" + did_you_mean(shown, names));
     }
     if (spelt.count(p->name))
       throw InvalidArgument(p->name, "given twice (as " + spelt[p->name] + " and " + key + ")");

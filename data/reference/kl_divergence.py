@@ -3,12 +3,12 @@ independently of estimators/src/kl_divergence.cpp). Run: /usr/bin/python3 data/r
 import mpmath as mp
 
 mp.mp.dps = 50
-F = lambda s: [mp.mpf(x) for x in s.split()]
+F = lambda s: [mp.mpf(float(x)) for x in s.split()]  # the doubles the C++ test reads, not the decimals
 
 # Diagonal Gaussians: sum of 1-d KLs, each ln(sp/sq) + (sq^2 + (mq-mp)^2)/(2 sp^2) - 1/2.
 mq, sq, mp_, sp = F("0.1 -0.3 2.0 0.0"), F("0.05 0.2 1.0 0.3"), F("0 0 1.5 0"), F("0.1 0.1 0.5 0.3")
 diag = mp.fsum(mp.log(b / a) + (a**2 + (m - n) ** 2) / (2 * b**2) - mp.mpf(1) / 2 for m, a, n, b in zip(mq, sq, mp_, sp))
-iso = mp.fsum(mp.log(mp.mpf("0.1") / a) + (a**2 + m**2) / (2 * mp.mpf("0.01")) - mp.mpf(1) / 2 for m, a in zip(mq, sq))
+iso = mp.fsum(mp.log(mp.mpf(0.1) / a) + (a**2 + m**2) / (2 * mp.mpf(0.1) ** 2) - mp.mpf(1) / 2 for m, a in zip(mq, sq))
 
 # Full covariance, d = 3, via mpmath matrices.
 Sq = mp.matrix([[1.0, 0.3, 0.1], [0.3, 0.5, -0.2], [0.1, -0.2, 0.8]])

@@ -23,12 +23,17 @@ KL_CASES = [  # (name, mu_q, s_q, mu_p, s_p)
 ]
 
 
+def exact(text):
+    """The double the C++ code reads from this text, exactly (not the decimal itself: 0.0101 is not a double)."""
+    return mp.mpf(float(text))
+
+
 def gaussian_kl(mu_q, s_q, mu_p, s_p):
     total = mp.mpf(0)
     for i in range(len(mu_q)):
-        sq = mp.mpf(s_q[0] if len(s_q) == 1 else s_q[i])
-        sp = mp.mpf(s_p)
-        total += sq**2 / sp**2 + (mp.mpf(mu_q[i]) - mp.mpf(mu_p[i])) ** 2 / sp**2 - 1 + 2 * mp.log(sp / sq)
+        sq = exact(s_q[0] if len(s_q) == 1 else s_q[i])
+        sp = exact(s_p)
+        total += sq**2 / sp**2 + (exact(mu_q[i]) - exact(mu_p[i])) ** 2 / sp**2 - 1 + 2 * mp.log(sp / sq)
     return total / 2
 
 
@@ -43,8 +48,8 @@ def main():
         f.write("# written by priors_reference.py (mpmath, 50 digits)\n")
         f.write("q,kl,n,delta,log_xi,bound\n")
         for q, kl_div, n, delta in [("0.1", "5", 1000, "0.05"), ("0", "0", 228, "0.001"), ("0.02", "12.5", 300, "0.001")]:
-            c = (mp.mpf(kl_div) + log_xi(n) + mp.log(1 / mp.mpf(delta))) / n
-            f.write(f"{q},{kl_div},{n},{delta},{mp.nstr(log_xi(n), 30)},{mp.nstr(kl_inverse_upper(mp.mpf(q), c), 30)}\n")
+            c = (exact(kl_div) + log_xi(n) + mp.log(1 / exact(delta))) / n
+            f.write(f"{q},{kl_div},{n},{delta},{mp.nstr(log_xi(n), 30)},{mp.nstr(kl_inverse_upper(exact(q), c), 30)}\n")
 
 
 if __name__ == "__main__":

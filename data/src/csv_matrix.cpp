@@ -7,18 +7,13 @@
 #include <sstream>
 
 #include "csv_table.hpp"
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
 namespace {
 
-std::string file_text(const std::string& path, const char* field) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(field, "cannot open file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string file_text(const std::string& path, const char* field) { return read_text_file(path, field); }
 
 detail::CsvTable table_of(const std::string& path, const char* field) {
   detail::CsvTable t = detail::parse_csv(file_text(path, field), detail::Header::detect, std::string(field));

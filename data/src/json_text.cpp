@@ -1,10 +1,13 @@
 #include "itbound/data/json_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <cstdio>
+
+#include "itbound/error.hpp"
 
 namespace itbound::data {
 namespace {
@@ -55,7 +58,10 @@ void write(const Json& v, int indent, int depth, std::string& out) {
     }
     case Json::value_t::number_float: append_number(out, v.get<double>()); return;
     case Json::value_t::string: append_string(out, v.get_ref<const std::string&>()); return;
-    default: out += v.dump();
+    default:
+      // Not reached for the types above; a replaced byte is never thrown (fuzzer find: an uncaught type_error 316
+      // in a batch worker ended the process).
+      out += v.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 }
 
@@ -73,12 +79,29 @@ void append_number(std::string& out, double x) {
 
 namespace {
 
-// Whether any of the 8 bytes of x is a control character, '"' or a backslash (the bytes JSON escapes); exact for
-// bytes below 0x80 and may report a byte >= 0x80 too (the caller then checks byte by byte).
+// Whether any of the 8 bytes of x is a control character, '"', a backslash (the bytes JSON escapes) or >= 0x80 (a
+// UTF-8 sequence, checked byte by byte).
 bool may_need_escape(std::uint64_t x) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   const auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
-  return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+  return (x & highs) | ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+}
+
+// Length of the well-formed UTF-8 sequence at s[i] (lead byte >= 0x80), or 0 if it is not one (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned c = at(i);
+  std::size_t length = 0;
+  unsigned low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) length = 2;
+  else if (c >= 0xE0 && c <= 0xEF) length = 3, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) length = 4, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+  else return 0;
+  if (at(i + 1) < low || at(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return length;
 }
 
 }  // namespace
@@ -97,6 +120,17 @@ void append_string(std::string& out, std::string_view s) {
       }
     }
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (const std::size_t length = utf8_length(s, i)) {
+        i += length - 1;
+        continue;
+      }
+      // A byte that is not UTF-8 (a message quoting a user's line) becomes U+FFFD: the output stays valid JSON.
+      out.append(s.substr(start, i - start));
+      start = i + 1;
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.substr(start, i - start));
     start = i + 1;
@@ -115,6 +149,53 @@ void append_string(std::string& out, std::string_view s) {
   }
   out.append(s.substr(start));
   out += '"';
+}
+
+int json_nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Json parse_json(std::string_view text, const std::string& field, const std::string& what) {
+  if (json_nesting_depth(text) > kMaxJsonDepth)
+    throw InvalidArgument(field, what + " nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) +
+                                     " levels");
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
+    // A parse_error gives the byte offset and the last token read (a long token is cut); number overflow is an
+    // out_of_range.
+    throw InvalidArgument(field, what + " is not valid JSON: " + brief_text(e.what(), 200));
+  }
+}
+
+std::string brief_text(std::string_view text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return std::string(text);
+  return std::string(text.substr(0, max_chars)) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
+std::string brief(const Json& value, std::size_t max_chars) {
+  // Values reaching a message are at most kMaxJsonDepth deep (parse_json, the Python conversion), so dump's
+  // recursion is bounded; strings are shown as they are.
+  return brief_text(value.is_string() ? value.get_ref<const std::string&>()
+                                       : value.dump(-1, ' ', false, Json::error_handler_t::replace),
+                    max_chars);
 }
 
 std::string to_json_text(const Json& value, int indent) {

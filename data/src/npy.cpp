@@ -14,6 +14,7 @@
 #include <limits>
 #include <string>
 
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
@@ -277,6 +278,7 @@ NdArray parse_npy(std::span<const unsigned char> bytes, const std::string& what)
 }
 
 std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path) {
+  require_input_file(path, "path");
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InvalidArgument("path", "cannot open '" + path.string() + "'");
   const std::streamoff size = in.tellg();
@@ -319,6 +321,7 @@ void* read_onto_huge_pages(int fd, std::size_t size) {
 }  // namespace
 
 FileBytes::FileBytes(const std::filesystem::path& path) {
+  require_input_file(path, "path");
   // A large runs file (8 MiB to an eighth of the memory) is read onto transparent huge pages where the kernel has
   // them: on the virtual machines this project runs on, entering a mapping's 4 KiB page-table entries costs more
   // than copying (37.5 MB: 23-25 ms of CPU mapped and read once, 8-9 ms read onto huge pages and read; measured,

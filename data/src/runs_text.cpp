@@ -5,11 +5,13 @@
 #include <sstream>
 
 #include "itbound/data/runs_format.hpp"
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
 
 RunsFormat runs_format(const std::filesystem::path& path) {
+  require_input_file(path, "path");  // a directory or a missing file: that, before its name's extension
   const auto ext = path.extension().string();
   if (ext == ".npz") return RunsFormat::npz;
   if (ext == ".json") return RunsFormat::json;
@@ -47,12 +49,7 @@ std::string join(std::initializer_list<const char*> keys) {
 }  // namespace
 
 Json parse_runs_json(const std::string& text, const std::string& what, std::initializer_list<const char*> keys) {
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::exception& e) {
-    fail("path", "malformed JSON in '" + what + "': " + e.what());
-  }
+  const Json doc = parse_json(text, "path", "'" + what + "'");
   if (!doc.is_object()) fail("path", "JSON runs must be an object with " + join(keys));
   for (const char* key : keys)
     if (!doc.contains(key)) fail(key, "missing from " + what);

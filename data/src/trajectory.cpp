@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "itbound/data/input_file.hpp"
 #include "itbound/error.hpp"
 
 namespace itbound::data {
@@ -198,14 +199,6 @@ bool parse_flat_step(std::string_view line, StepStats& out) {
   }
 }
 
-Json parse(const std::string& text, const std::string& where) {
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception& e) {
-    throw InvalidArgument(where, std::string("is not valid JSON: ") + e.what());
-  }
-}
-
 // JSON form: "steps" maps each step field to an array (one entry per step, null = absent) or to one
 // number used for every step.
 TrajectoryRead from_document(const Json& doc) {
@@ -238,11 +231,13 @@ TrajectoryRead from_document(const Json& doc) {
 TrajectoryRead read_trajectory(std::istream& in) {
   std::string first;
   while (first.find_first_not_of(" \t\r") == std::string::npos && std::getline(in, first)) {}
+  if (json_nesting_depth(first) > kMaxJsonDepth)  // before the sniffing parse below copies the value
+    fail("trajectory", "the first line nests arrays or objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   const Json head = Json::parse(first, nullptr, false);
   if (head.is_discarded() || !head.is_object() || head.contains("steps")) {
     std::stringstream rest;
     rest << in.rdbuf();
-    return from_document(parse(first + "\n" + rest.str(), "trajectory"));
+    return from_document(parse_json(first + "\n" + rest.str(), "trajectory", "the file"));
   }
   if (head.contains("final")) fail("final", "in JSON lines the final record is a line of its own, the last one");
   TrajectoryRead r{TrajectoryAccumulator(trajectory_info_from_json(head)), "jsonl"};
@@ -254,7 +249,7 @@ TrajectoryRead read_trajectory(std::istream& in) {
       ++t;
       continue;
     }
-    const Json j = parse(line, "step[" + std::to_string(t) + "]");
+    const Json j = parse_json(line, "step[" + std::to_string(t) + "]", "the line");
     if (j.is_object() && j.contains("final")) {  // the final record: {"final": {...}}, the last line
       if (j.size() != 1) fail("final", "the final line holds only the key \"final\"");
       r.accumulator.finish(final_from_json(j.at("final")));
@@ -318,8 +313,7 @@ TrajectoryRead read_trajectory_npz(const std::map<std::string, NdArray>& members
 }
 
 TrajectoryRead read_trajectory_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("file", "cannot open '" + path + "'");
+  std::ifstream in = open_input_file(path, "file", true);
   char magic[4] = {};
   in.read(magic, 4);
   if (in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)

@@ -1,6 +1,7 @@
 #include "itbound/estimators/kl_divergence.hpp"
 
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -8,16 +9,18 @@
 
 #include "itbound/error.hpp"
 #include "itbound/solvers/kl.hpp"
+#include "itbound/solvers/phi.hpp"
 #include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
 namespace {
 
-// A sum of d terms, each with a few roundings, is within ~d * 8 eps (relative) of the exact value: pad by that.
-double padded(double sum, Eigen::Index d) {
-  const double eps = std::numeric_limits<double>::epsilon();
-  return round_up(sum * (1.0 + 8.0 * static_cast<double>(d + 1) * eps));
-}
+// The KL terms are computed in long double: every product and quotient of a few doubles is a normal number there
+// (a prior std of 1e-160 against a posterior std of 1 gives (s_q/s_p)^2 = 1e320, which overflowed to inf in double
+// and made x - ln(1+x) NaN), and round_up_from_extended gives the double above the bound (+inf past DBL_MAX:
+// vacuous, never NaN).
+using Ext = long double;
+constexpr Ext kU = std::numeric_limits<Ext>::epsilon() / 2;  // unit roundoff, 2^-64 on x86-64
 
 void require_same_size(Eigen::Index a, Eigen::Index b, const char* field, const char* other) {
   if (a != b)
@@ -41,8 +44,25 @@ void require_probabilities(ArrayRef x, const char* field) {
       fail(field, "entry " + std::to_string(i) + " must be in [0, 1], got " + format_number(x[i]));
 }
 
-// x - ln(1 + x) >= 0 for x = r - 1 > -1, without cancellation near r = 1.
-double gauss_term(double ratio_minus_one) { return ratio_minus_one - std::log1p(ratio_minus_one); }
+using MatrixExt = Eigen::Matrix<Ext, Eigen::Dynamic, Eigen::Dynamic>;
+using VectorExt = Eigen::Matrix<Ext, Eigen::Dynamic, 1>;
+
+// Eigenvalues of a symmetric matrix S computed in long double are within p(d) kU lambda_max of the exact ones
+// (backward stability of the symmetric eigensolver; p(d) = 4 d^2 taken generously): a certified condition
+// number, or an error naming the field where the smallest eigenvalue is not certifiably positive.
+Ext certified_condition(const MatrixExt& S, const char* field, const char* what) {
+  const Eigen::SelfAdjointEigenSolver<MatrixExt> es(S, Eigen::EigenvaluesOnly);
+  if (es.info() != Eigen::Success) fail(field, std::string("eigenvalues did not converge (") + what + ")");
+  const Ext d = static_cast<Ext>(S.rows());
+  const Ext top = es.eigenvalues().maxCoeff();
+  const Ext slack = 4 * d * d * kU * top;
+  const Ext low = es.eigenvalues().minCoeff() - slack;
+  if (!(low > 0))
+    fail(field, std::string("is not positive definite or too ill-conditioned for a certified KL (") + what +
+                    "): smallest eigenvalue " + format_number(static_cast<double>(es.eigenvalues().minCoeff())) +
+                    " against a rounding error of " + format_number(static_cast<double>(slack)));
+  return (top + slack) / low;
+}
 
 }  // namespace
 
@@ -54,18 +74,19 @@ double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, ArrayR
   require_finite_all(mean_p, "mean_p");
   require_positive_all(std_q, "std_q");
   require_positive_all(std_p, "std_p");
-  // x - ln(1+x) cancels near x = 0, so a relative pad is not enough: bound the rounding error
-  // absolutely, by a few eps per term times the magnitudes that were subtracted.
-  double sum = 0.0, magnitude = 0.0;
+  // 1/2 sum [x - ln(1+x) + m^2], x = r^2 - 1, r = s_q/s_p, m = (mu_q - mu_p)/s_p. x - ln(1+x) cancels near x = 0,
+  // so bound the rounding error absolutely, by a few kU per term times the magnitudes that were subtracted: each
+  // term's few roundings (and log1p's 16 ulps, phi.hpp) stay below 8 (d + 8) kU of them.
+  Ext sum = 0, magnitude = 0;
   for (Eigen::Index i = 0; i < mean_q.size(); ++i) {
-    const double r = std_q[i] / std_p[i];
-    const double m = (mean_q[i] - mean_p[i]) / std_p[i];
-    const double x = (r - 1.0) * (r + 1.0);  // r^2 - 1
-    sum += gauss_term(x) + m * m;
+    const Ext r = static_cast<Ext>(std_q[i]) / std_p[i];
+    const Ext m = (static_cast<Ext>(mean_q[i]) - mean_p[i]) / std_p[i];
+    const Ext x = (r - 1) * (r + 1);
+    sum += x - std::log1p(x) + m * m;
     magnitude += std::abs(x) + std::abs(std::log1p(x)) + m * m;
   }
-  const double eps = std::numeric_limits<double>::epsilon();
-  return round_up(0.5 * (sum + 8.0 * eps * (static_cast<double>(mean_q.size()) + 8.0) * magnitude), 2);
+  const Ext d = static_cast<Ext>(mean_q.size());
+  return round_up_from_extended(0.5L * (sum + 8 * kU * (d + 8) * magnitude));
 }
 
 double kl_diag_gaussian(ArrayRef mean_q, ArrayRef std_q, ArrayRef mean_p, double std_p) {
@@ -88,30 +109,69 @@ double kl_gaussian(ArrayRef mean_q, MatrixRef cov_q, ArrayRef mean_p, MatrixRef 
   if (!cov_p.allFinite()) fail("cov_p", "has a non-finite entry");
   if (!cov_q.isApprox(cov_q.transpose(), 1e-12)) fail("cov_q", "must be symmetric");
   if (!cov_p.isApprox(cov_p.transpose(), 1e-12)) fail("cov_p", "must be symmetric");
-  const Eigen::LLT<Eigen::MatrixXd> lq(cov_q), lp(cov_p);
-  if (lq.info() != Eigen::Success) fail("cov_q", "must be positive definite (Cholesky failed)");
+  // KL = 1/2 [sum_i (lambda_i - 1 - ln lambda_i) + ||L_p^-1 (mu_p - mu_q)||^2], lambda_i the eigenvalues of
+  // M = L_p^-1 S_q L_p^-T (S_p = L_p L_p^T): tr - d - ln det of the textbook form, summed as phi(lambda_i - 1) >= 0,
+  // so nothing cancels. (The textbook sum cancels: at condition number 6.6e4 it came out 2.4e-10 nats low, at 5e8 up to
+  // 0.92 nats low, against a pad that ignored the conditioning.)
+  const MatrixExt P = cov_p.cast<Ext>(), Q = cov_q.cast<Ext>();
+  const Ext kappa_p = certified_condition(P, "cov_p", "prior covariance");
+  const Ext kappa_q = certified_condition(Q, "cov_q", "posterior covariance");
+  const Eigen::LLT<MatrixExt> lp(P);
   if (lp.info() != Eigen::Success) fail("cov_p", "must be positive definite (Cholesky failed)");
-  // tr(S_p^-1 S_q) = ||L_p^-1 L_q||_F^2; Mahalanobis term ||L_p^-1 (mu_p - mu_q)||^2; ln det = 2 sum ln diag(L).
-  const Eigen::MatrixXd a = lp.matrixL().solve(Eigen::MatrixXd(lq.matrixL()));
-  const Eigen::VectorXd diff = (mean_p - mean_q).matrix();
-  const Eigen::VectorXd m = lp.matrixL().solve(diff);
-  const double log_det_p = 2.0 * lp.matrixLLT().diagonal().array().log().sum();
-  const double log_det_q = 2.0 * lq.matrixLLT().diagonal().array().log().sum();
-  const double kl = 0.5 * (a.squaredNorm() + m.squaredNorm() - static_cast<double>(d) + log_det_p - log_det_q);
-  // The terms cancel; pad by the rounding of the largest magnitude, scaled by d (LLT is backward stable).
-  const double scale = a.squaredNorm() + m.squaredNorm() + static_cast<double>(d) + std::abs(log_det_p) +
-                       std::abs(log_det_q);
-  const double pad = 16.0 * static_cast<double>(d * d + 1) * std::numeric_limits<double>::epsilon() * scale;
-  return round_up(std::max(kl, 0.0) + pad);
+  const MatrixExt half = lp.matrixL().solve(Q);                      // L_p^-1 S_q
+  MatrixExt M = lp.matrixL().solve(MatrixExt(half.transpose()));     // L_p^-1 S_q L_p^-T
+  M = (0.5L * (M + M.transpose())).eval();
+  const Eigen::SelfAdjointEigenSolver<MatrixExt> em(M, Eigen::EigenvaluesOnly);
+  if (em.info() != Eigen::Success) fail("cov_q", "eigenvalues of S_p^-1 S_q did not converge");
+  const VectorExt m = lp.matrixL().solve((mean_p - mean_q).matrix().cast<Ext>());
+  // Error bounds, first-order backward-error analysis in long double. Relative to every lambda_i (Loewner order):
+  // Cholesky's backward error (Higham 2002, Thm 10.3) perturbs S_p by (d+1) kU ||S_p||, i.e. every lambda by
+  // (d+1) kU kappa_p; the input's rounding and S_q's use by kU kappa_q. Absolute, the same for every lambda_i
+  // (Weyl's theorem): each triangular solve (Thm 8.5) errs by d kU |L^-1||L| times its result, so M by
+  // 2 d kU c_L ||M|| with c_L = || |L^-1| |L| ||_F (computed; at most d sqrt(kappa_p)), and the symmetric
+  // eigensolver by 4 d^2 kU ||M||. Each bound times 16 for the O(kU^2) terms and hidden constants.
+  const MatrixExt Lp = lp.matrixL();
+  const MatrixExt Linv = lp.matrixL().solve(MatrixExt::Identity(d, d));
+  const Ext c_L = 1.01L * (Linv.cwiseAbs() * Lp.cwiseAbs()).norm();
+  const Ext dd = static_cast<Ext>(d);
+  const Ext relative = 16 * kU * ((dd + 1) * kappa_p + kappa_q);
+  const Ext absolute = 16 * kU * dd * (4 * dd + 2 * c_L) * em.eigenvalues().cwiseAbs().maxCoeff();
+  const auto refuse = [&](const std::string& why) {
+    fail(kappa_q > kappa_p ? "cov_q" : "cov_p",
+         "the covariances are too ill-conditioned for a certified KL (condition numbers " +
+             format_number(static_cast<double>(kappa_p)) + " for the prior, " +
+             format_number(static_cast<double>(kappa_q)) + " for the posterior): " + why);
+  };
+  if (!(relative <= 1e-3L)) refuse("relative rounding error bound " + format_number(static_cast<double>(relative)));
+  // phi(lambda - 1) = lambda - 1 - ln lambda changes by at most e max |1 - 1/xi| over [lambda - e, lambda + e] (mean
+  // value theorem); its own evaluation errs by at most 410 kU relative (phi.hpp), the sums by d kU.
+  Ext cov_term = 0, pad = 0;
+  for (Eigen::Index i = 0; i < d; ++i) {
+    const Ext lambda = em.eigenvalues()[i];
+    const Ext e = relative * std::abs(lambda) + absolute;
+    if (!(lambda - e > 0))
+      refuse("eigenvalue " + format_number(static_cast<double>(lambda)) + " of S_p^-1 S_q is not certifiably positive");
+    cov_term += x_minus_log1p(lambda - 1, lambda);
+    pad += e * std::max(std::abs(1 - 1 / (lambda - e)), std::abs(1 - 1 / (lambda + e)));
+  }
+  // ||L^-1 (mu_p - mu_q)||^2: relatively by the Cholesky term and twice the solve's.
+  const Ext maha = m.squaredNorm();
+  pad += maha * (relative + 32 * kU * dd * c_L) + (512 + dd) * kU * (cov_term + maha);
+  return round_up_from_extended(0.5L * (cov_term + maha + pad));
 }
 
 double kl_bernoulli(ArrayRef prob_q, ArrayRef prob_p) {
   require_same_size(prob_p.size(), prob_q.size(), "prob_p", "prob_q");
   require_probabilities(prob_q, "prob_q");
   require_probabilities(prob_p, "prob_p");
+  // kl's double value is within 32 eps of the exact one where it is a normal double (solvers/kl.hpp), within a
+  // few subnormal steps below that; the d nonnegative terms add d eps. (The pad was 8 (d + 1) eps: 16 eps for one
+  // coordinate, under kl's own 32.)
   double sum = 0.0;
   for (Eigen::Index i = 0; i < prob_q.size(); ++i) sum += kl(prob_q[i], prob_p[i]);  // +inf if q_i > 0 = p_i
-  return padded(sum, prob_q.size());
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double d = static_cast<double>(prob_q.size());
+  return round_up(sum * (1.0 + (32.0 + d + 4.0) * eps) + 4.0 * d * std::numeric_limits<double>::denorm_min());
 }
 
 double kl_categorical(ArrayRef prob_q, ArrayRef prob_p) {
@@ -120,18 +180,28 @@ double kl_categorical(ArrayRef prob_q, ArrayRef prob_p) {
   require_probabilities(prob_p, "prob_p");
   if (std::abs(prob_q.sum() - 1.0) > 1e-9) fail("prob_q", "must sum to 1, sums to " + format_number(prob_q.sum()));
   if (std::abs(prob_p.sum() - 1.0) > 1e-9) fail("prob_p", "must sum to 1, sums to " + format_number(prob_p.sum()));
-  double sum = 0.0;
+  // sum_k q_k ln(q_k/p_k) = sum_k [q_k ln(q_k/p_k) - q_k + p_k] + sum_k (q_k - p_k), and each bracket is
+  // q_k phi((p_k - q_k)/q_k) >= 0 (p_k where q_k = 0): a sum without cancellation, plus the difference of the two
+  // totals, which is 0 for exact distributions and tiny for the given ones. The terms q ln(q/p) of the direct sum
+  // cancel near p = q, where ln(q/p) carries an absolute error of eps that the old relative pad missed (up to 1e-16
+  // nats low).
+  Ext brackets = 0, difference = 0, spread = 0;
   for (Eigen::Index i = 0; i < prob_q.size(); ++i) {
-    if (prob_q[i] == 0.0) continue;  // 0 ln 0 = 0
-    if (prob_p[i] == 0.0) return std::numeric_limits<double>::infinity();
-    sum += prob_q[i] * std::log(prob_q[i] / prob_p[i]);
+    const Ext q = prob_q[i], p = prob_p[i];
+    difference += q - p;  // exact unless q and p are more than 2^11 apart, then within kU of it
+    spread += std::abs(q - p);
+    if (q == 0) {
+      brackets += p;
+      continue;
+    }
+    if (p == 0) return std::numeric_limits<double>::infinity();
+    brackets += q * x_minus_log1p((p - q) / q, p / q);
   }
-  // Terms can be negative: pad by the rounding of their magnitudes; KL >= 0 (Gibbs).
-  double magnitude = 0.0;
-  for (Eigen::Index i = 0; i < prob_q.size(); ++i)
-    if (prob_q[i] > 0.0) magnitude += std::abs(prob_q[i] * std::log(prob_q[i] / prob_p[i]));
-  const double pad = 8.0 * static_cast<double>(prob_q.size() + 1) * std::numeric_limits<double>::epsilon() * magnitude;
-  return round_up(std::max(sum, 0.0) + pad);
+  // phi within 410 kU (its arguments within 2 kU), the K nonnegative terms K kU; the difference's K roundings, each
+  // at most kU of the running total, itself at most the spread.
+  const Ext K = static_cast<Ext>(prob_q.size());
+  const Ext upper = brackets * (1 + (512 + K) * kU) + difference + 2 * (K + 1) * kU * spread;
+  return round_up_from_extended(std::max(upper, Ext(0)));
 }
 
 double kl_compression(double code_length_bits) {

@@ -65,7 +65,9 @@ namespace {
 
 // Python values in, as a command line would give them: bool before int (bool is an int in Python),
 // NumPy scalars through __index__ / __float__, paths through os.fspath.
-Json to_json(const py::handle& v, const std::string& field) {
+Json to_json(const py::handle& v, const std::string& field, int depth = 0) {
+  if (depth > itbound::data::kMaxJsonDepth)
+    throw InvalidArgument(field, "nests lists or dicts deeper than " + std::to_string(itbound::data::kMaxJsonDepth) + " levels");
   if (v.is_none()) return nullptr;
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
@@ -73,24 +75,24 @@ Json to_json(const py::handle& v, const std::string& field) {
     Json out = Json::object();
     for (const auto& [key, value] : v.cast<py::dict>()) {
       const std::string name = py::str(key).cast<std::string>();
-      out[name] = to_json(value, name);
+      out[name] = to_json(value, itbound::data::brief_text(name), depth + 1);
     }
     return out;
   }
   if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
     Json out = Json::array();
-    for (const auto& item : v) out.push_back(to_json(item, field));
+    for (const auto& item : v) out.push_back(to_json(item, field, depth + 1));
     return out;
   }
   // NumPy arrays and scalars: their Python lists / numbers (inline-number parameters take arrays).
-  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field);
+  if (py::hasattr(v, "tolist") && py::hasattr(v, "ndim")) return to_json(v.attr("tolist")(), field, depth);
   if (py::hasattr(v, "__fspath__")) return py::module_::import("os").attr("fspath")(v).cast<std::string>();
   if (py::hasattr(v, "__index__")) {
     const py::int_ n = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
     try {
       return n.cast<std::int64_t>();
     } catch (const py::cast_error&) {
-      throw InvalidArgument(field, "integer out of range, got " + py::str(v).cast<std::string>());
+      throw InvalidArgument(field, "integer out of range, got " + itbound::data::brief_text(py::str(v).cast<std::string>()));
     }
   }
   if (py::hasattr(v, "__float__")) return py::float_(v.cast<py::object>()).cast<double>();
@@ -186,7 +188,7 @@ const char* python_type(itbound::cli::Kind k) {
 std::string shown(const Json& v) {
   if (v.is_null()) return "None";
   if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
-  return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump();
+  return v.is_string() ? "'" + itbound::data::brief_text(v.get<std::string>()) + "'" : itbound::data::brief(v);
 }
 
 // "name(*, a: float, b: int = 3) -> Result" then the summary and one entry per Param.
@@ -602,7 +604,13 @@ PYBIND11_MODULE(_itbound, m) {
   }, py::arg("command"), "Runs a command by its CLI name (e.g. 'test-set') with keyword arguments.");
   m.def("batch", [](const py::list& jobs, unsigned threads) {
     std::vector<itbound::cli::BatchInput> inputs;
-    for (const auto& job : jobs) inputs.push_back({to_json(job, "job"), {}});
+    for (const auto& job : jobs) {
+      try {
+        inputs.push_back({to_json(job, "job"), {}});
+      } catch (const InvalidArgument& e) {  // a job that cannot be converted is that job's error record only
+        inputs.push_back({nullptr, e.what()});
+      }
+    }
     std::vector<itbound::cli::BatchRecord> done;
     {
       py::gil_scoped_release release;

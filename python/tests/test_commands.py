@@ -96,3 +96,26 @@ def test_results_render_like_the_cli(exe):
     assert pickle.loads(pickle.dumps(r))._repr_markdown_() == md
     c = r.certificates()[0]
     assert c._repr_markdown_().startswith("**" + c.name + " = ")
+
+
+
+def test_deep_nesting_and_huge_values_are_short_errors_not_crashes():
+    """Issue 13, item 10: a 100,000-deep list crashed the interpreter (recursive conversion), and a posterior= dict
+    produced a 3.3-million-character message."""
+    deep = []
+    for _ in range(100000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="mc_errors: nests lists or dicts deeper than 128 levels"):
+        itbound.pac_bayes(kl=5.0, n=100, mc_errors=deep)
+    with pytest.raises(ValueError) as err:
+        itbound.kl_divergence(posterior={"mean": list(range(300000))}, prior="p.npz")
+    assert str(err.value).startswith("posterior: must be a string") and len(str(err.value)) < 300
+
+
+def test_mc_errors_matrix_is_averaged_by_row():
+    """Issue 13, item 1: an (N, n) error matrix is N samples of row means (it was flattened to N n samples)."""
+    errors = (np.arange(60).reshape(3, 20) % 3 == 0).astype(float)
+    r = itbound.pac_bayes(kl=5.0, n=20, mc_errors=errors).to_dict()
+    assert r["mc"]["samples"] == 3 and r["mc"]["rows_averaged_over"] == 20
+    with pytest.raises(ValueError, match="mc-sample-errors: an \\(N, n\\) matrix"):
+        itbound.pac_bayes(kl=5.0, n=10, mc_errors=errors)

@@ -146,3 +146,19 @@ def test_errors_name_the_field():
         itbound.cmi_from_stats(itbound.supersample_stats(mask, loss, supersample_offset=1))
     with pytest.raises(ValueError, match="^stats: "):
         itbound.SupersampleStats.from_bytes(b"not statistics")
+
+
+def test_corrupted_pickled_statistics_are_rejected_by_their_checksum():
+    """Issue 13, item 9: single-bit flips of the pickled byte form were accepted and changed the result."""
+    z = np.load(pathlib.Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "runs.npz")
+    st = itbound.supersample_stats(z["mask"], z["loss"], z["pred"])
+    raw = bytearray(st.to_bytes())
+    for bit in range(0, 8 * len(raw), 97):
+        bad = bytearray(raw)
+        bad[bit // 8] ^= 1 << (bit % 8)
+        with pytest.raises(ValueError, match="stats: "):
+            itbound.SupersampleStats.from_bytes(bytes(bad))
+    blob = pickle.dumps(st)
+    i = blob.index(bytes(raw[40:48]))  # somewhere inside the byte form
+    with pytest.raises(ValueError, match="CRC-32"):
+        pickle.loads(blob[:i] + bytes([blob[i] ^ 1]) + blob[i + 1:])

@@ -79,3 +79,21 @@ def test_add_step_documents_every_step_field():
     for field in STEPS[0]:
         assert field in doc
     assert "two_sample_incoherence" in doc and "gradient_variance" in doc
+
+
+def test_noise_below_the_normal_doubles_gives_a_sound_value_never_nan():
+    """A step with noise std 1e-170 made li NaN (and marked valid): sigma^2 underflowed, was rounded down to a negative
+    number, and sqrt of the negative sum followed. The exact information term 1 / (2e-340) is past the largest double:
+    the bounds are vacuous (the loss range), never NaN."""
+    acc = itbound.TrajectoryAccumulator(dimension=1, n=10)
+    acc.add_step(step_size=1.0, noise_std=1e-170, batch_size=10, gradient_sq_mean=1.0, incoherence_sq=1.0)
+    out = {c.name: c for c in acc.certificates()}
+    for name in ("li", "negrea"):
+        assert not math.isnan(out[name].value), name
+        assert out[name].value == 1.0, name
+    # eta = sigma = 1e-163: the term is exactly 1/2 although sigma^2 = 1e-326 underflows in double.
+    acc = itbound.TrajectoryAccumulator(dimension=1, n=10)
+    acc.add_step(step_size=1e-163, noise_std=1e-163, batch_size=10, gradient_sq_mean=1.0)
+    li = {c.name: c for c in acc.certificates()}["li"]
+    assert li.value >= 2.0 * math.sqrt(2.0 * 0.5) / 10.0
+    assert li.value <= 2.0 * math.sqrt(2.0 * 0.5) / 10.0 * (1 + 1e-14)

@@ -7,6 +7,7 @@
 
 #include "itbound/error.hpp"
 #include "itbound/solvers/rounding.hpp"
+#include "itbound/solvers/phi.hpp"
 
 namespace itbound {
 namespace {
@@ -16,33 +17,21 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kMaxNewton = 100;
 constexpr int kMaxWalk = 80;
 
-// x - ln(1+x) >= 0 for x > -1, where ratio = 1 + x is supplied separately (it is known more
-// accurately than 1 + x itself). Near 0 the difference cancels, so use
-// ln(1+x) = 2 atanh(t), t = x/(2+x), and x - 2t = x t: then x - ln(1+x) = x t - 2 t^3 (1/3 + t^2/5 + ...),
-// with |t| <= 1/7 for |x| <= 1/4 so twelve terms reach 1e-21 (enough for long double too).
-template <typename T>
-inline T x_minus_log1p(T x, T ratio) {
-  if (std::abs(x) <= T(0.25)) {
-    const T t = x / (T(2) + x);
-    const T t2 = t * t;
-    T s = T(1) / T(25);
-    for (int k = 23; k >= 3; k -= 2) s = s * t2 + T(1) / T(k);
-    return x * t - T(2) * t * t2 * s;
-  }
-  return x - std::log(ratio);
-}
-
 // kl for q, p in (0,1) as q phi(d/q) + (1-q) phi(-d/(1-q)), phi(x) = x - ln(1+x), d = p - q:
 // both terms are non-negative, so no cancellation however close p is to q. omp is 1 - p (to a few ulps).
 // d is p - q of the exact arguments, correctly rounded: (1-q) - (1-p) would inherit the rounding of 1 - q
 // (up to 2^-54 for q just below 1/2, relative error 1e-8 in kl when p is just above 1/2).
 // Relative error: under 32 ulps of T (measured against mpmath: data/reference/make_kl_values.py).
+// Where p/q overflows (q subnormal, p > q DBL_MAX: never in long double) the first term is d - q ln(p/q), whose
+// subtracted part is below 745 q < 745 p / DBL_MAX: no cancellation. (Testing q itself instead, as before, took
+// that form for every q <= 1e-300, where p next to q makes it cancel: kl came out far below c and certified
+// points below the root, kl-inverse --q 1e-300 --c 5e-324.)
 template <typename T>
 inline T kl_interior(T q, T p, T omp) {
   const T omq = T(1) - q;
   const T d = p - q;
-  const bool ratio_ok = q > T(1e-300);  // p/q would overflow below that
-  const T first = ratio_ok ? q * x_minus_log1p(d / q, p / q) : d - q * (std::log(p) - std::log(q));
+  const T ratio = p / q;
+  const T first = std::isfinite(ratio) ? q * x_minus_log1p(d / q, ratio) : d - q * (std::log(p) - std::log(q));
   return first + omq * x_minus_log1p(-d / omq, omp / omq);
 }
 
@@ -65,6 +54,20 @@ inline bool certified_above(double q, double p, double c) {
   return kl_unchecked<Ext>(q, p) >= static_cast<Ext>(c) * kCertifyExt;
 }
 
+
+// Below kTinyQ, kl near the root is below the normal doubles (it is about (p - q)^2 / (2q) and p - q is at least
+// an ulp of q), where its double value has an absolute, not relative, rounding error of the order of c itself:
+// Newton would stop thousands of ulps from the root. There kl - c and the step are taken in extended precision.
+constexpr double kTinyQ = 1e-270;
+
+// The Newton steps below for tiny q: in y = -ln(1-p) (upper) (kl - c) p / (p - q), in z = ln p (lower)
+// (kl - c)(1 - p) / (q - p); positive exactly when kl(q||p) > c.
+template <bool Up>
+inline double newton_step_extended(double q, double p, double c) {
+  const Ext pe = p, ompe = Ext(1) - pe;
+  const Ext h = kl_interior<Ext>(q, pe, ompe) - c;
+  return static_cast<double>(Up ? h * pe / (pe - q) : h * ompe / (q - pe));
+}
 
 // Binary entropy in nats.
 inline double entropy(double q) { return -(q * std::log(q) + (1.0 - q) * std::log1p(-q)); }
@@ -108,12 +111,17 @@ KlInverseResult kl_inverse_upper(double q, double c) {
   check_inputs(q, c);
   if (c == 0.0 || q == 1.0) return {q, SolverStatus::exact, 0};
   if (std::isinf(c)) return {1.0, SolverStatus::exact, 0};
-  if (q == 0.0) return {std::min(round_up(-std::expm1(-c), 1), 1.0), SolverStatus::exact, 0};
+  // 1 - e^-c <= c, and for c below the normal doubles c is the double above it (round_up would give DBL_MIN).
+  if (q == 0.0)
+    return {c < std::numeric_limits<double>::min() ? c : std::min(round_up(-std::expm1(-c), 1), 1.0), SolverStatus::exact, 0};
 
   const double omq = 1.0 - q;
+  const bool tiny = q < kTinyQ;
   const double y_bracket = (c + entropy(q)) / omq * (1.0 + 8.0 * kEps);
-  // Pinsker and kl(q||p) >= (p-q)^2/(2p) give p <= q + sqrt(c/2) and p <= q + sqrt(2qc) + 2c.
-  const double p0 = std::min(q + std::sqrt(0.5 * c), q + std::sqrt(2.0 * q * c) + 2.0 * c);
+  // Pinsker and kl(q||p) >= (p-q)^2/(2p) give p <= q + sqrt(c/2) and p <= q + sqrt(2qc) + 2c (square roots taken
+  // apart: 2qc underflows to 0 for q = 1e-300, c = 5e-324, which put the start at q, thousands of ulps from the root).
+  const double sqrt_c = std::sqrt(c);
+  const double p0 = std::min(q + std::sqrt(0.5) * sqrt_c, q + std::sqrt(2.0 * q) * sqrt_c + 2.0 * c);
   double y = p0 < 1.0 ? std::min(-std::log1p(-p0), y_bracket) : y_bracket;
 
   double candidate = q;
@@ -131,12 +139,14 @@ KlInverseResult kl_inverse_upper(double q, double c) {
     // to 1, evaluate h in y for the step: ln(q/p) = ln q - ln(1 - e^-y).
     const double h = p < 1.0 ? kl_interior<double>(q, p, 1.0 - p) - c
                              : q * (std::log(q) - std::log1p(-std::exp(-y))) + omq * (std::log1p(-q) + y) - c;
-    if (h <= 0.0) {
+    const bool extended = tiny && p < 1.0;
+    const double step = extended ? newton_step_extended<true>(q, p, c) : h * (p / (p - q));  // h p underflows for p ~ 1e-200
+    if (extended ? !(step > 0.0) : h <= 0.0) {
       candidate = p;
       status = SolverStatus::converged;
       break;
     }
-    y -= h * p / (p - q);
+    y -= step;
     candidate = -std::expm1(-y);
     if (candidate >= p * (1.0 - 4.0 * kEps)) {  // the double p no longer moves
       status = SolverStatus::converged;
@@ -153,11 +163,17 @@ KlInverseResult kl_inverse_lower(double q, double c) {
   check_inputs(q, c);
   if (c == 0.0 || q == 0.0) return {q, SolverStatus::exact, 0};
   if (std::isinf(c)) return {0.0, SolverStatus::exact, 0};
-  if (q == 1.0) return {std::max(round_down(std::exp(-c), 1), 0.0), SolverStatus::exact, 0};
+  if (q == 1.0) {
+    // e^-c to within an ulp; a subnormal one (c in (708.4, 745.1)) is within one subnormal step absolutely.
+    const double e = std::exp(-c);
+    return {e < std::numeric_limits<double>::min() ? std::nextafter(e, 0.0) : round_down(e, 1), SolverStatus::exact, 0};
+  }
 
   const double omq = 1.0 - q;
+  const bool tiny = q < kTinyQ;
   const double z_bracket = -(c + entropy(q)) / q * (1.0 + 8.0 * kEps);
-  const double p0 = std::max(q - std::sqrt(0.5 * c), q - std::sqrt(2.0 * q * c));
+  const double sqrt_c = std::sqrt(c);  // apart, as in the upper solver
+  const double p0 = std::max(q - std::sqrt(0.5) * sqrt_c, q - std::sqrt(2.0 * q) * sqrt_c);
   double z = p0 > 0.0 ? std::max(std::log(p0), z_bracket) : z_bracket;
 
   double candidate = q;
@@ -171,16 +187,19 @@ KlInverseResult kl_inverse_lower(double q, double c) {
       status = SolverStatus::converged;
       break;
     }
-    // Below ~1e-300 evaluate in z: q ln(q/p) = q (ln q - z); the dropped (1-q) p term only lowers kl.
-    const double k = p > 1e-300 ? kl_interior<double>(q, p, 1.0 - p) - c : q * (std::log(q) - z) + omq * std::log1p(-q) - c;
-    if (k <= 0.0) {
+    // Below 1e-290 (where kl's double terms underflow) and for tiny q, kl - c and the step in extended range;
+    // where p underflowed to 0, in z: q ln(q/p) = q (ln q - z), the dropped (1-q) p term only lowers kl.
+    const bool extended = p > 0.0 && (tiny || p < 1e-290);
+    const double k = p > 0.0 ? kl_interior<double>(q, p, 1.0 - p) - c : q * (std::log(q) - z) + omq * std::log1p(-q) - c;
+    const double step = extended ? newton_step_extended<false>(q, p, c) : k * (1.0 - p) / (q - p);
+    if (extended ? !(step > 0.0) : k <= 0.0) {
       candidate = p;
       status = SolverStatus::converged;
       break;
     }
-    z += k * (1.0 - p) / (q - p);
+    z += step;
     candidate = std::exp(z);
-    if (candidate <= p * (1.0 + 4.0 * kEps) || candidate < 1e-300) {
+    if (candidate <= p * (1.0 + 4.0 * kEps)) {
       status = SolverStatus::converged;
       break;
     }

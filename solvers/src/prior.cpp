@@ -75,6 +75,9 @@ double uniform_grid_charge(double delta, std::size_t points) {
   const double k = static_cast<double>(points);
   double charge = round_down(delta / k, 1);
   while (charge * k > delta) charge = round_down(charge, 1);
+  if (!(charge > 0.0))
+    fail("delta", "is too small for " + format_number(k) + " grid points: delta / " + format_number(k) +
+                      " underflows below the normal doubles, got delta " + format_number(delta));
   return charge;
 }
 

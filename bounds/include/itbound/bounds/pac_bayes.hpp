@@ -22,6 +22,8 @@ struct MonteCarloOptions {
   std::int64_t samples = 0;  // N >= 1 predictors sampled iid from Q
   double mean_error = 0.0;   // Q_hat: mean over the N predictors of their empirical risk on the n examples
   double delta = 0.01;       // delta': confidence spent on the sampling step, added to every bound's ledger
+  // > 0: each predictor's empirical risk was the mean of this many per-example losses (a row of an (N, n) matrix)
+  std::int64_t averaged_examples = 0;
 };
 
 struct PacBayesOptions {
@@ -85,6 +87,13 @@ double monte_carlo_upper(const MonteCarloOptions& mc, SolverStatus* status = nul
 // N and Q_hat from the empirical risks of the N sampled predictors (each in [0, 1], field "mc-sample-errors"); the
 // mean is exact when the compensated sum and the division are, and rounded up otherwise.
 MonteCarloOptions monte_carlo_from_errors(const Eigen::Ref<const Eigen::ArrayXd>& errors, double delta);
+
+// The same from a stored array (row-major values and its shape, field "mc-sample-errors"): a vector of the N predictors'
+// empirical risks (one row or one column also), or an (N, n) matrix of their losses on the n bound examples, n the
+// bound's own n, whose rows are averaged (averaged_examples = n says so). Any other shape is an error: read in order
+// it was flattened, and a (100, 10000) matrix counted as a million Monte Carlo samples (a certificate 0.117 for 0.246).
+MonteCarloOptions monte_carlo_from_error_array(const Eigen::Ref<const Eigen::ArrayXd>& values,
+                                               const std::vector<std::int64_t>& shape, std::int64_t n, double delta);
 
 // Maurer's complexity term (KL + ln xi(n) - log_delta) / n, rounded up; log_delta = ln delta, or the log of a
 // delta already divided by union-bound charges.

@@ -14,9 +14,10 @@
 namespace itbound {
 
 // Gibbs 0-1 risk of N(w, sigma^2 I) on (x, y), y in {-1, +1}: (1/m) sum_i Phi(-y_i w.x_i / (sigma ||x_i||))
-// (w'.x_i is N(w.x_i, sigma^2 ||x_i||^2) under the posterior). A row x_i = 0 counts as an error.
+// (w'.x_i is N(w.x_i, sigma^2 ||x_i||^2) under the posterior). A row x_i = 0 counts as an error. certified: the sound
+// upper value the certificates use (every rounding of the margins accounted for, rounded up).
 double linear_gibbs_risk(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y,
-                         const Eigen::Ref<const Eigen::VectorXd>& w, double sigma);
+                         const Eigen::Ref<const Eigen::VectorXd>& w, double sigma, bool certified = false);
 
 struct SelfCertifyOptions {
   Eigen::MatrixXd x;  // m x d, rows in a fixed order chosen before looking at labels; S_alpha = first floor(alpha m)

@@ -141,8 +141,8 @@ private:
   double bounded(double sum) const;  // a running sum, rounded up past its exact value
   bool frame(Certificate& c, const std::string& name, const Term& term, std::vector<std::string> needed,
              std::int64_t n_eff, bool noisy, double information_per_sum) const;
-  void add_haghifam(const StepStats& s, double var, double eta2);
-  void add_neu(const StepStats& s, double var, double eta2);
+  void add_haghifam(const StepStats& s, long double var);  // var: the step's noise variance (NaN: none)
+  void add_neu(const StepStats& s, long double var);
   Certificate haghifam_certificate() const;
   Certificate neu_sgd_certificate() const;
   Certificate neu_sgd_smooth_certificate() const;
@@ -150,7 +150,7 @@ private:
 
   TrajectoryInfo info_;
   std::int64_t steps_ = 0;
-  double min_noise_var_ = std::numeric_limits<double>::infinity();  // echoed with the noise assumption
+  long double min_noise_var_ = std::numeric_limits<long double>::infinity();  // echoed with the noise assumption
   Term pensia_, negrea_, li_;
   std::int64_t minibatch_steps_ = 0;  // steps with batch_size < n: Li et al. Theorem 9 is full-batch only
   // Haghifam et al. (2020): sum of KL_t (theta = 1), sum of theta_t^2 KL_t for the posterior forecaster, and the

@@ -20,14 +20,16 @@ inline constexpr const char* kUnknownCommand = "unknown_command";
 inline constexpr const char* kMalformedJob = "malformed_job";        // not JSON, not an object, no command
 inline constexpr const char* kInternalError = "internal_error";
 
-// One input job: the parsed value, or why the text could not be parsed (then `job` is null).
+// One input job: the parsed value, or why the text could not be parsed (then `job` is null; the message says
+// where: the line, or the job's index and byte offset in the array).
 struct BatchInput {
   Json job;
   std::string parse_error;
 };
 
-// A JSON array of jobs, or JSON lines (one job per non-blank line). A malformed line becomes one
-// input with a parse error; a malformed array becomes a single such input.
+// A JSON array of jobs, or JSON lines (one job per non-blank line). A malformed line, or a malformed element of
+// the array, becomes one input with a parse error; the other jobs are read (the array's elements are split at
+// its top-level commas and parsed one by one). An array that is not closed, or text after it, adds one more.
 std::vector<BatchInput> read_batch(const std::string& text);
 
 // The outcome of one job: its result, or an error code and message.
@@ -51,8 +53,13 @@ struct BatchOptions {
   std::function<void(std::size_t done, std::size_t total)> progress = nullptr;  // called from the writer thread
 };
 
+struct BatchSummary {
+  std::size_t jobs = 0;
+  std::size_t failed = 0;  // records with ok: false
+};
+
 // Runs every job on `threads` workers and writes one compact JSON line per job to `out` in input
 // order, as soon as all earlier records are ready.
-void run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options = {});
+BatchSummary run_batch(const std::vector<BatchInput>& inputs, std::ostream& out, const BatchOptions& options = {});
 
 }  // namespace itbound::cli

@@ -85,8 +85,9 @@ public:
   };
   RunDeltas leave_one_run_out(const SupersampleView& runs, Correction correction, unsigned threads = 0) const;
 
-  // A self-describing byte string (little endian) and back; from_bytes checks every length and offset
-  // and throws InvalidArgument("stats", ...) on anything malformed.
+  // A self-describing byte string (little endian) closed by a CRC-32 of the rest, and back; from_bytes checks the
+  // checksum, then every length and offset, and throws InvalidArgument("stats", ...) on anything corrupted or
+  // malformed.
   std::vector<unsigned char> to_bytes() const;
   static SupersampleStats from_bytes(std::span<const unsigned char> bytes);
 
@@ -102,6 +103,7 @@ public:
   };
 
 private:
+  std::vector<unsigned char> content_bytes() const;  // to_bytes before its checksum
   template <class Picks>
   static SupersampleStats accumulate_impl(const SupersampleView& runs, SupersampleOffsets at, const Picks& picks);
   std::size_t slots() const { return static_cast<std::size_t>(k1() * n()); }

@@ -9,7 +9,8 @@
 namespace itbound {
 
 // kl(q||p) = q ln(q/p) + (1-q) ln((1-q)/(1-p)), 0 ln 0 = 0; +inf when p is 0 or 1 and q is not.
-// Evaluated without cancellation (relative error below 32 eps on [0,1]^2; 15.4 eps measured).
+// Evaluated without cancellation (relative error below 32 eps on [0,1]^2 where the value is a normal double, 15.4 eps
+// measured; a value below DBL_MIN is within a few subnormal steps).
 double kl(double q, double p);
 
 // kl element-wise over equal-length arrays (vectorised; same error bound, 32 eps relative); the first bad

@@ -7,7 +7,7 @@
 
 namespace itbound {
 
-// An upper bound on ln xi(n), rounded up, for 1 <= n <= 1e12. Exact up to rounding for n <= 4096;
+// An upper bound on ln xi(n), rounded up, for 1 <= n <= 4.5e15. Exact up to rounding for n <= 4096;
 // above, the 2048 terms at each end are summed exactly and the middle is bounded by an integral
 // (see maurer.cpp), which overstates ln xi(n) by less than 1e-4 (1.2e-5 at n = 1e4; tests/unit-solver_references.cpp).
 double log_maurer_xi(std::int64_t n);
