@@ -87,6 +87,11 @@ class _Recorder:
     def certificates(self):
         return self._accumulator.certificates()
 
+    def flush(self):
+        """Writes the buffered lines, so that another reader of the file sees every step so far."""
+        if self._file is not None:
+            self._file.flush()
+
     def close(self):
         """Closes the file (finish() does); the trajectory so far stays readable."""
         if self._file is not None:
@@ -208,6 +213,11 @@ class SGDRecorder(_Recorder):
             if value is not None:
                 header[key] = float(value)
         super().__init__(path, header)
+
+    @property
+    def perturbation_declared(self):
+        """Whether a perturbation schedule was declared (then each step wants perturbed held-out gradients)."""
+        return self._sigma is not None
 
     def perturbations(self):
         """The xi ~ N(0, sigma_{1:t}^2 I) at which to evaluate the held-out gradient this step (none at step 1)."""

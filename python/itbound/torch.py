@@ -1,4 +1,4 @@
-"""PyTorch bridge: KL terms, the Monte Carlo step and supersample runs straight from torch objects.
+"""PyTorch bridge: KL terms, the Monte Carlo step, supersample runs and the trajectory recorders, from torch objects.
 
 Imported on request (`import itbound.torch`), never by `import itbound`; needs PyTorch. Every number it
 returns comes from the itbound core (itbound.kl_diag_gaussian, itbound.kl_bernoulli, itbound.pac_bayes,
@@ -27,7 +27,8 @@ import itbound
 
 __all__ = ["SCALES", "MEANS", "KlTerm", "gaussian_layers", "kl_gaussian", "kl_bernoulli", "gaussian_sampler",
            "monte_carlo_errors", "monte_carlo_certificate", "MonteCarloCertificate", "supersample_runs",
-           "SupersampleRuns"]
+           "SupersampleRuns", "flat_parameters", "add_to_parameters", "flat_gradient", "perturbed", "sgd_step",
+           "langevin_step"]
 
 # Stored scale parameter -> standard deviation, by the name it is stored under.
 SCALES = {"rho": "softplus", "log_sigma": "exp", "logsigma": "exp", "log_std": "exp", "log_var": "exp_half",
@@ -477,3 +478,114 @@ def supersample_runs(dataset, train: Callable, *, n: int, k2: int, k1: int = 1, 
                     preds = np.empty((k1, k2, n, 2), dtype=np.int64)
                 preds[s, r] = np.concatenate(run_pred).reshape(n, 2)
     return SupersampleRuns(mask, losses, preds, indices)
+
+
+# ---- trajectory recorders (itbound.recorders) driven from a torch module ----
+#
+# The recorders take flat NumPy vectors; these adapters flatten a module's trainable parameters in
+# `module.parameters()` order, take gradients with autograd and apply the update, so that the vectors the recorder
+# sees are exactly the ones the update used.
+
+def flat_parameters(module: torch.nn.Module) -> np.ndarray:
+    """The trainable parameters as one float64 vector (module.parameters() order)."""
+    return torch.cat([p.detach().reshape(-1) for p in module.parameters() if p.requires_grad]).double().numpy()
+
+
+def _trainable(module: torch.nn.Module) -> list:
+    params = [p for p in module.parameters() if p.requires_grad]
+    if not params:
+        raise _invalid("module", "has no trainable parameters")
+    return params
+
+
+def add_to_parameters(module: torch.nn.Module, delta) -> None:
+    """W <- W + delta for a flat vector delta (length: the number of trainable parameters)."""
+    params = _trainable(module)
+    delta = torch.as_tensor(np.asarray(delta, dtype=np.float64))
+    total = sum(p.numel() for p in params)
+    if delta.ndim != 1 or delta.numel() != total:
+        raise _invalid("delta", f"must be a vector of {total} entries (the trainable parameters), got shape "
+                                f"{tuple(delta.shape)}")
+    with torch.no_grad():
+        offset = 0
+        for p in params:
+            p.add_(delta[offset:offset + p.numel()].reshape(p.shape).to(p.dtype))
+            offset += p.numel()
+
+
+def flat_gradient(module: torch.nn.Module, loss: Callable, inputs: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
+    """Gradient of loss(module(inputs), targets) (a scalar, e.g. a mean) at the current parameters, flat."""
+    params = _trainable(module)
+    value = loss(module(inputs), targets)
+    if value.ndim != 0:
+        raise _invalid("loss", f"must return a scalar (a mean over the batch), got shape {tuple(value.shape)}")
+    grads = torch.autograd.grad(value, params, allow_unused=True)
+    return torch.cat([(g if g is not None else torch.zeros_like(p)).reshape(-1)
+                      for g, p in zip(grads, params)]).double().numpy()
+
+
+class perturbed:
+    """Context manager: the module's parameters moved by xi inside the block, restored after (for the held-out
+    gradients at W_t + xi of SGDRecorder, and losses_at in finish)."""
+
+    def __init__(self, module: torch.nn.Module, xi) -> None:
+        self.module, self.xi = module, np.asarray(xi, dtype=np.float64)
+
+    def __enter__(self) -> torch.nn.Module:
+        self._saved = [p.detach().clone() for p in _trainable(self.module)]
+        add_to_parameters(self.module, self.xi)
+        return self.module
+
+    def __exit__(self, *exc) -> None:
+        with torch.no_grad():
+            for p, saved in zip(_trainable(self.module), self._saved):
+                p.copy_(saved)
+
+
+def sgd_step(recorder, module: torch.nn.Module, loss: Callable, batch, heldout, *, step_size: float,
+             noise_std: Optional[float] = None, generator: Optional[np.random.Generator] = None) -> None:
+    """One SGD (or SGLD, with noise_std) step of `module` recorded by an itbound.recorders.SGDRecorder.
+
+    batch = (inputs, targets) of the minibatch the update uses; heldout = (inputs, targets) of held-out data for the
+    population-gradient estimate. With a declared perturbation schedule the held-out gradient is also taken at the
+    perturbed iterates the recorder draws. The update W <- W - step_size gradient (+ noise) is applied here."""
+    inputs, targets = batch
+    gradient = flat_gradient(module, loss, inputs, targets)
+    heldout_gradient = flat_gradient(module, loss, *heldout)
+    perturbed_gradients = None
+    if recorder.perturbation_declared:
+        perturbed_gradients = []
+        for xi in recorder.perturbations():
+            with perturbed(module, xi):
+                perturbed_gradients.append(flat_gradient(module, loss, *heldout))
+    noise = None
+    if noise_std is not None:
+        rng = generator if generator is not None else np.random.default_rng()
+        noise = float(noise_std) * rng.standard_normal(gradient.size)
+    recorder.step(step_size=step_size, batch_size=len(targets), gradient=gradient, heldout_gradient=heldout_gradient,
+                  perturbed_heldout_gradients=perturbed_gradients, noise=noise, noise_std=noise_std)
+    add_to_parameters(module, -step_size * gradient + (noise if noise is not None else 0.0))
+
+
+def langevin_step(recorder, module: torch.nn.Module, loss: Callable, train, pair, *, step_size: float,
+                  inverse_temperature: float, heldout=None) -> None:
+    """One full-batch Langevin step recorded by an itbound.recorders.LangevinRecorder.
+
+    train = (inputs, targets) of the whole training set (recorder.training_set of the supersample); pair =
+    (inputs, targets) of the tracked pair J's two candidates, column 0 then column 1, scaled like one example of the
+    training loss (loss is a mean: the candidates' gradients are taken on each alone). heldout = (inputs, targets)
+    adds V_t for neu-sgld. The noise is drawn by the recorder and the update applied here."""
+    inputs, targets = train
+    if len(targets) != recorder.n:
+        raise _invalid("train", f"must be the n = {recorder.n} training examples (full batch), got {len(targets)}")
+    gradient = flat_gradient(module, loss, inputs, targets)
+    pair_inputs, pair_targets = pair
+    if len(pair_targets) != 2:
+        raise _invalid("pair", f"must hold pair J's two candidates, got {len(pair_targets)} examples")
+    candidates = [flat_gradient(module, loss, pair_inputs[c:c + 1], pair_targets[c:c + 1]) for c in range(2)]
+    noise = recorder.noise(step_size, inverse_temperature)
+    heldout_gradient = flat_gradient(module, loss, *heldout) if heldout is not None else None
+    recorder.step(step_size=step_size, inverse_temperature=inverse_temperature, candidate_gradients=candidates,
+                  noise=noise, batch_size=recorder.n, gradient=gradient if heldout is not None else None,
+                  heldout_gradient=heldout_gradient)
+    add_to_parameters(module, -step_size * gradient + noise)

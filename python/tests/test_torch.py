@@ -1,5 +1,5 @@
 """itbound.torch: KL terms from modules and state dicts against PyTorch's own KL (float64), the stored-scale
-parametrisations, Bernoulli masks, the Monte Carlo step and the supersample helper."""
+parametrisations, Bernoulli masks, the Monte Carlo step, the supersample helper and the recorder adapters."""
 import math
 from fractions import Fraction
 
@@ -237,3 +237,74 @@ def test_supersample_runs():
     result = runs.cmi(bootstrap=0)
     assert result == itbound.cmi(mask=runs.mask, loss=runs.loss, pred=runs.pred, bootstrap=0)
     assert result.train_error == 0
+
+
+def _squared_gradient(w, b, x, y):
+    """Gradient of mean((x w + b - y)^2) in (w, b), by hand: the reference for autograd through the adapters."""
+    r = x @ w + b - y
+    return np.concatenate([2 * x.T @ r / len(y), [2 * r.mean()]])
+
+
+def _lines(recorder):
+    import json
+    recorder.flush()
+    return [json.loads(line) for line in open(recorder.path)]
+
+
+def test_recorder_adapters_record_the_gradients_the_update_used(tmp_path):
+    """sgd_step and langevin_step: the recorded statistics are those of the hand-computed gradients, the update is
+    W - eta g (+ the recorded noise), and the files read back through the core."""
+    from itbound.recorders import LangevinRecorder, SGDRecorder
+    rng = np.random.default_rng(3)
+    d, n = 4, 12
+    x, y = rng.standard_normal((n, d)), rng.standard_normal(n)
+    xh, yh = rng.standard_normal((6, d)), rng.standard_normal(6)
+    tx, ty, thx, thy = (torch.as_tensor(a, dtype=torch.float64) for a in (x, y, xh, yh))
+    model = torch.nn.Linear(d, 1).double()
+    loss = lambda out, t: ((out.squeeze(-1) - t) ** 2).mean()  # noqa: E731
+    w0 = it.flat_parameters(model)
+    g = _squared_gradient(w0[:d], w0[d], x[:5], y[:5])
+    gh = _squared_gradient(w0[:d], w0[d], xh, yh)
+    rec = SGDRecorder(tmp_path / "sgd.jsonl", n=n, dimension=d + 1, perturbation=0.1, seed=1)
+    it.sgd_step(rec, model, loss, (tx[:5], ty[:5]), (thx, thy), step_size=0.05)
+    assert np.allclose(it.flat_parameters(model), w0 - 0.05 * g, rtol=0, atol=1e-14)
+    step = _lines(rec)[1]
+    assert step["batch_size"] == 5 and step["perturbation_std"] == 0.1 and step["gradient_sensitivity"] == 0.0
+    assert step["gradient_variance"] == pytest.approx(float((g - gh) @ (g - gh)), rel=1e-12)
+    # Second step: the held-out gradient at the perturbed iterate the recorder drew, restored afterwards.
+    w1 = it.flat_parameters(model)
+    it.sgd_step(rec, model, loss, (tx[5:], ty[5:]), (thx, thy), step_size=0.05)
+    # The recorder's generator (seed 1) drew nothing at step 1 (level 0), so its first draw is step 2's xi; the
+    # held-out gradient of a squared loss moves by H xi, H = 2 [X 1]^T [X 1] / m.
+    xi = 0.1 * np.random.default_rng(1).standard_normal(d + 1)
+    a = np.hstack([xh, np.ones((len(yh), 1))])
+    step = _lines(rec)[2]
+    assert step["gradient_sensitivity"] == pytest.approx(float(np.sum((2 * a.T @ a @ xi / len(yh)) ** 2)), rel=1e-10)
+    assert np.allclose(it.flat_parameters(model), w1 - 0.05 * _squared_gradient(w1[:d], w1[d], x[5:], y[5:]),
+                       rtol=0, atol=1e-14)  # the perturbation was undone before the update
+    rec.finish(train_loss=0.0, test_loss=0.0)
+    assert rec.result().certificates()[0].name == "pensia"
+
+    model = torch.nn.Linear(d, 1).double()
+    lang = LangevinRecorder(tmp_path / "ld.jsonl", n=n, dimension=d + 1, seed=2)
+    pairs_x = rng.standard_normal((n, 2, d))
+    pairs_y = rng.standard_normal((n, 2))
+    train_x, train_y = lang.training_set(pairs_x), lang.training_set(pairs_y)
+    j = lang.index
+    w0 = it.flat_parameters(model)
+    it.langevin_step(lang, model, loss, (torch.as_tensor(train_x), torch.as_tensor(train_y)),
+                     (torch.as_tensor(pairs_x[j]), torch.as_tensor(pairs_y[j])), step_size=0.01,
+                     inverse_temperature=100.0)
+    c = [_squared_gradient(w0[:d], w0[d], pairs_x[j][k:k + 1], pairs_y[j][k:k + 1]) for k in range(2)]
+    chosen = lang.selection[j]
+    v = c[1 - chosen] - c[chosen]
+    step = _lines(lang)[1]
+    assert step["two_sample_incoherence"] == pytest.approx(float(v @ v), rel=1e-12)
+    noise = it.flat_parameters(model) - (w0 - 0.01 * _squared_gradient(w0[:d], w0[d], train_x, train_y))
+    assert step["noise_alignment"] == pytest.approx(float(v @ noise) / math.sqrt(2 * 0.01 / 100.0), rel=1e-9)
+    with pytest.raises(ValueError, match="train: must be the n = 12 training examples"):
+        it.langevin_step(lang, model, loss, (torch.as_tensor(train_x[:5]), torch.as_tensor(train_y[:5])),
+                         (torch.as_tensor(pairs_x[j]), torch.as_tensor(pairs_y[j])), step_size=0.01,
+                         inverse_temperature=100.0)
+    with pytest.raises(ValueError, match="delta: must be a vector of 5 entries"):
+        it.add_to_parameters(model, np.zeros(3))
