@@ -75,6 +75,16 @@ using U8 = std::uint8_t __attribute__((vector_size(8)));
 
 using Q8 = std::uint64_t __attribute__((vector_size(64)));
 
+// acc[k] += table[index[k]] in every lane k (indices 0..7): one permute under GCC; clang, which builds only the fuzzer
+// here, has no variable-index shuffle builtin and takes the lanes one by one.
+ITBOUND_INLINE void add_lookup(D8& acc, const D8& table, const I8& index) {
+#if defined(__clang__)
+  for (int k = 0; k < 8; ++k) acc[k] += table[index[k] & 7];
+#else
+  acc += __builtin_shuffle(table, index);
+#endif
+}
+
 // by_pair[i][j] = code[j][i] & 7: 8 x 8 byte blocks transposed in three rounds of swapping halves (4-byte, 2-byte,
 // 1-byte units) between rows, eight blocks side by side in the lanes of a vector.
 ITBOUND_INLINE void transpose(const std::uint8_t (&code)[kRunChunk][kTile], std::uint8_t (&by_pair)[kTile][kRunChunk]) {
@@ -120,7 +130,7 @@ ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* su
           U8 c;
           std::memcpy(&c, by_pair[i] + 8 * q, sizeof c);
           const I8 index = __builtin_convertvector(c, I8);
-          for (std::size_t t = 0; t < 3; ++t) acc[t][q] += __builtin_shuffle(table[t], index);
+          for (std::size_t t = 0; t < 3; ++t) add_lookup(acc[t][q], table[t], index);
         }
       }
     }

@@ -49,7 +49,8 @@ void json_readers(const std::string& text, Correction correction) {
   guarded([&] { itbound::estimators::estimate_loo_cmi(itbound::data::parse_loo_runs(bytes, RunsFormat::json, "fuzz"), correction); });
   guarded([&] {
     std::istringstream in(text);
-    itbound::data::trajectory_result(itbound::data::read_trajectory(in));
+    const auto read = itbound::data::read_trajectory(in);
+    itbound::trajectory_report(read.accumulator, read.format);
   });
   std::ostringstream sink;
   itbound::cli::run_batch(itbound::cli::read_batch(text), sink);
