@@ -5,7 +5,7 @@ packages=(build-essential cmake git libboost-math-dev libeigen3-dev libnlopt-cxx
   libcli11-dev pybind11-dev python3-dev python3-numpy python3-scipy python3-sklearn python3-matplotlib
   python3-pytest python3-mpmath jupyter-nbconvert python3-nbclient python3-ipykernel python3-dask
   python3-venv python3-pip python3-mypy python3-yaml python3-torch
-  python3-jsonschema texlive-latex-base)
+  python3-jsonschema python3-pandas texlive-latex-base)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
