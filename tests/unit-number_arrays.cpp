@@ -44,7 +44,7 @@ TEST_CASE("a vector is one row, one column or 1-D; any other shape names the fie
   CHECK(m.shape == std::vector<std::int64_t>{2, 3});
 }
 
-TEST_CASE("mc-errors: an (N, n) matrix is N samples of row means; other shapes are errors naming mc-errors") {
+TEST_CASE("mc-sample-errors: an (N, n) matrix is N samples of row means; other shapes are errors naming the field") {
   using itbound::monte_carlo_from_error_array;
   const Eigen::ArrayXd v = (Eigen::ArrayXd(6) << 0, 1, 1, 0, 0, 1).finished();  // rows (0,1,1), (0,0,1)
   const auto mc = monte_carlo_from_error_array(v, {2, 3}, 3, 0.01);
@@ -54,7 +54,7 @@ TEST_CASE("mc-errors: an (N, n) matrix is N samples of row means; other shapes a
   CHECK(monte_carlo_from_error_array(v, {6}, 3, 0.01).samples == 6);
   CHECK(monte_carlo_from_error_array(v, {6, 1}, 3, 0.01).samples == 6);
   CHECK(monte_carlo_from_error_array(v, {1, 6}, 3, 0.01).samples == 6);
-  CHECK(message_of([&] { monte_carlo_from_error_array(v, {2, 3}, 4, 0.01); }).rfind("mc-errors: an (N, n) matrix", 0) == 0);
+  CHECK(message_of([&] { monte_carlo_from_error_array(v, {2, 3}, 4, 0.01); }).rfind("mc-sample-errors: an (N, n) matrix", 0) == 0);
   CHECK(message_of([&] { monte_carlo_from_error_array(v, {3, 2}, 3, 0.01); }).find("got (3, 2)") != std::string::npos);
   CHECK(message_of([&] { monte_carlo_from_error_array(v, {1, 6}, 6, 0.01); }).find("ambiguous") != std::string::npos);
   CHECK(message_of([&] { monte_carlo_from_error_array(v, {1, 2, 3}, 3, 0.01); }).find("3 dimensions") != std::string::npos);
