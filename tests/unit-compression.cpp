@@ -83,3 +83,9 @@ TEST_CASE("compression bounds: bad input names the field") {
   CHECK(field_of({10, 2, false, std::nan(""), 0.0, 1.0}) == "train-error");
   CHECK(field_of({10, 2, false, 0.0, 1.0, 1.0}) == "loss-max");
 }
+
+TEST_CASE("cmi_sqrt_gap: a positive CMI whose 2 CMI / n underflows is not reported as a zero gap") {
+  // 2 * 1e-320 / 1e6 underflows to 0 in double; the exact gap sqrt(2e-326) = 1.4e-163 is positive.
+  CHECK(itbound::cmi_sqrt_gap(1e-320, 1000000, 1.0) >= 1.4e-163);
+  CHECK(itbound::cmi_sqrt_gap(0.0, 1000000, 1.0) == 0.0);  // an exact 0 (a constant learner) stays 0
+}

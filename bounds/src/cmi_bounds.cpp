@@ -358,7 +358,12 @@ std::vector<Certificate> cmi_bounds(const CmiBoundInput& in) {
   // expected held-out error below the held-out error measured on these same runs shows an information estimate that
   // came out too low (too few runs, or the noise of an estimate at which a bound is tight), not a certificate.
   for (Certificate& cert : out) {
-    if (cert.guarantee == Guarantee::expectation_bound) continue;  // the information was given, not estimated
+    // Information given (a total CMI, a compression size) is the user's claim: no runs are needed to estimate it, but
+    // a bound below the held-out error measured on these runs still refutes it.
+    if (cert.guarantee == Guarantee::expectation_bound) {
+      cert.check_against_measured(e.heldout_error, "held-out error");
+      continue;
+    }
     const bool pooled = pooled_information(cert.name);
     const std::int64_t runs = pooled ? r.k1 * r.k2 : r.k2;
     cert.add_assumption("enough_runs", pooled ? "at least 2 runs in all" : "at least 2 runs (selector draws) per supersample",

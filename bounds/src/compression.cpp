@@ -49,7 +49,8 @@ double compression_cmi_bound(std::int64_t n, std::int64_t k, bool unordered) {
 }
 
 double cmi_sqrt_gap(double cmi, std::int64_t n, double loss_width) {
-  return up(loss_width * std::sqrt(up(2 * cmi / static_cast<double>(n))));
+  // Only an exact 0 stays 0: a positive CMI whose 2 CMI / n underflows still rounds up to DBL_MIN.
+  return cmi == 0.0 ? 0.0 : round_up(loss_width * std::sqrt(round_up(2 * cmi / static_cast<double>(n), 1)), 1);
 }
 
 std::vector<Certificate> compression_bounds(const CompressionOptions& o) {

@@ -199,8 +199,9 @@ void TrajectoryAccumulator::add_haghifam(const StepStats& s, long double var) {
   if (!present(s.noise_alignment)) forecaster_complete_ = false;
   if (!forecaster_complete_) return;
   // The posterior forecaster: its mass on the unselected candidate given W_0..W_t (never the selection itself).
+  // theta^2 kl in extended range, rounded up (theta^2 can be subnormal); theta = 0 adds nothing, also when kl = inf.
   const double theta = sigmoid(log_likelihood_ratio_);
-  forecast_sum_ += theta * theta * kl;
+  if (theta > 0.0) forecast_sum_ += round_up_from_extended(static_cast<long double>(theta) * theta * kl);
   // Log-likelihood ratio (unselected : selected) of W_{t+1} given W_t: -KL_t - (eta_t / (n sigma_t)) <v_t, eps_t>, with
   // v_t = grad(unselected) - grad(selected) and W_{t+1} = mean(selected) + sigma_t eps_t (bounds/TRAJECTORY.md).
   log_likelihood_ratio_ += -kl - static_cast<double>(s.step_size / (n * std::sqrt(var)) * s.noise_alignment);
@@ -227,16 +228,17 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, long double var) {
   neu_sgd_.need("gradient_sensitivity or smoothness", gamma);
   if (present(s.perturbation_std)) {
     if (variance && gamma) {
-      double g = s.gradient_sensitivity;
-      if (present(g)) {
+      // In extended range, like every per-step term: a smoothness constant below 1.5e-154 squares to a subnormal.
+      long double g = s.gradient_sensitivity;
+      if (present(s.gradient_sensitivity)) {
         ++gamma_measured_;
       } else {
-        const double mu = *info_.smoothness;
+        const long double mu = *info_.smoothness;
         g = mu * mu * perturbation_level_sq_ * d;  // the running level's rounding is covered like the sums'
         ++gamma_bounded_;
       }
       const long double p = s.perturbation_std;
-      neu_sgd_.sum += round_up_from_extended(eta * eta * (static_cast<long double>(g) + s.gradient_variance) / (p * p));
+      neu_sgd_.sum += round_up_from_extended(eta * eta * (g + s.gradient_variance) / (p * p));
     }
     perturbation_level_sq_ += round_up_from_extended(static_cast<long double>(s.perturbation_std) * s.perturbation_std);
   }
@@ -246,11 +248,11 @@ void TrajectoryAccumulator::add_neu(const StepStats& s, long double var) {
   // (where the recursion's error is no longer relative) is infinite.
   neu_family_.need("gradient_variance", variance);
   const bool sums = variance && info_.smoothness;
-  const double mu2d = sums ? *info_.smoothness * *info_.smoothness * d : 0.0;
-  const double eta2 = round_up_from_extended(eta * eta);  // rounded up: it cannot underflow below the exact value
+  // Each term in extended range and rounded up (in double, eta^2 / variance could underflow before the product).
+  const long double mu = sums ? *info_.smoothness : 0.0, mu2d = mu * mu * d;
   for (Schedule& f : family_) {
     if (sums) {
-      const double term = eta2 / f.variance * (mu2d * f.level_sq + s.gradient_variance);
+      const double term = round_up_from_extended(eta * eta / f.variance * (mu2d * f.level_sq + s.gradient_variance));
       const bool normal = f.variance >= std::numeric_limits<double>::min() && std::isfinite(f.variance);
       f.sum = std::isnan(term) || !normal ? std::numeric_limits<double>::infinity() : f.sum + term;
     }
@@ -295,6 +297,7 @@ namespace {
 // The recorded Delta terms at `level` (relative tolerance 1e-9: the level is recomputed from the recorded schedule),
 // or nullptr.
 const ValueSensitivity* sensitivity_at(const FinalStats& f, double level) {
+  if (!std::isfinite(level)) return nullptr;  // inf <= 1e-9 inf would match any recorded level
   for (const ValueSensitivity& v : f.value_sensitivity)
     if (std::fabs(v.level - level) <= 1e-9 * level) return &v;
   return nullptr;

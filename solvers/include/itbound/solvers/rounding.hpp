@@ -36,7 +36,10 @@ inline double round_down(double x, int ulps = 2) {
 // product and quotient of a few doubles is a normal long double, so its relative error is a few of its ulps,
 // 2^-64, and a relative pad of `pad_ulps` of them covers it). Larger than the largest double: +infinity.
 inline double round_up_from_extended(long double x, int pad_ulps = 8) {
+  // The argument above needs long double's extended exponent range (x87 80-bit or quad), not a double in disguise.
+  static_assert(std::numeric_limits<long double>::max_exponent >= 16384, "long double must have extended range");
   if (std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(x)) return static_cast<double>(x);
   const long double padded = x + std::abs(x) * pad_ulps * std::numeric_limits<long double>::epsilon();
   double d = static_cast<double>(padded);
   if (static_cast<long double>(d) < padded) d = std::nextafter(d, std::numeric_limits<double>::infinity());
