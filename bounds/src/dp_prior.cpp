@@ -46,10 +46,7 @@ void visit(const GibbsPriorPrivacy& p, FieldVisitor& v) {
   v.number("free_tau", p.free_tau, "The tau at which epsilon reaches free_epsilon.");
   v.text("mechanism", p.mechanism, "What is private.");
   v.text("sampling", p.sampling, "Exact sampling against SGLD / MCMC.");
-  v.object("reference", "Reference", "Source.", [&](FieldVisitor& w) {
-    w.text("paper", p.reference.paper, "Authors (year), venue.");
-    w.text("where", p.reference.where, "Theorem or equation.");
-  });
+  object_field(v, "reference", "Reference", p.reference, "Source.");
 }
 
 }  // namespace itbound

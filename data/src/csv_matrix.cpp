@@ -31,24 +31,21 @@ std::int64_t integer_of(const std::string& part, const char* field, const std::s
   return v;
 }
 
-// The first line that is neither blank nor a comment is a header row: it holds a word, or starts with an empty name
-// (pandas' index column: ",0").
+// Whether the first line that is neither blank nor a comment is a header row, by the CSV tables' rule
+// (detail::looks_like_header), its tokens split at commas and blanks (integer lists may be written either way).
 bool has_header(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
-    if (line[first] == ',' || line[first] == '"') return true;
+    if (line[first] == ',' || line[first] == '"') return true;  // an empty first name, or quoted names
     for (char& c : line)
       if (c == ',') c = ' ';
     std::istringstream tokens(line);
-    for (std::string token; tokens >> token;) {
-      char* end = nullptr;
-      std::strtod(token.c_str(), &end);  // a number, integer or not, is data (a non-integer then fails as one)
-      if (end != token.c_str() + token.size()) return true;
-    }
-    return false;
+    std::vector<std::string> cells;
+    for (std::string token; tokens >> token;) cells.push_back(token);
+    return detail::looks_like_header(cells);
   }
   return false;
 }
@@ -69,7 +66,10 @@ CsvMatrix read_csv_table(const std::string& path, const char* field) {
 Eigen::MatrixXd read_csv_matrix(const std::string& path, const char* field) { return read_csv_table(path, field).values; }
 
 Eigen::VectorXd read_csv_vector(const std::string& path, const char* field, const std::string& key) {
-  const CsvMatrix m = read_csv_table(path, field);
+  return csv_vector(read_csv_table(path, field), path, field, key);
+}
+
+Eigen::VectorXd csv_vector(const CsvMatrix& m, const std::string& path, const char* field, const std::string& key) {
   if (m.names.size() > 1) {
     detail::CsvTable header{m.names, {}};
     if (key.empty())

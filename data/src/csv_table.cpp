@@ -60,6 +60,11 @@ bool is_number(const std::string& cell) {
 
 }  // namespace
 
+bool looks_like_header(const std::vector<std::string>& cells) {
+  if (!cells.empty() && cells.front().empty()) return true;  // pandas' index column has an empty name
+  return std::none_of(cells.begin(), cells.end(), [](const std::string& c) { return is_number(c); });
+}
+
 CsvTable parse_csv(const std::string& text, Header header, const std::string& field) {
   CsvTable table;
   std::istringstream in(text);
@@ -73,7 +78,7 @@ CsvTable parse_csv(const std::string& text, Header header, const std::string& fi
     if (first) {
       first = false;
       width = cells.size();
-      if (header == Header::required || std::any_of(cells.begin(), cells.end(), [](const auto& c) { return !is_number(c); })) {
+      if (header == Header::required || looks_like_header(cells)) {
         table.header = std::move(cells);
         continue;
       }

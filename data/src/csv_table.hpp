@@ -21,9 +21,13 @@ struct CsvTable {
 enum class Header { required, detect };
 
 // Comma-separated fields, double quotes around a field allowed ("" inside is a quote), cells trimmed; blank lines and
-// lines starting with '#' skipped. With Header::detect the first row is a header when one of its cells is not a
-// number. Errors name `field` and the line.
+// lines starting with '#' skipped. With Header::detect the first row is a header when looks_like_header: a first row
+// that mixes numbers and other text is data, so a typo or "NA" there is an error naming the cell, never a row silently
+// taken for a header. Errors name `field` and the line.
 CsvTable parse_csv(const std::string& text, Header header, const std::string& field);
+
+// A header row: no cell is a number, or the first cell is empty (pandas' index column, e.g. ",0,1,2").
+bool looks_like_header(const std::vector<std::string>& cells);
 
 // Drops a pandas index column: the first column when its header cell is empty or "Unnamed: 0".
 void drop_index_column(CsvTable& table);

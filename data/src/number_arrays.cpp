@@ -95,7 +95,7 @@ NdArray read_number_array(const std::string& path, const char* field, const std:
     for (std::size_t c = 0; c < names.size(); ++c) labels = labels && names[c] == std::to_string(c);
     NdArray a;
     if (!names.empty() && !labels) {
-      const Eigen::VectorXd column = read_csv_vector(path, field, key);
+      const Eigen::VectorXd column = csv_vector(table, path, field, key);
       a.shape = {column.size()};
       a.values.assign(column.data(), column.data() + column.size());
       return a;

@@ -64,10 +64,10 @@ MemorizationInformation estimate_memorization_information(const MemorizationSamp
   return out;
 }
 
-MeanInterval bootstrap_per_example_mean(const MemorizationSamples& s, int replicates, double level,
-                                        std::uint64_t seed) {
+Interval bootstrap_per_example_mean(const MemorizationSamples& s, int replicates, double level, std::uint64_t seed) {
   check(s);
-  if (replicates < 1) return {};
+  if (replicates < 2) fail("bootstrap", "needs at least 2 replicates, got " + std::to_string(replicates));
+  if (!(level > 0 && level < 1)) fail("level", "must be in (0, 1)");
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, static_cast<std::size_t>(s.runs) - 1);
   std::vector<std::size_t> picks(static_cast<std::size_t>(s.runs));
@@ -76,11 +76,7 @@ MeanInterval bootstrap_per_example_mean(const MemorizationSamples& s, int replic
     for (auto& p : picks) p = pick(rng);
     m = mean_per_example(s, picks, Correction::none, nullptr);
   }
-  std::sort(means.begin(), means.end());
-  const auto at = [&](double q) {
-    return means[std::min(means.size() - 1, static_cast<std::size_t>(std::floor(q * static_cast<double>(means.size()))))];
-  };
-  return {at((1 - level) / 2), at((1 + level) / 2)};
+  return percentile_interval(means, level);
 }
 
 }  // namespace itbound::estimators

@@ -77,15 +77,14 @@ Interval symmetric_interval(double centre, double se, double z) {
   return {std::clamp(centre - z * se, 0.0, std::numbers::ln2), std::clamp(centre + z * se, 0.0, std::numbers::ln2)};
 }
 
-// Outer order statistics: the interval is never narrower than the nominal percentiles.
+}  // namespace
+
 Interval percentile_interval(std::vector<double>& v, double level) {
   std::sort(v.begin(), v.end());
   const double tail = (1 - level) / 2 * static_cast<double>(v.size() - 1);
   return {v[static_cast<std::size_t>(std::floor(tail))],
           v[static_cast<std::size_t>(std::ceil(static_cast<double>(v.size() - 1) - tail))]};
 }
-
-}  // namespace
 
 CmiIntervals cmi_intervals(const SupersampleView& r, const SupersampleStats& stats, const CmiEstimates& est,
                            const CmiIntervalOptions& o) {

@@ -140,6 +140,7 @@ private:
 };
 
 // Its fields for the front ends (itbound/report.hpp), in output order.
+void visit(const Reference& r, FieldVisitor& v);  // for other results that cite a source
 void visit(const Certificate& c, FieldVisitor& v);
 
 // The answer in one line for bounds on an error measured on the same runs (cmi, loo-cmi): the measurement, the

@@ -21,6 +21,8 @@ Eigen::MatrixXd read_csv_matrix(const std::string& path, const char* field);
 // All values of the file in reading order (one row or one column are both fine). With a header of several columns:
 // the column named `key` (case ignored), else an error showing the header.
 Eigen::VectorXd read_csv_vector(const std::string& path, const char* field, const std::string& key = {});
+// The same from a table already read (path for messages only).
+Eigen::VectorXd csv_vector(const CsvMatrix& table, const std::string& path, const char* field, const std::string& key);
 
 // Integers separated by commas, spaces or newlines (e.g. example indices); with a header row (names), the one column
 // of integers it names.

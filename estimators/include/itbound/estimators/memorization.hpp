@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "itbound/estimators/discrete_mi.hpp"
+#include "itbound/estimators/interval.hpp"
 
 namespace itbound::estimators {
 
@@ -26,11 +27,8 @@ struct MemorizationInformation {
 MemorizationInformation estimate_memorization_information(const MemorizationSamples& samples);
 
 // Percentile interval of the mean per-example plug-in information when the K runs are redrawn with replacement
-// (every example sees the same redrawn runs: a run is one training). Deterministic for a seed.
-struct MeanInterval {
-  double lo = 0, hi = 0;
-};
-MeanInterval bootstrap_per_example_mean(const MemorizationSamples& samples, int replicates, double level,
-                                        std::uint64_t seed);
+// (every example sees the same redrawn runs: a run is one training); replicates >= 2. Deterministic for a seed.
+Interval bootstrap_per_example_mean(const MemorizationSamples& samples, int replicates, double level,
+                                    std::uint64_t seed);
 
 }  // namespace itbound::estimators

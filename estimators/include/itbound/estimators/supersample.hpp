@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "itbound/estimators/discrete_mi.hpp"
+#include "itbound/estimators/interval.hpp"
 
 namespace itbound::estimators {
 
@@ -91,10 +92,6 @@ CmiEstimates estimate_cmi(const SupersampleRuns& runs, Correction correction);
 CmiEstimates estimate_cmi(const SupersampleView& runs, Correction correction);
 
 // ---- intervals for the mean estimates ----
-
-struct Interval {
-  double lo = 0, hi = 0;
-};
 
 // How run-to-run noise in the mean per-pair estimates is reported. Both methods resample (or leave out) runs
 // within each supersample, the supersamples fixed, so their intervals are for the mean estimate's expectation over
