@@ -21,9 +21,9 @@ with open(data / "reference" / "cmi-pooled.csv") as f:
 for model in ["logreg", "1nn", "tree"]:
     out = json.loads(run("cmi", data / "examples" / f"digits-{model}.npz", "--bootstrap", "0").stdout)
     got = {b["name"]: b for b in out["bounds"]}
-    for (ref_model, name), exact in reference.items():
-        if ref_model != model:
-            continue
+    rows = [(name, exact) for (ref_model, name), exact in reference.items() if ref_model == model]
+    check(len(rows) >= 6, f"{model}: {len(rows)} reference rows")  # a renamed or emptied table must not pass silently
+    for name, exact in rows:
         raw = got[name]["raw_value"]
         # Never below the reference (rounded to 25 digits), and within the fast-rate grid's 1e-9 of it.
         check(exact * (1 - 1e-15) <= raw <= exact * (1 + 1e-9), f"{model} {name}: {raw} vs reference {exact}")
