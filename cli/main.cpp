@@ -159,7 +159,11 @@ int main(int argc, char** argv) {
   std::map<std::string, std::map<std::string, bool>> flags;
   std::map<std::string, std::string> format;  // command -> output format
   bool full = false;                          // every field in the JSON, also those meant for a person
+  // Only the command named is declared to CLI11 (declaring all of them costs more than a small command's work);
+  // all of them for the top-level help, `help` and anything not a command.
+  const Command* named = argc > 1 ? find_command(argv[1]) : nullptr;
   for (const Command& command : commands()) {
+    if (named && named != &command) continue;
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
     format[command.name] = "json";
     sub->add_option("--format", format[command.name], std::string(kFormatDoc))
@@ -229,7 +233,7 @@ int main(int argc, char** argv) {
   }
   if (docs->parsed()) return write_docs(docs_file, schema_dir);
   for (const Command& command : commands()) {
-    if (!app.got_subcommand(command.name)) continue;
+    if ((named && named != &command) || !app.got_subcommand(command.name)) continue;
     Json raw = Json::object();
     for (const Param& p : command.params) {
       if (options[command.name][p.name]->count() == 0) continue;
