@@ -561,6 +561,25 @@ TEST_CASE("bootstrap picks: the identity draw is the plain accumulation") {
   CHECK_THROWS_AS(SupersampleStats::accumulate(view(r), identity), itbound::InvalidArgument);
 }
 
+TEST_CASE("runs of a million elements are counted on threads: the same statistics as one block after another") {
+  // 2 x 8 x 65536 = 2^20 elements, where accumulate starts threads; the picks form (the identity draw) counts on
+  // one thread, one block after another.
+  auto r = random_runs(2, 8, 65536, {0, 1}, false, 21);
+  const std::vector<std::uint32_t> identity = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7};
+  const auto same = [&](const SupersampleRuns& runs) {
+    CHECK(SupersampleStats::accumulate(view(runs)).to_bytes() == SupersampleStats::accumulate(view(runs), identity).to_bytes());
+  };
+  same(r);
+  // A loss that is not 0 or 1 in the last block: every block is counted again, as cells.
+  r.loss.back() = 0.5;
+  same(r);
+  CHECK(SupersampleStats::accumulate(view(r)).finalize(Correction::none).ecmi.size() == 2 * 65536);
+  // A bad value late: the same error as one block after another.
+  r.loss.back() = 1;
+  r.mask[r.mask.size() - 3] = 2;
+  CHECK_THROWS_WITH_AS(SupersampleStats::accumulate(view(r)), "mask: values must be 0 or 1, got 2", itbound::InvalidArgument);
+}
+
 TEST_CASE("the byte form is stable: a file written by make_stats_fixture.py reads back to the same estimates") {
   const std::string fixtures = std::string(ITBOUND_DATA_DIR) + "/../tests/fixtures/";
   const auto bytes = itbound::data::read_file_bytes(fixtures + "stats.bin");

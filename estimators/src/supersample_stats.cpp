@@ -1,6 +1,7 @@
 #include "itbound/estimators/supersample_stats.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <boost/crc.hpp>
 #include <cmath>
@@ -548,14 +549,14 @@ struct Shard {
 };
 
 // 0-1 losses (the usual case): each element's code loss0 + 2 loss1 + 4 u counted into its slot's eight counts
-// (binary_kernels.cpp). False, with those slots' counts undefined and nothing else changed, at the first value
-// that is not 0 or 1 (the general kernel then takes over).
+// (binary_kernels.cpp), and each run's number of trained / held-out losses 1 into ones[2 j] / ones[2 j + 1]. False,
+// with those slots' counts undefined and nothing else changed, at the first value that is not 0 or 1 (the general
+// kernel then takes over).
 template <class Pick>
-bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, const Pick& pick) {
+bool binary_counts(const Shard& sh, std::size_t s, std::size_t b, std::size_t len, const Pick& pick, std::uint32_t* ones) {
   thread_local std::vector<const std::uint8_t*> mask;
   thread_local std::vector<const unsigned char*> loss;
-  thread_local std::vector<std::uint32_t> ones;
-  mask.resize(sh.k2), loss.resize(sh.k2), ones.resize(2 * sh.k2);
+  mask.resize(sh.k2), loss.resize(sh.k2);
   const std::size_t size = sh.x.loss.type == Element::u8 ? 1 : sh.x.loss.type == Element::f32 ? 4 : 8;
   for (std::size_t j = 0; j < sh.k2; ++j) {
     const std::size_t first = (s * sh.k2 + pick(s, j)) * sh.n + b;
@@ -563,11 +564,22 @@ bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, cons
     loss[j] = static_cast<const unsigned char*>(sh.x.loss.data) + 2 * first * size;
   }
   const kernels::Rows rows{mask.data(), loss.data(), sh.x.loss.type, sh.k2, len};
-  if (!kernels::count_codes(rows, sh.e_binary + 8 * (s * sh.n + b), ones.data())) return false;
+  return kernels::count_codes(rows, sh.e_binary + 8 * (s * sh.n + b), ones);
+}
+
+void add_ones(Shard& sh, std::size_t s, const std::uint32_t* ones) {
   for (std::size_t j = 0; j < sh.k2; ++j) {
     sh.train[s * sh.k2 + j].add(static_cast<double>(ones[2 * j]));
     sh.held[s * sh.k2 + j].add(static_cast<double>(ones[2 * j + 1]));
   }
+}
+
+template <class Pick>
+bool binary_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, const Pick& pick) {
+  thread_local std::vector<std::uint32_t> ones;
+  ones.resize(2 * sh.k2);
+  if (!binary_counts(sh, s, b, len, pick, ones.data())) return false;
+  add_ones(sh, s, ones.data());
   return true;
 }
 
@@ -612,7 +624,8 @@ void general_block(Shard& sh, std::size_t s, std::size_t b, std::size_t len, con
 }  // namespace
 
 template <class Picks>
-SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, SupersampleOffsets at, const Picks& pick) {
+SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, SupersampleOffsets at, const Picks& pick,
+                                                   unsigned threads) {
   check_view(v);
   if (at.supersample < 0 || at.run < 0 || at.pair < 0) fail("offset", "shard offsets must be non-negative");
   constexpr std::int64_t kMaxIndex = std::int64_t{1} << 40;
@@ -651,6 +664,24 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
 
   Shard sh{v, x, k2, n, st.e_binary_.data(), st.e_, st.f_, st.joint_, st.train_, st.held_};
   constexpr std::size_t kBlock = kernels::kMaxPairs;  // pairs per block: the counters stay in L1
+  // Large runs of 0-1 losses without predictions: the blocks counted on threads, each writing only its own slots'
+  // counts and its runs' ones, which are added to the sums afterwards (ExactSum: the same sums in any order). At a
+  // value that is not 0 or 1 the loop below counts everything again, one block after another.
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    if (st.dense_ && !st.has_pred_ && threads > 1 && k1 * blocks > 1) {
+    std::vector<std::uint32_t> ones(k1 * blocks * 2 * k2);
+    std::atomic<bool> binary{true};
+    parallel_for(k1 * blocks, threads, [&](std::size_t item) {
+      const std::size_t s = item / blocks, b = item % blocks * kBlock;
+      if (binary.load(std::memory_order_relaxed) &&
+          !binary_counts(sh, s, b, std::min(kBlock, n - b), pick, ones.data() + item * 2 * k2))
+        binary.store(false, std::memory_order_relaxed);
+    });
+    if (binary) {
+      for (std::size_t item = 0; item < k1 * blocks; ++item) add_ones(sh, item / blocks, ones.data() + item * 2 * k2);
+      return st;
+    }
+  }
   for (std::size_t s = 0; s < k1; ++s)
     for (std::size_t b = 0; b < n; b += kBlock) {
       const std::size_t len = std::min(kBlock, n - b);
@@ -680,7 +711,8 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
 }
 
 SupersampleStats SupersampleStats::accumulate(const SupersampleView& runs, SupersampleOffsets at) {
-  return accumulate_impl(runs, at, [](std::size_t, std::size_t j) { return j; });
+  const auto elements = static_cast<std::size_t>(runs.k1) * static_cast<std::size_t>(runs.k2) * static_cast<std::size_t>(runs.n);
+  return accumulate_impl(runs, at, [](std::size_t, std::size_t j) { return j; }, threads_for(elements, 0));
 }
 
 SupersampleStats SupersampleStats::accumulate(const SupersampleView& runs, std::span<const std::uint32_t> picks) {
@@ -689,7 +721,9 @@ SupersampleStats SupersampleStats::accumulate(const SupersampleView& runs, std::
   if (picks.size() != static_cast<std::size_t>(runs.k1) * k2) fail("picks", "need one stored run per (supersample, run)");
   for (const auto p : picks)
     if (p >= k2) fail("picks", "run index out of range");
-  return accumulate_impl(runs, {}, [&](std::size_t s, std::size_t j) { return static_cast<std::size_t>(picks[s * k2 + j]); });
+  // One thread: the bootstrap runs its replicates on threads.
+  return accumulate_impl(
+      runs, {}, [&](std::size_t s, std::size_t j) { return static_cast<std::size_t>(picks[s * k2 + j]); }, 1);
 }
 
 // ---- the e-cells in either form ----

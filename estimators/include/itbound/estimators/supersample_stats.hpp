@@ -105,7 +105,8 @@ public:
 private:
   std::vector<unsigned char> content_bytes() const;  // to_bytes before its checksum
   template <class Picks>
-  static SupersampleStats accumulate_impl(const SupersampleView& runs, SupersampleOffsets at, const Picks& picks);
+  static SupersampleStats accumulate_impl(const SupersampleView& runs, SupersampleOffsets at, const Picks& picks,
+                                          unsigned threads);
   std::size_t slots() const { return static_cast<std::size_t>(k1() * n()); }
   // Whether every loss is 0 or 1 and whether every trained member's loss is loss_min, read off the e-cells (every
   // loss of every run is in one): the data decide, not a flag carried through shards or files.
