@@ -320,6 +320,28 @@ TEST_CASE("leaving out one run: the change of every mean estimate equals its bru
                        "runs: have another shape than the statistics", itbound::InvalidArgument);
 }
 
+TEST_CASE("the estimates with their run changes in one pass: the numbers of finalize and leave_one_run_out") {
+  // 0-1 losses (the fused pass over the counts; past the kernel's tiles of 64 runs and 2048 pairs), other losses
+  // and predictions (the two calls), each correction, one and three threads; and the same stats as cells.
+  for (const auto& r : {random_runs(2, 70, 2100, {0, 1}, false, 31), random_runs(3, 6, 9, {0, 0.5, 1}, false, 32),
+                        random_runs(2, 5, 7, {0, 1}, true, 33)}) {
+    const auto stats = SupersampleStats::accumulate(view(r));
+    for (const auto& st : {stats, SupersampleStats::from_bytes(stats.to_bytes())})
+      for (const auto c : {Correction::none, Correction::miller_madow, Correction::jackknife})
+        for (const unsigned threads : {1u, 3u}) {
+          CAPTURE(r.n);
+          CAPTURE(to_string(c));
+          const auto [est, d] = st.finalize_with_run_deltas(view(r), c, threads);
+          check_identical(est, st.finalize(c));
+          const auto apart = st.leave_one_run_out(view(r), c, threads);
+          CHECK(d.fcmi == apart.fcmi);
+          CHECK(d.ecmi == apart.ecmi);
+          CHECK(d.ldcmi == apart.ldcmi);
+          CHECK(d.ldmi == apart.ldmi);
+        }
+  }
+}
+
 TEST_CASE("stored element types read as the same values") {
   const auto r = random_runs(2, 7, 9, {0, 1}, true, 8);
   const auto reference = estimate_cmi(r, Correction::jackknife);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "itbound/bounds/cmi_bounds.hpp"
 #include "itbound/error.hpp"
@@ -82,7 +83,13 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
                       "the runs (itbound.cmi(mask=..., loss=...))");
   estimators::KnnCmiEstimates knn_est;
   if (knn) knn_est = estimators::estimate_cmi_knn(estimators::to_runs(*runs), o.k);  // the only full copy of the runs
-  const estimators::CmiEstimates est = knn ? knn_est.clamped : stats.finalize(o.correction);
+  const bool intervals = !knn && runs && o.bootstrap > 0 && o.interval != estimators::IntervalMethod::none;
+  const estimators::CmiIntervalOptions interval_options{
+      .method = o.interval, .correction = o.correction, .replicates = o.bootstrap, .progress = o.progress};
+  estimators::CmiEstimates est;
+  estimators::CmiIntervals b;
+  if (intervals) std::tie(est, b) = estimators::estimates_with_intervals(*runs, stats, interval_options);
+  else est = knn ? knn_est.clamped : stats.finalize(o.correction);
 
   CmiReport r;
   r.train_error = est.train_error;
@@ -105,10 +112,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   if (knn) {
     r.knn = KnnInfo{o.k, knn_summary(knn_est.ecmi), knn_summary(knn_est.ldcmi), knn_summary(knn_est.ldmi),
                     knn_summary(knn_est.slmi)};
-  } else if (runs && o.bootstrap > 0 && o.interval != estimators::IntervalMethod::none) {
-    const auto b = estimators::cmi_intervals(
-        *runs, stats, est,
-        {.method = o.interval, .correction = o.correction, .replicates = o.bootstrap, .progress = o.progress});
+  } else if (intervals) {
     const auto pair = [](estimators::Interval i) { return std::vector<double>{i.lo, i.hi}; };
     if (!est.fcmi.empty()) r.estimates.fcmi_interval = pair(b.fcmi);
     r.estimates.ecmi_interval = pair(b.ecmi);

@@ -86,6 +86,27 @@ Interval percentile_interval(std::vector<double>& v, double level) {
           v[static_cast<std::size_t>(std::ceil(static_cast<double>(v.size() - 1) - tail))]};
 }
 
+namespace {
+
+// The jackknife intervals from the changes of leaving out each run (`out` has its method and level).
+void jackknife_intervals(const SupersampleStats::RunDeltas& change, const CmiEstimates& est, std::size_t k1,
+                         std::size_t k2, CmiIntervals& out) {
+  // The (1 + level)/2 quantile of Student's t with the stratified jackknife's k1 (k2 - 1) degrees of freedom:
+  // with few runs the variance estimate is itself noisy (estimators/CMI-INTERVAL.md).
+  const double df = static_cast<double>(k1 * (k2 - 1));
+  const double z = k2 < 2 ? 0.0 : boost::math::quantile(boost::math::students_t(df), (1 + out.level) / 2);
+  const auto interval = [&](const std::vector<double>& d, const std::vector<double>& per, double& se) {
+    se = jackknife_se(d, k1, k2);
+    return symmetric_interval(mean(per), se, z);
+  };
+  if (!est.fcmi.empty()) out.fcmi = interval(change.fcmi, est.fcmi, out.fcmi_se);
+  out.ecmi = interval(change.ecmi, est.ecmi, out.ecmi_se);
+  out.ldcmi = interval(change.ldcmi, est.ldcmi, out.ldcmi_se);
+  out.ldmi = interval(change.ldmi, est.ldmi, out.ldmi_se);
+}
+
+}  // namespace
+
 CmiIntervals cmi_intervals(const SupersampleView& r, const SupersampleStats& stats, const CmiEstimates& est,
                            const CmiIntervalOptions& o) {
   if (!(o.level > 0 && o.level < 1)) fail("level", "must be in (0, 1)");
@@ -94,19 +115,7 @@ CmiIntervals cmi_intervals(const SupersampleView& r, const SupersampleStats& sta
   out.level = o.level;
   const auto k1 = static_cast<std::size_t>(r.k1), k2 = static_cast<std::size_t>(r.k2);
   if (o.method == IntervalMethod::jackknife) {
-    const auto change = stats.leave_one_run_out(r, o.correction, o.threads);
-    // The (1 + level)/2 quantile of Student's t with the stratified jackknife's k1 (k2 - 1) degrees of freedom:
-    // with few runs the variance estimate is itself noisy (estimators/CMI-INTERVAL.md).
-    const double df = static_cast<double>(k1 * (k2 - 1));
-    const double z = k2 < 2 ? 0.0 : boost::math::quantile(boost::math::students_t(df), (1 + o.level) / 2);
-    const auto interval = [&](const std::vector<double>& d, const std::vector<double>& per, double& se) {
-      se = jackknife_se(d, k1, k2);
-      return symmetric_interval(mean(per), se, z);
-    };
-    if (!est.fcmi.empty()) out.fcmi = interval(change.fcmi, est.fcmi, out.fcmi_se);
-    out.ecmi = interval(change.ecmi, est.ecmi, out.ecmi_se);
-    out.ldcmi = interval(change.ldcmi, est.ldcmi, out.ldcmi_se);
-    out.ldmi = interval(change.ldmi, est.ldmi, out.ldmi_se);
+    jackknife_intervals(stats.leave_one_run_out(r, o.correction, o.threads), est, k1, k2, out);
   } else if (o.method == IntervalMethod::bootstrap) {
     if (o.replicates < 2) fail("bootstrap", "needs at least 2 replicates");
     out.replicates = o.replicates;
@@ -134,6 +143,22 @@ CmiIntervals cmi_intervals(const SupersampleView& r, const SupersampleStats& sta
     out.ldmi = percentile_interval(m, o.level);
   }
   return out;
+}
+
+std::pair<CmiEstimates, CmiIntervals> estimates_with_intervals(const SupersampleView& runs, const SupersampleStats& stats,
+                                                               const CmiIntervalOptions& o) {
+  if (o.method != IntervalMethod::jackknife) {
+    CmiEstimates est = stats.finalize(o.correction);
+    CmiIntervals intervals = cmi_intervals(runs, stats, est, o);
+    return {std::move(est), std::move(intervals)};
+  }
+  if (!(o.level > 0 && o.level < 1)) fail("level", "must be in (0, 1)");
+  auto [est, change] = stats.finalize_with_run_deltas(runs, o.correction, o.threads);
+  CmiIntervals out;
+  out.method = o.method;
+  out.level = o.level;
+  jackknife_intervals(change, est, static_cast<std::size_t>(runs.k1), static_cast<std::size_t>(runs.k2), out);
+  return {std::move(est), std::move(out)};
 }
 
 }  // namespace itbound::estimators

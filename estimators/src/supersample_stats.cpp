@@ -292,9 +292,8 @@ void delete_one(std::size_t groups, const Counts& counts, Correction correction,
     }
 }
 
-// delete_one without correction or with Miller-Madow, for G groups of integer counts: c ln c and its change when c
-// loses one read from tables (x[c] = xlogx(c), dx[c] = x[c - 1] - x[c], c up to their size), no other work per
-// change than the four terms it alters. The base estimate is recomputed here (the same formula).
+// c ln c for integer counts c up to max_count (x[c] = xlogx(c)) and its change when c loses one (dx[c] = x[c - 1] -
+// x[c]), read by the count paths below instead of computing logarithms.
 struct LossTables {
   std::vector<double> x, dx;
   explicit LossTables(std::size_t max_count, const Xlogx& xlogx) : x(max_count + 1), dx(max_count + 1) {
@@ -303,36 +302,55 @@ struct LossTables {
   }
 };
 
+// The sums of one table of G groups of integer counts: m I = sum c ln c - sum c_x ln c_x - sum c_u ln c_u + m ln m
+// (`whole`), and the numbers of nonempty cells, X values and U values.
 template <std::size_t G>
-void delete_one_counts(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow, double (&d)[G][2]) {
-  std::uint32_t cu[2] = {0, 0}, cx[G];
-  double s = 0, kxu = 0, kx = 0;
-  for (std::size_t g = 0; g < G; ++g) {
-    cx[g] = n[g][0] + n[g][1];
-    cu[0] += n[g][0], cu[1] += n[g][1];
-    s += t.x[n[g][0]] + t.x[n[g][1]] - t.x[cx[g]];
-    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += cx[g] > 0;
+struct CountTerms {
+  std::uint32_t cu[2] = {0, 0}, cx[G] = {}, m = 0;
+  double whole = 0, kxu = 0, kx = 0, ku = 0;
+  CountTerms(const std::uint32_t (&n)[G][2], const LossTables& t) {
+    double s_xu = 0, s_x = 0;
+    for (std::size_t g = 0; g < G; ++g) {
+      cx[g] = n[g][0] + n[g][1];
+      cu[0] += n[g][0], cu[1] += n[g][1];
+      s_xu += t.x[n[g][0]] + t.x[n[g][1]];
+      s_x += t.x[cx[g]];
+      kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += cx[g] > 0;
+    }
+    m = cu[0] + cu[1];
+    ku = (cu[0] > 0) + (cu[1] > 0);
+    whole = s_xu - s_x - (t.x[cu[0]] + t.x[cu[1]]) + t.x[m];
   }
-  const std::uint32_t m = cu[0] + cu[1];
-  const double ku = (cu[0] > 0) + (cu[1] > 0);
-  // m I = sum c ln c - sum c_x ln c_x - sum c_u ln c_u + m ln m; Miller-Madow adds (K_x - 1 + K_u - 1 - (K_xu - 1))/2.
-  const auto mi = [&](double m_times_mi, double mm, double count) {
-    if (count < 2) return 0.0;
-    return std::clamp(m_times_mi / count + (miller_madow ? (mm - 1) / (2 * count) : 0.0), 0.0, std::numbers::ln2);
-  };
-  const double whole = s - t.x[cu[0]] - t.x[cu[1]] + t.x[m];
-  const double base = mi(whole, kx + ku - kxu, m);
+};
+
+// The clamped estimate from m I over `count` samples; Miller-Madow adds (K_x - 1 + K_u - 1 - (K_xu - 1))/2 = (mm - 1)/2
+// over the count, mm = K_x + K_u - K_xu.
+double clamped_mi(double m_times_mi, double mm, double count, bool miller_madow) {
+  if (count < 2) return 0.0;
+  const double plain = m_times_mi / count;
+  return std::clamp(miller_madow ? plain + (mm - 1) / (2 * count) : plain, 0.0, std::numbers::ln2);
+}
+
+// delete_one without correction or with Miller-Madow, for G groups of integer counts: c ln c and its change when c
+// loses one read from tables (x[c] = xlogx(c), dx[c] = x[c - 1] - x[c], c up to their size), no other work per
+// change than the four terms it alters. Returns the estimate itself, the number mi_counts gives, so that one pass
+// makes the estimates and their changes.
+template <std::size_t G>
+double delete_one_counts(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow, double (&d)[G][2]) {
+  const CountTerms<G> c(n, t);
+  const double base = clamped_mi(c.whole, c.kx + c.ku - c.kxu, c.m, miller_madow);
   for (std::size_t g = 0; g < G; ++g)
     for (std::size_t u = 0; u < 2; ++u) {
-      const std::uint32_t c = n[g][u];
-      if (c == 0) {
+      const std::uint32_t count = n[g][u];
+      if (count == 0) {
         d[g][u] = 0;
         continue;
       }
-      const double less = whole + t.dx[c] - t.dx[cx[g]] - t.dx[cu[u]] + t.dx[m];
-      const double mm = (kx - (cx[g] == 1)) + (ku - (cu[u] == 1)) - (kxu - (c == 1));
-      d[g][u] = mi(less, mm, m - 1) - base;
+      const double less = c.whole + t.dx[count] - t.dx[c.cx[g]] - t.dx[c.cu[u]] + t.dx[c.m];
+      const double mm = (c.kx - (c.cx[g] == 1)) + (c.ku - (c.cu[u] == 1)) - (c.kxu - (count == 1));
+      d[g][u] = clamped_mi(less, mm, c.m - 1, miller_madow) - base;
     }
+  return base;
 }
 
 double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx& xlogx) {
@@ -347,26 +365,17 @@ template <std::size_t G>
 double mi_counts(const std::uint32_t (&n)[G][2], const LossTables& t, Correction correction, const Xlogx& xlogx) {
   if (correction == Correction::jackknife)
     return mi_groups(G, [&](std::size_t g) { return std::pair<double, double>(n[g][0], n[g][1]); }, correction, xlogx);
-  double s_xu = 0, s_x = 0, kxu = 0, kx = 0;
-  std::uint32_t cu0 = 0, cu1 = 0;
-  for (std::size_t g = 0; g < G; ++g) {
-    s_xu += t.x[n[g][0]] + t.x[n[g][1]];
-    s_x += t.x[n[g][0] + n[g][1]];
-    cu0 += n[g][0], cu1 += n[g][1];
-    kxu += (n[g][0] > 0) + (n[g][1] > 0), kx += n[g][0] + n[g][1] > 0;
-  }
-  const double m = static_cast<double>(cu0) + cu1;
-  if (m < 2) return 0.0;
-  double mi = (s_xu - s_x - (t.x[cu0] + t.x[cu1]) + t.x[cu0 + cu1]) / m;
-  if (correction == Correction::miller_madow) mi += ((kx - 1) + (((cu0 > 0) + (cu1 > 0)) - 1.0) - (kxu - 1)) / (2 * m);
-  return std::clamp(mi, 0.0, std::numbers::ln2);
+  const CountTerms<G> c(n, t);
+  return clamped_mi(c.whole, c.kx + c.ku - c.kxu, c.m, correction == Correction::miller_madow);
 }
 
 // The per-pair estimates of pairs [begin, end) from 0-1 losses' dense counts (SupersampleStats::e_binary_:
 // count[code], code = loss0 + 2 loss1 + 4 u, per slot s * n + i) into `out`, as the cell path computes them: the
-// same groups in the same order, so the same numbers bit for bit.
+// same groups in the same order, so the same numbers bit for bit. Without `slots_too`, only the single-loss MI and
+// the pooled e-MI (leave_one_run_out, computing the changes of the others, has them as its bases).
 void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, std::size_t begin, std::size_t end,
-                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out) {
+                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out,
+                      bool slots_too = true) {
   for (std::size_t i = begin; i < end; ++i) {
     // by Delta + 1 / by member and its loss / by the loss pair; then by u
     std::uint32_t pooled[3][2] = {}, member[2][2][2] = {}, pair[4][2] = {};
@@ -375,16 +384,15 @@ void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n
       const std::uint32_t* c = counts + 8 * k;
       // e-cells in key order (loss0, loss1) = (0, 0), (0, 1), (1, 0), (1, 1): x = loss0 + 2 loss1 = 0, 2, 1, 3.
       const std::uint32_t e[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};
-      out.ecmi[k] = mi_counts(e, t, correction, xlogx);
       // Delta = loss1 - loss0 = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
       const std::uint32_t ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
-      out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
+      if (slots_too) out.ecmi[k] = mi_counts(e, t, correction, xlogx), out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
       for (std::size_t g = 0; g < 3; ++g) pooled[g][0] += ld[g][0], pooled[g][1] += ld[g][1];
       for (std::size_t g = 0; g < 4; ++g) pair[g][0] += e[g][0], pair[g][1] += e[g][1];
       for (std::size_t x = 0; x < 4; ++x)
         for (std::size_t u = 0; u < 2; ++u) member[0][x & 1][u] += c[x + 4 * u], member[1][x >> 1][u] += c[x + 4 * u];
     }
-    out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
+    if (slots_too) out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
     const double member0 = mi_counts(member[0], t, correction, xlogx);
     out.slmi[i] = (member0 + mi_counts(member[1], t, correction, xlogx)) / 2;
     out.emi[i] = mi_counts(pair, t, correction, xlogx);
@@ -410,6 +418,9 @@ bool follows_prediction(std::span<const Cell> joint, bool& repeats) {
   }
   return true;
 }
+
+// The element types of losses the 0-1 kernels (binary_kernels.cpp) read.
+bool binary_kernel_reads(Element e) { return e == Element::u8 || e == Element::f32 || e == Element::f64; }
 
 bool overlap(const SupersampleStats::Block& a, const SupersampleStats::Block& b) {
   return a.s < b.s_end && b.s < a.s_end && a.j < b.j_end && b.j < a.j_end && a.i < b.i_end && b.i < a.i_end;
@@ -852,7 +863,17 @@ bool SupersampleStats::complete() const {
 
 // ---- finalize ----
 
-CmiEstimates SupersampleStats::finalize(Correction correction) const {
+CmiEstimates SupersampleStats::finalize(Correction correction) const { return finalize_impl(correction, true); }
+
+std::pair<CmiEstimates, SupersampleStats::RunDeltas> SupersampleStats::finalize_with_run_deltas(
+    const SupersampleView& runs, Correction correction, unsigned threads) const {
+  const bool fused = dense_ && binary_kernel_reads(runs.loss.type);
+  CmiEstimates estimates = finalize_impl(correction, !fused);
+  RunDeltas deltas = leave_one_run_out_impl(runs, correction, threads, fused ? &estimates : nullptr);
+  return {std::move(estimates), std::move(deltas)};
+}
+
+CmiEstimates SupersampleStats::finalize_impl(Correction correction, bool dense_estimates) const {
   if (!complete())
     fail("stats", empty() ? "no runs accumulated"
                           : "the merged shards do not cover supersamples [0, k1), runs [0, k2) and pairs [0, n) exactly "
@@ -883,7 +904,7 @@ CmiEstimates SupersampleStats::finalize(Correction correction) const {
       out.loss_follows_prediction = follows_prediction(slot(joint_, k), out.prediction_repeats);
   for (std::size_t i = 0; i < n && has_pred_; ++i)
     for (std::size_t s = 0; s < k1; ++s) out.fcmi[s * n + i] = mi_cells(slot(f_, s * n + i), correction, xlogx);
-  if (dense_) {
+  if (dense_ && dense_estimates) {
     const LossTables tables(k1 * k2, xlogx);
     parallel_for((n + 4095) / 4096, threads_for(k1 * k2 * n, 0), [&](std::size_t block) {
       binary_estimates(e_binary_.data(), k1, n, 4096 * block, std::min(n, 4096 * (block + 1)), correction, tables, xlogx, out);
@@ -954,6 +975,11 @@ std::size_t cell_index(std::span<const Cell> cells, double a, double b) {
 
 SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const SupersampleView& v, Correction correction,
                                                                  unsigned threads) const {
+  return leave_one_run_out_impl(v, correction, threads, nullptr);
+}
+
+SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const SupersampleView& v, Correction correction,
+                                                                      unsigned threads, CmiEstimates* estimates) const {
   if (!complete()) fail("stats", "leaving out runs needs statistics of the complete runs");
   if (v.k1 != k1() || v.k2 != k2() || v.n != n()) fail("runs", "have another shape than the statistics");
   check_view(v);
@@ -968,21 +994,23 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
   const double slot_units = static_cast<double>(k1 * n), pair_units = static_cast<double>(n);
   // A slot's groups: e-cells by x = loss0 + 2 loss1 in key order; ld-cells by Delta + 1 (x = 1 | 0, 3 | 2).
   static constexpr std::size_t kKey[4] = {0, 2, 1, 3}, kDelta[4] = {1, 0, 2, 1};
-  const bool binary = dense_ && (x.loss.type == Element::u8 || x.loss.type == Element::f32 || x.loss.type == Element::f64);
+  const bool binary = dense_ && binary_kernel_reads(x.loss.type);
   if (binary) {
     // Each unit's change by the code of the sample left out: ld-MI's per pair first, then e- and ld-CMI's per slot,
     // a block of pairs of one supersample at a time, each block's sums over its pairs kept apart and added in
     // block order (the same numbers whatever the threads).
     // Without the jackknife correction, the changes come from count tables in constant work (delete_one_counts).
+    // With `estimates`, each unit's estimate is the base of its changes (the number finalize gives), written there.
     const bool by_tables = correction != Correction::jackknife;
-    const LossTables counts_ln(by_tables ? k1 * k2 : 0, xlogx);
+    const LossTables counts_ln(by_tables || estimates ? k1 * k2 : 0, xlogx);
     const auto changes = [&](const auto& counts, auto& d) {
       constexpr std::size_t G = std::extent_v<std::remove_reference_t<decltype(d)>>;
       if (by_tables) return delete_one_counts(counts, counts_ln, correction == Correction::miller_madow, d);
       const auto groups = [&](std::size_t g) { return std::pair<double, double>(counts[g][0], counts[g][1]); };
       for (auto& row : d) row[0] = row[1] = 0;
-      delete_one(G, groups, correction, xlogx, mi_groups(G, groups, correction, xlogx),
-                 [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+      const double base = mi_groups(G, groups, correction, xlogx);
+      delete_one(G, groups, correction, xlogx, base, [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
+      return base;
     };
     // One item per block of pairs, every supersample: the block's ld-MI changes (pooled over supersamples) are
     // made once, and no table spans all pairs.
@@ -1001,17 +1029,19 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out(const Supersampl
         for (std::size_t s = 0; s < k1; ++s)
           for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + b + i) + q];
         double d[3][2];
-        changes(pooled, d);
+        const double ldmi_estimate = changes(pooled, d);
+        if (estimates) estimates->ldmi[b + i] = ldmi_estimate;
         for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
       }
+      if (estimates) binary_estimates(e_binary_.data(), k1, n, b, b + len, correction, counts_ln, xlogx, *estimates, false);
       for (std::size_t s = 0; s < k1; ++s) {
         for (std::size_t i = 0; i < len; ++i) {
           const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
           const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
           const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
           double de[4][2], dld[3][2];
-          changes(e_counts, de);
-          changes(ld_counts, dld);
+          const double ecmi_estimate = changes(e_counts, de), ldcmi_estimate = changes(ld_counts, dld);
+          if (estimates) estimates->ecmi[s * n + b + i] = ecmi_estimate, estimates->ldcmi[s * n + b + i] = ldcmi_estimate;
           for (std::size_t q = 0; q < 8; ++q) {
             e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
             ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];

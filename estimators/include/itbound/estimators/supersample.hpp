@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "itbound/estimators/discrete_mi.hpp"
@@ -134,5 +135,9 @@ struct CmiIntervals {
 // runs as it reads them.
 CmiIntervals cmi_intervals(const SupersampleView& runs, const SupersampleStats& stats, const CmiEstimates& estimates,
                            const CmiIntervalOptions& options);
+// stats.finalize(options.correction) and cmi_intervals around it, the same numbers; the jackknife's pass over the
+// runs makes the estimates too.
+std::pair<CmiEstimates, CmiIntervals> estimates_with_intervals(const SupersampleView& runs, const SupersampleStats& stats,
+                                                               const CmiIntervalOptions& options);
 
 }  // namespace itbound::estimators

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "itbound/estimators/detail/uninitialised.hpp"
@@ -84,6 +85,10 @@ public:
     std::vector<double> fcmi, ecmi, ldcmi, ldmi;
   };
   RunDeltas leave_one_run_out(const SupersampleView& runs, Correction correction, unsigned threads = 0) const;
+  // finalize and leave_one_run_out at once, the same numbers as the two calls; with 0-1 losses one pass over the
+  // counts makes both (each estimate is the base of its changes).
+  std::pair<CmiEstimates, RunDeltas> finalize_with_run_deltas(const SupersampleView& runs, Correction correction,
+                                                              unsigned threads = 0) const;
 
   // A self-describing byte string (little endian) closed by a CRC-32 of the rest, and back; from_bytes checks the
   // checksum, then every length and offset, and throws InvalidArgument("stats", ...) on anything corrupted or
@@ -108,6 +113,11 @@ private:
   static SupersampleStats accumulate_impl(const SupersampleView& runs, SupersampleOffsets at, const Picks& picks,
                                           unsigned threads);
   std::size_t slots() const { return static_cast<std::size_t>(k1() * n()); }
+  // finalize without the dense per-pair estimates unless dense_estimates; leave_one_run_out writing the estimates of
+  // 0-1 losses into `estimates` when given.
+  CmiEstimates finalize_impl(Correction correction, bool dense_estimates) const;
+  RunDeltas leave_one_run_out_impl(const SupersampleView& runs, Correction correction, unsigned threads,
+                                   CmiEstimates* estimates) const;
   // Whether every loss is 0 or 1 and whether every trained member's loss is loss_min, read off the e-cells (every
   // loss of every run is in one): the data decide, not a flag carried through shards or files.
   void loss_flags(bool& interpolating, bool& zero_one) const;
