@@ -166,7 +166,7 @@ def main():
         assert worst < 1e-12, name
     if pairs == n:
         assert all(abs(a - np.mean(r)) < 1e-12 for a, r in zip(ours, ref))
-    interval = est["interval"]
+    interval = default["interval"]
     print(f"  default interval: {interval['method']}, level {interval['level']}; e-CMI mean {est['ecmi_mean']:.6f} in "
           f"[{est['ecmi_interval'][0]:.6f}, {est['ecmi_interval'][1]:.6f}]")
 
