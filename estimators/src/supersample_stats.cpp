@@ -1023,10 +1023,15 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
     parallel_for(blocks, threads, [&](std::size_t block) {
       const std::size_t b = block * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
       // Every entry a sample's code can select is written below; the others are never added.
-      thread_local std::vector<double> e, ld, ldmi;
+      // The three tables in one allocation: fresh memory is faulted in page by page, and one large block can go on
+      // a huge page (the executable's operator new).
+      thread_local std::vector<double> tables;
       thread_local std::vector<const std::uint8_t*> mask;
       thread_local std::vector<const unsigned char*> loss;
-      e.resize(8 * kernels::kMaxPairs), ld.resize(8 * kernels::kMaxPairs), ldmi.resize(8 * kernels::kMaxPairs);
+      tables.resize(3 * 8 * kernels::kMaxPairs);
+      double* const e = tables.data();
+      double* const ld = e + 8 * kernels::kMaxPairs;
+      double* const ldmi = ld + 8 * kernels::kMaxPairs;
       mask.resize(k2), loss.resize(k2);
       for (std::size_t i = 0; i < len; ++i) {
         std::uint32_t pooled[3][2] = {};
@@ -1057,7 +1062,7 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
           mask[j] = x.mask + first;
           loss[j] = static_cast<const unsigned char*>(x.loss.data) + 2 * first * size;
         }
-        const double* by_code[3] = {e.data(), ld.data(), ldmi.data()};
+        const double* by_code[3] = {e, ld, ldmi};
         const std::size_t item = s * blocks + block;
         kernels::sum_tables({mask.data(), loss.data(), x.loss.type, k2, len}, by_code, sums.data() + item * 3 * k2);
       }
