@@ -38,14 +38,11 @@ def output_bytes(exe, path, threads, full=False):
         return f.tell()
 
 
-def per_job(exe, small, large, jobs, threads, times):
-    _, t_small = repeat(lambda: run(exe, small, threads), times)
-    _, t_large = repeat(lambda: run(exe, large, threads), times)
-    size = output_bytes(exe, large, threads)
+def per_job(t_small, t_large, jobs):
+    """Per job: each large run less the median small run, over the jobs the large run has more."""
     m = jobs - 10
-    # Paired by repeat: each large run less the median small run, per job.
     base_cpu, base_wall = Timings.spread(t_small.cpu)[1], Timings.spread(t_small.wall)[1]
-    return Timings([(c - base_cpu) / m for c in t_large.cpu], [(w - base_wall) / m for w in t_large.wall]), size / jobs
+    return Timings([(c - base_cpu) / m for c in t_large.cpu], [(w - base_wall) / m for w in t_large.wall])
 
 
 def main():
@@ -58,20 +55,31 @@ def main():
     parser.add_argument("--full", action="store_true")
     args = parser.parse_args()
     print(machine())
-    print(f"{args.jobs} pac-bayes jobs, --threads {args.threads}; per job: min / median / max of {args.repeat} runs")
+    print(f"{args.jobs} pac-bayes jobs, --threads {args.threads}; per job: min / median / max of {args.repeat} runs, "
+          "the builds' runs interleaved")
+    builds = [("itbound", args.exe)] + ([("baseline", args.baseline)] if args.baseline else [])
     with tempfile.TemporaryDirectory() as d:
         small, large = jobs_file(d, 10), jobs_file(d, args.jobs)
+        raw = {name: (Timings(), Timings()) for name, _ in builds}
+        # Repeat by repeat, each build in turn: a busy spell on the shared machine slows both builds alike.
+        for _ in range(args.repeat):
+            for name, exe in builds:
+                for path, timings in [(small, raw[name][0]), (large, raw[name][1])]:
+                    _, t = repeat(lambda: run(exe, path, args.threads), 1)
+                    timings.add(t.cpu[0], t.wall[0])
         results = {}
-        for name, exe in [("itbound", args.exe)] + ([("baseline", args.baseline)] if args.baseline else []):
-            t, size = per_job(exe, small, large, args.jobs, args.threads, args.repeat)
-            results[name] = t
+        for name, exe in builds:
+            t = results[name] = per_job(*raw[name], args.jobs)
+            size = output_bytes(exe, large, args.threads) / args.jobs
             line = f"{name:9} CPU us/job {fmt(t.cpu, 1e6)}   wall us/job {fmt(t.wall, 1e6)}   JSON {size:,.0f} B/job"
             if args.full and name == "itbound":
                 line += f" (--full {output_bytes(exe, large, args.threads, full=True) / args.jobs:,.0f})"
             print(line)
         if args.baseline:
-            ratio = Timings.spread(results["baseline"].cpu)[1] / Timings.spread(results["itbound"].cpu)[1]
-            print(f"baseline / itbound, median CPU per job: {ratio:.2f}x")
+            ours, theirs = results["itbound"], results["baseline"]
+            cpu = Timings.spread(theirs.cpu)[1] / Timings.spread(ours.cpu)[1]
+            wall = Timings.spread(theirs.wall)[1] / Timings.spread(ours.wall)[1]
+            print(f"baseline / itbound, medians per job: CPU {cpu:.2f}x, wall {wall:.2f}x")
 
 
 if __name__ == "__main__":
