@@ -1,6 +1,7 @@
 #include "binary_kernels.hpp"
 
 #include <cstring>
+#include <numbers>
 
 namespace itbound::estimators::kernels {
 namespace {
@@ -139,7 +140,72 @@ ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* su
   }
 }
 
+using U4x8 = std::uint32_t __attribute__((vector_size(32)));
+
+// The lanes of v in the order given (constant indices).
+#if defined(__clang__)
+#define ITBOUND_PERMUTE(v, a, b, c, d, e, f, g, h) __builtin_shufflevector(v, v, a, b, c, d, e, f, g, h)
+#else
+#define ITBOUND_PERMUTE(v, a, b, c, d, e, f, g, h) __builtin_shuffle(v, I8{a, b, c, d, e, f, g, h})
+#endif
+
+// acc += sign table[index] lane by lane (out-parameters: a 64-byte vector is not passed by value below AVX-512).
+ITBOUND_INLINE void add_looked_up(D8& acc, const double* table, const I8& index, double sign) {
+  for (int k = 0; k < 8; ++k) acc[k] += sign * table[index[k]];
+}
+
+// Lane q is code q: its cell's count c, its X value's count cx (u and 1 - u together: lanes q and q ^ 4) and its U
+// value's count cu (the four codes with its u: lanes 0-3 or 4-7). Then the estimate without one such sample,
+// (whole + dx[c] - dx[cx] - dx[cu] + dx[m]) / (m - 1), and its Miller-Madow term, as delete_one updates them.
+template <bool kLd, bool kMillerMadow>
+ITBOUND_INLINE void changes(const std::uint32_t* counts, const TableSums* sums, std::size_t units, std::uint32_t m,
+                            const double* dx, double* out) {
+  const double per = m > 2 ? 1.0 / (m - 1) : 0.0;  // no estimate from fewer than 2 samples (clamped_mi)
+  const double dm = dx[m];
+  const I8 zero_or_three = {-1, 0, 0, -1, -1, 0, 0, -1};  // x = code & 3 in {0, 3}: Delta = 0
+  const D8 zero = {}, ln2 = zero + std::numbers::ln2;
+  for (std::size_t k = 0; k < units; ++k) {
+    U4x8 raw;
+    std::memcpy(&raw, counts + 8 * k, sizeof raw);
+    const I8 code = __builtin_convertvector(raw, I8);
+    I8 c = code;
+    if constexpr (kLd) c += ITBOUND_PERMUTE(code, 3, 2, 1, 0, 7, 6, 5, 4) & zero_or_three;
+    const I8 cx = c + ITBOUND_PERMUTE(c, 4, 5, 6, 7, 0, 1, 2, 3);
+    I8 cu = code + ITBOUND_PERMUTE(code, 1, 0, 3, 2, 5, 4, 7, 6);
+    cu += ITBOUND_PERMUTE(cu, 2, 3, 0, 1, 6, 7, 4, 5);
+    const TableSums& t = sums[k];
+    D8 less = zero + t.whole;
+    add_looked_up(less, dx, c, 1.0);
+    add_looked_up(less, dx, cx, -1.0);
+    add_looked_up(less, dx, cu, -1.0);
+    less += dm;
+    D8 mi = less * per;
+    if constexpr (kMillerMadow) {
+      // K_x + K_u - K_xu less those the sample's leaving empties, less 1 (the comparisons are 0 or -1 per lane)
+      const I8 one = {1, 1, 1, 1, 1, 1, 1, 1};
+      const D8 mm = (t.kx + __builtin_convertvector(cx == one, D8)) + (t.ku + __builtin_convertvector(cu == one, D8)) -
+                    (t.kxu + __builtin_convertvector(c == one, D8)) - 1.0;
+      mi += mm * per / 2;
+    }
+    mi = mi < zero ? zero : mi;
+    mi = mi > ln2 ? ln2 : mi;
+    const I8 none = {};
+    const D8 d = c == none ? zero : mi - t.base;
+    std::memcpy(out + 8 * k, &d, sizeof d);
+  }
+}
+
 }  // namespace
+
+ITBOUND_CLONES void table_changes(Cells cells, const std::uint32_t* counts, const TableSums* sums, std::size_t units,
+                                  std::uint32_t m, const double* dx, bool miller_madow, double* out) {
+  if (cells == Cells::ld) {
+    if (miller_madow) return changes<true, true>(counts, sums, units, m, dx, out);
+    return changes<true, false>(counts, sums, units, m, dx, out);
+  }
+  if (miller_madow) return changes<false, true>(counts, sums, units, m, dx, out);
+  return changes<false, false>(counts, sums, units, m, dx, out);
+}
 
 ITBOUND_CLONES void sum_tables(const Rows& rows, const double* const tables[3], double* sums) {
   switch (rows.type) {

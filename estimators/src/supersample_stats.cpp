@@ -331,30 +331,12 @@ double clamped_mi(double m_times_mi, double mm, double count, bool miller_madow)
   return std::clamp(miller_madow ? plain + (mm - 1) / (2 * count) : plain, 0.0, std::numbers::ln2);
 }
 
-// delete_one without correction or with Miller-Madow, for G groups of integer counts: c ln c and its change when c
-// loses one read from tables (x[c] = xlogx(c), dx[c] = x[c - 1] - x[c], c up to their size), no other work per
-// change than the four terms it alters. Returns the estimate itself, the number mi_counts gives, so that one pass
-// makes the estimates and their changes.
+// One table's sums for the jackknife's vectorised changes (kernels::table_changes), its estimate the number
+// mi_counts gives (the same operations in the same order).
 template <std::size_t G>
-double delete_one_counts(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow, double (&d)[G][2]) {
+kernels::TableSums table_sums(const std::uint32_t (&n)[G][2], const LossTables& t, bool miller_madow) {
   const CountTerms<G> c(n, t);
-  const double base = clamped_mi(c.whole, c.kx + c.ku - c.kxu, c.m, miller_madow);
-  // Every change divides by the same m - 1: one division (a product per change differs from the quotient by at
-  // most an ulp of an estimate, far below the changes' own rounding).
-  const double per = c.m > 2 ? 1.0 / (c.m - 1) : 0.0;
-  for (std::size_t g = 0; g < G; ++g)
-    for (std::size_t u = 0; u < 2; ++u) {
-      const std::uint32_t count = n[g][u];
-      if (count == 0) {
-        d[g][u] = 0;
-        continue;
-      }
-      const double less = c.whole + t.dx[count] - t.dx[c.cx[g]] - t.dx[c.cu[u]] + t.dx[c.m];
-      double mi = less * per;
-      if (miller_madow) mi += ((c.kx - (c.cx[g] == 1)) + (c.ku - (c.cu[u] == 1)) - (c.kxu - (count == 1)) - 1) * per / 2;
-      d[g][u] = std::clamp(mi, 0.0, std::numbers::ln2) - base;
-    }
-  return base;
+  return {c.whole, clamped_mi(c.whole, c.kx + c.ku - c.kxu, c.m, miller_madow), c.kxu, c.kx, c.ku};
 }
 
 double mi_cells(std::span<const Cell> cells, Correction correction, const Xlogx& xlogx) {
@@ -1003,18 +985,29 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
     // Each unit's change by the code of the sample left out: ld-MI's per pair first, then e- and ld-CMI's per slot,
     // a block of pairs of one supersample at a time, each block's sums over its pairs kept apart and added in
     // block order (the same numbers whatever the threads).
-    // Without the jackknife correction, the changes come from count tables in constant work (delete_one_counts).
-    // With `estimates`, each unit's estimate is the base of its changes (the number finalize gives), written there.
-    const bool by_tables = correction != Correction::jackknife;
+    // Without the jackknife correction, each unit's table sums here and its eight changes in vector lanes
+    // (kernels::table_changes, constant work per change); with it, every change recomputed (delete_one).
+    // With `estimates`, each unit's estimate (the base of its changes, the number finalize gives) is written there.
+    const bool by_tables = correction != Correction::jackknife, miller_madow = correction == Correction::miller_madow;
     const LossTables counts_ln(by_tables || estimates ? k1 * k2 : 0, xlogx);
-    const auto changes = [&](const auto& counts, auto& d) {
+    const auto recomputed = [&](const auto& counts, auto& d) {
       constexpr std::size_t G = std::extent_v<std::remove_reference_t<decltype(d)>>;
-      if (by_tables) return delete_one_counts(counts, counts_ln, correction == Correction::miller_madow, d);
       const auto groups = [&](std::size_t g) { return std::pair<double, double>(counts[g][0], counts[g][1]); };
       for (auto& row : d) row[0] = row[1] = 0;
       const double base = mi_groups(G, groups, correction, xlogx);
       delete_one(G, groups, correction, xlogx, base, [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
       return base;
+    };
+    // A slot's (or pooled pair's) groups from its eight code counts: e-cells in key order (loss0, loss1) = (0, 0),
+    // (0, 1), (1, 0), (1, 1), i.e. x = 0, 2, 1, 3; ld-cells by Delta = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
+    const auto e_groups = [](const std::uint32_t* c) {
+      return std::array<std::array<std::uint32_t, 2>, 4>{{{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}}};
+    };
+    const auto ld_groups = [](const std::uint32_t* c) {
+      return std::array<std::array<std::uint32_t, 2>, 3>{{{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}}};
+    };
+    const auto as_counts = [](const auto& groups, auto& to) {
+      for (std::size_t g = 0; g < groups.size(); ++g) to[g][0] = groups[g][0], to[g][1] = groups[g][1];
     };
     // One item per block of pairs, every supersample: the block's ld-MI changes (pooled over supersamples) are
     // made once, and no table spans all pairs.
@@ -1026,35 +1019,63 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
       // The three tables in one allocation: fresh memory is faulted in page by page, and one large block can go on
       // a huge page (the executable's operator new).
       thread_local std::vector<double> tables;
+      thread_local std::vector<kernels::TableSums> terms;
+      thread_local std::vector<std::uint32_t> pooled_codes;
       thread_local std::vector<const std::uint8_t*> mask;
       thread_local std::vector<const unsigned char*> loss;
       tables.resize(3 * 8 * kernels::kMaxPairs);
+      terms.resize(2 * kernels::kMaxPairs);
+      pooled_codes.assign(8 * len, 0);
       double* const e = tables.data();
       double* const ld = e + 8 * kernels::kMaxPairs;
       double* const ldmi = ld + 8 * kernels::kMaxPairs;
       mask.resize(k2), loss.resize(k2);
+      for (std::size_t s = 0; s < k1; ++s)
+        for (std::size_t i = 0; i < 8 * len; ++i) pooled_codes[i] += e_binary_[8 * (s * n + b) + i];
       for (std::size_t i = 0; i < len; ++i) {
-        std::uint32_t pooled[3][2] = {};
-        for (std::size_t s = 0; s < k1; ++s)
-          for (std::size_t q = 0; q < 8; ++q) pooled[kDelta[q & 3]][q >> 2] += e_binary_[8 * (s * n + b + i) + q];
-        double d[3][2];
-        const double ldmi_estimate = changes(pooled, d);
+        std::uint32_t pooled[3][2];
+        as_counts(ld_groups(pooled_codes.data() + 8 * i), pooled);
+        double ldmi_estimate;
+        if (by_tables) {
+          terms[i] = table_sums(pooled, counts_ln, miller_madow);
+          ldmi_estimate = terms[i].base;
+        } else {
+          double d[3][2];
+          ldmi_estimate = recomputed(pooled, d);
+          for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
+        }
         if (estimates) estimates->ldmi[b + i] = ldmi_estimate;
-        for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
       }
+      if (by_tables)
+        kernels::table_changes(kernels::Cells::ld, pooled_codes.data(), terms.data(), len,
+                               static_cast<std::uint32_t>(k1 * k2), counts_ln.dx.data(), miller_madow, ldmi);
       if (estimates) binary_estimates(e_binary_.data(), k1, n, b, b + len, correction, counts_ln, xlogx, *estimates, false);
       for (std::size_t s = 0; s < k1; ++s) {
+        const std::uint32_t* codes = e_binary_.data() + 8 * (s * n + b);
         for (std::size_t i = 0; i < len; ++i) {
-          const std::uint32_t* c = e_binary_.data() + 8 * (s * n + b + i);
-          const std::uint32_t e_counts[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};  // key order
-          const std::uint32_t ld_counts[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
-          double de[4][2], dld[3][2];
-          const double ecmi_estimate = changes(e_counts, de), ldcmi_estimate = changes(ld_counts, dld);
-          if (estimates) estimates->ecmi[s * n + b + i] = ecmi_estimate, estimates->ldcmi[s * n + b + i] = ldcmi_estimate;
-          for (std::size_t q = 0; q < 8; ++q) {
-            e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
-            ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+          std::uint32_t e_counts[4][2], ld_counts[3][2];
+          as_counts(e_groups(codes + 8 * i), e_counts);
+          as_counts(ld_groups(codes + 8 * i), ld_counts);
+          double ecmi_estimate, ldcmi_estimate;
+          if (by_tables) {
+            terms[i] = table_sums(e_counts, counts_ln, miller_madow);
+            terms[kernels::kMaxPairs + i] = table_sums(ld_counts, counts_ln, miller_madow);
+            ecmi_estimate = terms[i].base, ldcmi_estimate = terms[kernels::kMaxPairs + i].base;
+          } else {
+            double de[4][2], dld[3][2];
+            ecmi_estimate = recomputed(e_counts, de), ldcmi_estimate = recomputed(ld_counts, dld);
+            for (std::size_t q = 0; q < 8; ++q) {
+              e[8 * i + q] = de[kKey[q & 3]][q >> 2];  // kKey is its own inverse: x = 0, 2, 1, 3 <-> group 0, 1, 2, 3
+              ld[8 * i + q] = dld[kDelta[q & 3]][q >> 2];
+            }
           }
+          if (estimates) estimates->ecmi[s * n + b + i] = ecmi_estimate, estimates->ldcmi[s * n + b + i] = ldcmi_estimate;
+        }
+        if (by_tables) {
+          const auto m = static_cast<std::uint32_t>(k2);
+          kernels::table_changes(kernels::Cells::e, codes, terms.data(), len, m, counts_ln.dx.data(), miller_madow, e);
+          kernels::table_changes(kernels::Cells::ld, codes, terms.data() + kernels::kMaxPairs, len, m, counts_ln.dx.data(),
+                                 miller_madow, ld);
         }
         const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
         for (std::size_t j = 0; j < k2; ++j) {
