@@ -355,33 +355,53 @@ double mi_counts(const std::uint32_t (&n)[G][2], const LossTables& t, Correction
   return clamped_mi(c.whole, c.kx + c.ku - c.kxu, c.m, correction == Correction::miller_madow);
 }
 
+// A slot's (or a pair's pooled) groups from its eight code counts c[loss0 + 2 loss1 + 4 u], then by u: e-cells in key
+// order (loss0, loss1) = (0, 0), (0, 1), (1, 0), (1, 1), i.e. x = 0, 2, 1, 3; ld-cells by Delta = loss1 - loss0 = -1
+// (x = 1), 0 (x = 0, 3), 1 (x = 2); one member's loss (x & 1 for member 0, x >> 1 for member 1).
+void e_groups(const std::uint32_t* c, std::uint32_t (&g)[4][2]) {
+  g[0][0] = c[0], g[0][1] = c[4], g[1][0] = c[2], g[1][1] = c[6];
+  g[2][0] = c[1], g[2][1] = c[5], g[3][0] = c[3], g[3][1] = c[7];
+}
+void ld_groups(const std::uint32_t* c, std::uint32_t (&g)[3][2]) {
+  g[0][0] = c[1], g[0][1] = c[5], g[1][0] = c[0] + c[3], g[1][1] = c[4] + c[7], g[2][0] = c[2], g[2][1] = c[6];
+}
+void member_groups(const std::uint32_t* c, std::size_t member, std::uint32_t (&g)[2][2]) {
+  g[0][0] = g[0][1] = g[1][0] = g[1][1] = 0;
+  for (std::size_t x = 0; x < 4; ++x)
+    for (std::size_t u = 0; u < 2; ++u) g[member == 0 ? x & 1 : x >> 1][u] += c[x + 4 * u];
+}
+
+// A pair's single-loss MI and pooled e-MI from its code counts summed over the supersamples.
+void pooled_estimates(const std::uint32_t* pooled, Correction correction, const LossTables& t, const Xlogx& xlogx,
+                      double& slmi, double& emi) {
+  std::uint32_t member[2][2], pair[4][2];
+  member_groups(pooled, 0, member);
+  const double member0 = mi_counts(member, t, correction, xlogx);
+  member_groups(pooled, 1, member);
+  slmi = (member0 + mi_counts(member, t, correction, xlogx)) / 2;
+  e_groups(pooled, pair);
+  emi = mi_counts(pair, t, correction, xlogx);
+}
+
 // The per-pair estimates of pairs [begin, end) from 0-1 losses' dense counts (SupersampleStats::e_binary_:
 // count[code], code = loss0 + 2 loss1 + 4 u, per slot s * n + i) into `out`, as the cell path computes them: the
-// same groups in the same order, so the same numbers bit for bit. Without `slots_too`, only the single-loss MI and
-// the pooled e-MI (leave_one_run_out, computing the changes of the others, has them as its bases).
+// same groups in the same order, so the same numbers bit for bit.
 void binary_estimates(const std::uint32_t* counts, std::size_t k1, std::size_t n, std::size_t begin, std::size_t end,
-                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out,
-                      bool slots_too = true) {
+                      Correction correction, const LossTables& t, const Xlogx& xlogx, CmiEstimates& out) {
   for (std::size_t i = begin; i < end; ++i) {
-    // by Delta + 1 / by member and its loss / by the loss pair; then by u
-    std::uint32_t pooled[3][2] = {}, member[2][2][2] = {}, pair[4][2] = {};
+    std::uint32_t pooled[8] = {}, e[4][2], ld[3][2];
     for (std::size_t s = 0; s < k1; ++s) {
       const std::size_t k = s * n + i;
       const std::uint32_t* c = counts + 8 * k;
-      // e-cells in key order (loss0, loss1) = (0, 0), (0, 1), (1, 0), (1, 1): x = loss0 + 2 loss1 = 0, 2, 1, 3.
-      const std::uint32_t e[4][2] = {{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}};
-      // Delta = loss1 - loss0 = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
-      const std::uint32_t ld[3][2] = {{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}};
-      if (slots_too) out.ecmi[k] = mi_counts(e, t, correction, xlogx), out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
-      for (std::size_t g = 0; g < 3; ++g) pooled[g][0] += ld[g][0], pooled[g][1] += ld[g][1];
-      for (std::size_t g = 0; g < 4; ++g) pair[g][0] += e[g][0], pair[g][1] += e[g][1];
-      for (std::size_t x = 0; x < 4; ++x)
-        for (std::size_t u = 0; u < 2; ++u) member[0][x & 1][u] += c[x + 4 * u], member[1][x >> 1][u] += c[x + 4 * u];
+      e_groups(c, e);
+      ld_groups(c, ld);
+      out.ecmi[k] = mi_counts(e, t, correction, xlogx);
+      out.ldcmi[k] = mi_counts(ld, t, correction, xlogx);
+      for (std::size_t q = 0; q < 8; ++q) pooled[q] += c[q];
     }
-    if (slots_too) out.ldmi[i] = mi_counts(pooled, t, correction, xlogx);
-    const double member0 = mi_counts(member[0], t, correction, xlogx);
-    out.slmi[i] = (member0 + mi_counts(member[1], t, correction, xlogx)) / 2;
-    out.emi[i] = mi_counts(pair, t, correction, xlogx);
+    ld_groups(pooled, ld);
+    out.ldmi[i] = mi_counts(ld, t, correction, xlogx);
+    pooled_estimates(pooled, correction, t, xlogx, out.slmi[i], out.emi[i]);
   }
 }
 
@@ -998,17 +1018,6 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
       delete_one(G, groups, correction, xlogx, base, [&](std::size_t g, std::size_t u, double change) { d[g][u] = change; });
       return base;
     };
-    // A slot's (or pooled pair's) groups from its eight code counts: e-cells in key order (loss0, loss1) = (0, 0),
-    // (0, 1), (1, 0), (1, 1), i.e. x = 0, 2, 1, 3; ld-cells by Delta = -1 (x = 1), 0 (x = 0, 3), 1 (x = 2).
-    const auto e_groups = [](const std::uint32_t* c) {
-      return std::array<std::array<std::uint32_t, 2>, 4>{{{c[0], c[4]}, {c[2], c[6]}, {c[1], c[5]}, {c[3], c[7]}}};
-    };
-    const auto ld_groups = [](const std::uint32_t* c) {
-      return std::array<std::array<std::uint32_t, 2>, 3>{{{c[1], c[5]}, {c[0] + c[3], c[4] + c[7]}, {c[2], c[6]}}};
-    };
-    const auto as_counts = [](const auto& groups, auto& to) {
-      for (std::size_t g = 0; g < groups.size(); ++g) to[g][0] = groups[g][0], to[g][1] = groups[g][1];
-    };
     // One item per block of pairs, every supersample: the block's ld-MI changes (pooled over supersamples) are
     // made once, and no table spans all pairs.
     const std::size_t blocks = (n + kernels::kMaxPairs - 1) / kernels::kMaxPairs;
@@ -1034,7 +1043,7 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         for (std::size_t i = 0; i < 8 * len; ++i) pooled_codes[i] += e_binary_[8 * (s * n + b) + i];
       for (std::size_t i = 0; i < len; ++i) {
         std::uint32_t pooled[3][2];
-        as_counts(ld_groups(pooled_codes.data() + 8 * i), pooled);
+        ld_groups(pooled_codes.data() + 8 * i, pooled);
         double ldmi_estimate;
         if (by_tables) {
           terms[i] = table_sums(pooled, counts_ln, miller_madow);
@@ -1044,18 +1053,21 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
           ldmi_estimate = recomputed(pooled, d);
           for (std::size_t q = 0; q < 8; ++q) ldmi[8 * i + q] = d[kDelta[q & 3]][q >> 2];
         }
-        if (estimates) estimates->ldmi[b + i] = ldmi_estimate;
+        if (estimates) {
+          estimates->ldmi[b + i] = ldmi_estimate;
+          pooled_estimates(pooled_codes.data() + 8 * i, correction, counts_ln, xlogx, estimates->slmi[b + i],
+                           estimates->emi[b + i]);
+        }
       }
       if (by_tables)
         kernels::table_changes(kernels::Cells::ld, pooled_codes.data(), terms.data(), len,
                                static_cast<std::uint32_t>(k1 * k2), counts_ln.dx.data(), miller_madow, ldmi);
-      if (estimates) binary_estimates(e_binary_.data(), k1, n, b, b + len, correction, counts_ln, xlogx, *estimates, false);
       for (std::size_t s = 0; s < k1; ++s) {
         const std::uint32_t* codes = e_binary_.data() + 8 * (s * n + b);
         for (std::size_t i = 0; i < len; ++i) {
           std::uint32_t e_counts[4][2], ld_counts[3][2];
-          as_counts(e_groups(codes + 8 * i), e_counts);
-          as_counts(ld_groups(codes + 8 * i), ld_counts);
+          e_groups(codes + 8 * i, e_counts);
+          ld_groups(codes + 8 * i, ld_counts);
           double ecmi_estimate, ldcmi_estimate;
           if (by_tables) {
             terms[i] = table_sums(e_counts, counts_ln, miller_madow);
