@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <string>
 #include <type_traits>
@@ -1024,26 +1025,30 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
     std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
     parallel_for(blocks, threads, [&](std::size_t block) {
       const std::size_t b = block * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
-      // Every entry a sample's code can select is written below; the others are never added.
-      // The three tables in one allocation: fresh memory is faulted in page by page, and one large block can go on
-      // a huge page (the executable's operator new).
-      thread_local std::vector<double> tables;
-      thread_local std::vector<kernels::TableSums> terms;
-      thread_local std::vector<std::uint32_t> pooled_codes;
+      // Every entry a sample's code can select is written below; the others are never added. The block's scratch
+      // in one allocation: fresh memory is entered page by page, and one large block takes one call (or a huge
+      // page) from the executable's operator new.
+      struct Scratch {
+        double tables[3][8 * kernels::kMaxPairs];
+        kernels::TableSums terms[2 * kernels::kMaxPairs];
+        std::uint32_t pooled_codes[8 * kernels::kMaxPairs];
+      };
+      thread_local std::unique_ptr<Scratch> scratch;
       thread_local std::vector<const std::uint8_t*> mask;
       thread_local std::vector<const unsigned char*> loss;
-      tables.resize(3 * 8 * kernels::kMaxPairs);
-      terms.resize(2 * kernels::kMaxPairs);
-      pooled_codes.assign(8 * len, 0);
-      double* const e = tables.data();
-      double* const ld = e + 8 * kernels::kMaxPairs;
-      double* const ldmi = ld + 8 * kernels::kMaxPairs;
+      if (!scratch) scratch = std::make_unique<Scratch>();
+      double* const e = scratch->tables[0];
+      double* const ld = scratch->tables[1];
+      double* const ldmi = scratch->tables[2];
+      kernels::TableSums* const terms = scratch->terms;
+      std::uint32_t* const pooled_codes = scratch->pooled_codes;
+      std::fill(pooled_codes, pooled_codes + 8 * len, 0u);
       mask.resize(k2), loss.resize(k2);
       for (std::size_t s = 0; s < k1; ++s)
         for (std::size_t i = 0; i < 8 * len; ++i) pooled_codes[i] += e_binary_[8 * (s * n + b) + i];
       for (std::size_t i = 0; i < len; ++i) {
         std::uint32_t pooled[3][2];
-        ld_groups(pooled_codes.data() + 8 * i, pooled);
+        ld_groups(pooled_codes + 8 * i, pooled);
         double ldmi_estimate;
         if (by_tables) {
           terms[i] = table_sums(pooled, counts_ln, miller_madow);
@@ -1055,12 +1060,12 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         }
         if (estimates) {
           estimates->ldmi[b + i] = ldmi_estimate;
-          pooled_estimates(pooled_codes.data() + 8 * i, correction, counts_ln, xlogx, estimates->slmi[b + i],
+          pooled_estimates(pooled_codes + 8 * i, correction, counts_ln, xlogx, estimates->slmi[b + i],
                            estimates->emi[b + i]);
         }
       }
       if (by_tables)
-        kernels::table_changes(kernels::Cells::ld, pooled_codes.data(), terms.data(), len,
+        kernels::table_changes(kernels::Cells::ld, pooled_codes, terms, len,
                                static_cast<std::uint32_t>(k1 * k2), counts_ln.dx.data(), miller_madow, ldmi);
       for (std::size_t s = 0; s < k1; ++s) {
         const std::uint32_t* codes = e_binary_.data() + 8 * (s * n + b);
@@ -1085,8 +1090,8 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         }
         if (by_tables) {
           const auto m = static_cast<std::uint32_t>(k2);
-          kernels::table_changes(kernels::Cells::e, codes, terms.data(), len, m, counts_ln.dx.data(), miller_madow, e);
-          kernels::table_changes(kernels::Cells::ld, codes, terms.data() + kernels::kMaxPairs, len, m, counts_ln.dx.data(),
+          kernels::table_changes(kernels::Cells::e, codes, terms, len, m, counts_ln.dx.data(), miller_madow, e);
+          kernels::table_changes(kernels::Cells::ld, codes, terms + kernels::kMaxPairs, len, m, counts_ln.dx.data(),
                                  miller_madow, ld);
         }
         const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
