@@ -39,7 +39,7 @@ def main():
             child = subprocess.Popen([exe] + command, stdout=subprocess.DEVNULL)
             _, status, usage = os.wait4(child.pid, 0)
             if status != 0:
-                sys.exit(f"{exe} failed (status {status})")
+                sys.exit(f"{exe} failed (exit code {os.waitstatus_to_exitcode(status)})")
             times[exe].add(usage.ru_utime + usage.ru_stime, time.perf_counter() - start)
     print(f"{'build':50s} {'CPU ms min / median / max':>30s} {'wall ms min / median / max':>30s}")
     for exe, t in times.items():
