@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <numbers>
 #include <string>
 #include <type_traits>
@@ -1025,23 +1024,23 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
     std::vector<double> sums(k1 * blocks * 3 * k2, 0.0);
     parallel_for(blocks, threads, [&](std::size_t block) {
       const std::size_t b = block * kernels::kMaxPairs, len = std::min(kernels::kMaxPairs, n - b);
-      // Every entry a sample's code can select is written below; the others are never added. The block's scratch
-      // in one allocation: fresh memory is entered page by page, and one large block takes one call (or a huge
-      // page) from the executable's operator new.
-      struct Scratch {
-        double tables[3][8 * kernels::kMaxPairs];
-        kernels::TableSums terms[2 * kernels::kMaxPairs];
-        std::uint32_t pooled_codes[8 * kernels::kMaxPairs];
-      };
-      thread_local std::unique_ptr<Scratch> scratch;
+      // Every entry a sample's code can select is written below; the others are never added. Scratch as wide as
+      // this call's widest block (fresh memory costs a fault per page here: small runs touch little of it).
+      thread_local std::vector<double> tables;
+      thread_local std::vector<kernels::TableSums> terms;
+      thread_local std::vector<std::uint32_t> codes_pooled;
       thread_local std::vector<const std::uint8_t*> mask;
       thread_local std::vector<const unsigned char*> loss;
-      if (!scratch) scratch = std::make_unique<Scratch>();
-      double* const e = scratch->tables[0];
-      double* const ld = scratch->tables[1];
-      double* const ldmi = scratch->tables[2];
-      kernels::TableSums* const terms = scratch->terms;
-      std::uint32_t* const pooled_codes = scratch->pooled_codes;
+      const std::size_t width = std::min(kernels::kMaxPairs, n);
+      if (tables.size() < 3 * 8 * width) tables.resize(3 * 8 * width);
+      if (terms.size() < 2 * width) terms.resize(2 * width);
+      if (codes_pooled.size() < 8 * width) codes_pooled.resize(8 * width);
+      double* const e = tables.data();
+      double* const ld = e + 8 * width;
+      double* const ldmi = ld + 8 * width;
+      kernels::TableSums* const e_terms = terms.data();
+      kernels::TableSums* const ld_terms = e_terms + width;
+      std::uint32_t* const pooled_codes = codes_pooled.data();
       std::fill(pooled_codes, pooled_codes + 8 * len, 0u);
       mask.resize(k2), loss.resize(k2);
       for (std::size_t s = 0; s < k1; ++s)
@@ -1051,8 +1050,8 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         ld_groups(pooled_codes + 8 * i, pooled);
         double ldmi_estimate;
         if (by_tables) {
-          terms[i] = table_sums(pooled, counts_ln, miller_madow);
-          ldmi_estimate = terms[i].base;
+          ld_terms[i] = table_sums(pooled, counts_ln, miller_madow);
+          ldmi_estimate = ld_terms[i].base;
         } else {
           double d[3][2];
           ldmi_estimate = recomputed(pooled, d);
@@ -1065,7 +1064,7 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         }
       }
       if (by_tables)
-        kernels::table_changes(kernels::Cells::ld, pooled_codes, terms, len,
+        kernels::table_changes(kernels::Cells::ld, pooled_codes, ld_terms, len,
                                static_cast<std::uint32_t>(k1 * k2), counts_ln.dx.data(), miller_madow, ldmi);
       for (std::size_t s = 0; s < k1; ++s) {
         const std::uint32_t* codes = e_binary_.data() + 8 * (s * n + b);
@@ -1075,9 +1074,9 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
           ld_groups(codes + 8 * i, ld_counts);
           double ecmi_estimate, ldcmi_estimate;
           if (by_tables) {
-            terms[i] = table_sums(e_counts, counts_ln, miller_madow);
-            terms[kernels::kMaxPairs + i] = table_sums(ld_counts, counts_ln, miller_madow);
-            ecmi_estimate = terms[i].base, ldcmi_estimate = terms[kernels::kMaxPairs + i].base;
+            e_terms[i] = table_sums(e_counts, counts_ln, miller_madow);
+            ld_terms[i] = table_sums(ld_counts, counts_ln, miller_madow);
+            ecmi_estimate = e_terms[i].base, ldcmi_estimate = ld_terms[i].base;
           } else {
             double de[4][2], dld[3][2];
             ecmi_estimate = recomputed(e_counts, de), ldcmi_estimate = recomputed(ld_counts, dld);
@@ -1090,9 +1089,8 @@ SupersampleStats::RunDeltas SupersampleStats::leave_one_run_out_impl(const Super
         }
         if (by_tables) {
           const auto m = static_cast<std::uint32_t>(k2);
-          kernels::table_changes(kernels::Cells::e, codes, terms, len, m, counts_ln.dx.data(), miller_madow, e);
-          kernels::table_changes(kernels::Cells::ld, codes, terms + kernels::kMaxPairs, len, m, counts_ln.dx.data(),
-                                 miller_madow, ld);
+          kernels::table_changes(kernels::Cells::e, codes, e_terms, len, m, counts_ln.dx.data(), miller_madow, e);
+          kernels::table_changes(kernels::Cells::ld, codes, ld_terms, len, m, counts_ln.dx.data(), miller_madow, ld);
         }
         const std::size_t size = x.loss.type == Element::u8 ? 1 : x.loss.type == Element::f32 ? 4 : 8;
         for (std::size_t j = 0; j < k2; ++j) {
