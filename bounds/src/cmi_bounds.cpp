@@ -125,7 +125,9 @@ Certificate averaged_bound(const std::string& name, const std::vector<double>& p
   const std::vector<double> train = scaled_train_error(r, *in.estimates), info = group_means(per, groups);
   const double scaled_train = std::clamp((in.estimates->train_error - r.loss_min) / width(r), 0.0, 1.0);
   Certificate c = base(name, in, std::move(ref));
-  const double value = unscale(r, f(scaled_train, mean(info), c));
+  // f increases with the information: the mean of the pair means, rounded up by the summation's error bound (one ulp
+  // per term, like sqrt_bound's and interpolating's), never a rounding below it.
+  const double value = unscale(r, f(scaled_train, sum_round_up(mean(info), static_cast<double>(per.size() + groups)), c));
   c.set_value(value, r.loss_max);
   c.details.insert(c.details.begin(), {{"gap_bound", value - in.estimates->train_error}, {"mean_information", mean(info)}});
   std::vector<double> group_value(groups);
