@@ -137,6 +137,36 @@ TEST_CASE("intervals over runs (jackknife, bootstrap) cover the estimate and nar
                   itbound::InvalidArgument);
 }
 
+TEST_CASE("estimates with their intervals: the numbers of finalize and cmi_intervals, for each method") {
+  // The jackknife's estimates come from its own pass over the counts; they and the intervals must be those of the
+  // two calls (0-1 losses as counts, and the same statistics as cells).
+  const auto r = memoriser(3, 12, 40, 0.3, 4);
+  const auto counts = SupersampleStats::accumulate(view(r));
+  for (const auto& stats : {counts, SupersampleStats::from_bytes(counts.to_bytes())})
+    for (const auto method : {IntervalMethod::jackknife, IntervalMethod::bootstrap})
+      for (const auto c : {Correction::none, Correction::miller_madow, Correction::jackknife}) {
+        CAPTURE(to_string(method));
+        CAPTURE(to_string(c));
+        const CmiIntervalOptions o{.method = method, .correction = c, .replicates = 20};
+        const auto [est, b] = estimates_with_intervals(view(r), stats, o);
+        const auto apart = stats.finalize(c);
+        const auto a = cmi_intervals(view(r), stats, apart, o);
+        CHECK(est.ecmi == apart.ecmi);
+        CHECK(est.ldcmi == apart.ldcmi);
+        CHECK(est.ldmi == apart.ldmi);
+        CHECK(est.slmi == apart.slmi);
+        CHECK(est.emi == apart.emi);
+        for (const auto& [x, y] : {std::pair{b.ecmi, a.ecmi}, {b.ldcmi, a.ldcmi}, {b.ldmi, a.ldmi}}) {
+          CHECK(x.lo == y.lo);
+          CHECK(x.hi == y.hi);
+        }
+        CHECK(b.ecmi_se == a.ecmi_se);
+        CHECK(b.ldmi_se == a.ldmi_se);
+      }
+  CHECK_THROWS_WITH_AS(estimates_with_intervals(view(r), counts, {.level = 1.0}), "level: must be in (0, 1)",
+                       itbound::InvalidArgument);
+}
+
 TEST_CASE("the jackknife interval covers the expected mean estimate in about 90% of simulated run sets") {
   // A small version of estimators/cmi_interval_study.py (which measured 0.88-0.97 over eight scenarios): fixed
   // pairs (a memorisation logit and an error rate each), runs drawing U and a quality z shared by all their pairs
@@ -175,7 +205,7 @@ TEST_CASE("the jackknife interval covers the expected mean estimate in about 90%
   for (int t = 0; t < kTrials; ++t) {
     const auto r = draw();
     const auto stats = SupersampleStats::accumulate(view(r));
-    const auto b = cmi_intervals(view(r), stats, stats.finalize(Correction::none), {});
+    const auto b = estimates_with_intervals(view(r), stats, {}).second;  // the path the report takes
     covered[0] += b.ecmi.lo <= truth[0] && truth[0] <= b.ecmi.hi;
     covered[1] += b.ldcmi.lo <= truth[1] && truth[1] <= b.ldcmi.hi;
     covered[2] += b.ldmi.lo <= truth[2] && truth[2] <= b.ldmi.hi;

@@ -88,6 +88,15 @@ Interval percentile_interval(std::vector<double>& v, double level) {
 
 namespace {
 
+// No intervals yet, for `o`'s method and level (checked).
+CmiIntervals intervals_for(const CmiIntervalOptions& o) {
+  if (!(o.level > 0 && o.level < 1)) fail("level", "must be in (0, 1)");
+  CmiIntervals out;
+  out.method = o.method;
+  out.level = o.level;
+  return out;
+}
+
 // The jackknife intervals from the changes of leaving out each run (`out` has its method and level).
 void jackknife_intervals(const SupersampleStats::RunDeltas& change, const CmiEstimates& est, std::size_t k1,
                          std::size_t k2, CmiIntervals& out) {
@@ -109,10 +118,7 @@ void jackknife_intervals(const SupersampleStats::RunDeltas& change, const CmiEst
 
 CmiIntervals cmi_intervals(const SupersampleView& r, const SupersampleStats& stats, const CmiEstimates& est,
                            const CmiIntervalOptions& o) {
-  if (!(o.level > 0 && o.level < 1)) fail("level", "must be in (0, 1)");
-  CmiIntervals out;
-  out.method = o.method;
-  out.level = o.level;
+  CmiIntervals out = intervals_for(o);
   const auto k1 = static_cast<std::size_t>(r.k1), k2 = static_cast<std::size_t>(r.k2);
   if (o.method == IntervalMethod::jackknife) {
     jackknife_intervals(stats.leave_one_run_out(r, o.correction, o.threads), est, k1, k2, out);
@@ -152,11 +158,8 @@ std::pair<CmiEstimates, CmiIntervals> estimates_with_intervals(const Supersample
     CmiIntervals intervals = cmi_intervals(runs, stats, est, o);
     return {std::move(est), std::move(intervals)};
   }
-  if (!(o.level > 0 && o.level < 1)) fail("level", "must be in (0, 1)");
+  CmiIntervals out = intervals_for(o);
   auto [est, change] = stats.finalize_with_run_deltas(runs, o.correction, o.threads);
-  CmiIntervals out;
-  out.method = o.method;
-  out.level = o.level;
   jackknife_intervals(change, est, static_cast<std::size_t>(runs.k1), static_cast<std::size_t>(runs.k2), out);
   return {std::move(est), std::move(out)};
 }
