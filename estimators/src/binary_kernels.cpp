@@ -22,6 +22,12 @@ ITBOUND_INLINE T load(const unsigned char* p, std::size_t k) {
   return v;
 }
 
+// Asks for `bytes` from p to be brought into cache. The kernels read each run's row of a block in turn, rows n
+// apart in memory: short streams that the hardware's prefetcher picks up late, so each asks for the next row ahead.
+ITBOUND_INLINE void prefetch(const void* p, std::size_t bytes) {
+  for (std::size_t at = 0; at < bytes; at += 64) __builtin_prefetch(static_cast<const char*>(p) + at);
+}
+
 // Codes of one run's row: bits 0-2 the code, bit 3 set where a value is not 0 or 1. One branch-free pass the
 // compiler vectorises.
 template <class T>
@@ -43,6 +49,7 @@ ITBOUND_INLINE bool count(const Rows& r, std::uint32_t* counts, std::uint32_t* o
   std::memset(small, 0, sizeof small);
   bool first = true;
   for (std::size_t j = 0; j < r.runs; ++j) {
+    if (j + 1 < r.runs) prefetch(r.mask[j + 1], pairs), prefetch(r.loss[j + 1], 2 * pairs * sizeof(T));
     row_codes<T>(r.mask[j], r.loss[j], pairs, code);
     std::uint32_t bad = 0, train = 0, held = 0;
     for (std::size_t i = 0; i < pairs; ++i) {
@@ -72,11 +79,11 @@ ITBOUND_INLINE bool count(const Rows& r, std::uint32_t* counts, std::uint32_t* o
 constexpr std::size_t kTile = 256, kRunChunk = 64;
 using D8 = double __attribute__((vector_size(64)));
 using I8 = std::int64_t __attribute__((vector_size(64)));
-using U8 = std::uint8_t __attribute__((vector_size(8)));
+constexpr I8 kByteShifts = {0, 8, 16, 24, 32, 40, 48, 56};
 
 using Q8 = std::uint64_t __attribute__((vector_size(64)));
 
-// acc[k] += table[index[k]] in every lane k (indices 0..7): one permute under GCC; clang, which builds only the fuzzer
+// acc[k] += table[index[k] mod 8] in every lane k: one permute under GCC; clang, which builds only the fuzzer
 // here, has no variable-index shuffle builtin and takes the lanes one by one.
 ITBOUND_INLINE void add_lookup(D8& acc, const D8& table, const I8& index) {
 #if defined(__clang__)
@@ -119,7 +126,12 @@ ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* su
     for (std::size_t i0 = 0; i0 < r.pairs; i0 += kTile) {
       const std::size_t pairs = r.pairs - i0 < kTile ? r.pairs - i0 : kTile;
       const std::size_t size = r.type == Element::u8 ? 1 : sizeof(T);
-      for (std::size_t j = 0; j < runs; ++j) row_codes<T>(r.mask[j0 + j] + i0, r.loss[j0 + j] + 2 * i0 * size, pairs, code[j]);
+      const std::size_t ahead = r.pairs - i0 - pairs < kTile ? r.pairs - i0 - pairs : kTile;  // the next tile's
+      for (std::size_t j = 0; j < runs; ++j) {
+        const unsigned char* loss = r.loss[j0 + j] + 2 * i0 * size;
+        if (ahead) prefetch(r.mask[j0 + j] + i0 + pairs, ahead), prefetch(loss + 2 * pairs * size, 2 * ahead * size);
+        row_codes<T>(r.mask[j0 + j] + i0, loss, pairs, code[j]);
+      }
       for (std::size_t j = runs; j < kRunChunk; ++j) std::memset(code[j], 0, kTile);  // padding: looked up, never added
       for (std::size_t i = pairs; i < kTile; ++i)
         for (std::size_t j = 0; j < runs; ++j) code[j][i] = 0;
@@ -128,9 +140,11 @@ ITBOUND_INLINE void sum(const Rows& r, const double* const tables[3], double* su
         D8 table[3];
         for (std::size_t t = 0; t < 3; ++t) std::memcpy(&table[t], tables[t] + 8 * (i0 + i), sizeof(D8));
         for (std::size_t q = 0; q < kRunChunk / 8; ++q) {
-          U8 c;
-          std::memcpy(&c, by_pair[i] + 8 * q, sizeof c);
-          const I8 index = __builtin_convertvector(c, I8);
+          std::int64_t eight;
+          std::memcpy(&eight, by_pair[i] + 8 * q, sizeof eight);
+          // Lane k's index is run k's code, byte k of `eight`: the bytes above it are left in, since a permutation
+          // of eight lanes reads only the low three bits (a broadcast and a shift; GCC widened the bytes one by one).
+          const I8 index = (I8{} + eight) >> kByteShifts;
           for (std::size_t t = 0; t < 3; ++t) add_lookup(acc[t][q], table[t], index);
         }
       }
