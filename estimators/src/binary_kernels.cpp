@@ -163,9 +163,23 @@ using U4x8 = std::uint32_t __attribute__((vector_size(32)));
 #define ITBOUND_PERMUTE(v, a, b, c, d, e, f, g, h) __builtin_shuffle(v, I8{a, b, c, d, e, f, g, h})
 #endif
 
-// acc += sign table[index] lane by lane (out-parameters: a 64-byte vector is not passed by value below AVX-512).
-ITBOUND_INLINE void add_looked_up(D8& acc, const double* table, const I8& index, double sign) {
-  for (int k = 0; k < 8; ++k) acc[k] += sign * table[index[k]];
+// acc += table[index] lane by lane (out-parameters: a 64-byte vector is not passed by value below AVX-512), or
+// -= that; lanes are loaded one by one (GCC 12 makes no gathers of these).
+ITBOUND_INLINE void add_looked_up(D8& acc, const double* table, const I8& index) {
+  D8 v;
+  for (int k = 0; k < 8; ++k) v[k] = table[index[k]];
+  acc += v;
+}
+// An index whose lanes 4-7 repeat lanes 0-3 (a cell's X count).
+ITBOUND_INLINE void subtract_looked_up_quad(D8& acc, const double* table, const I8& index) {
+  D8 v = {};
+  for (int k = 0; k < 4; ++k) v[k] = table[index[k]];
+  acc -= ITBOUND_PERMUTE(v, 0, 1, 2, 3, 0, 1, 2, 3);
+}
+// An index constant on lanes 0-3 and on lanes 4-7 (a cell's U count).
+ITBOUND_INLINE void subtract_looked_up_halves(D8& acc, const double* table, const I8& index) {
+  const double low = table[index[0]], high = table[index[4]];
+  acc -= D8{low, low, low, low, high, high, high, high};
 }
 
 // Lane q is code q: its cell's count c, its X value's count cx (u and 1 - u together: lanes q and q ^ 4) and its U
@@ -189,9 +203,9 @@ ITBOUND_INLINE void changes(const std::uint32_t* counts, const TableSums* sums, 
     cu += ITBOUND_PERMUTE(cu, 2, 3, 0, 1, 6, 7, 4, 5);
     const TableSums& t = sums[k];
     D8 less = zero + t.whole;
-    add_looked_up(less, dx, c, 1.0);
-    add_looked_up(less, dx, cx, -1.0);
-    add_looked_up(less, dx, cu, -1.0);
+    add_looked_up(less, dx, c);
+    subtract_looked_up_quad(less, dx, cx);  // lanes q and q ^ 4: the same X value
+    subtract_looked_up_halves(less, dx, cu);
     less += dm;
     D8 mi = less * per;
     if constexpr (kMillerMadow) {
