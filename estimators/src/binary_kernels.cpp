@@ -41,6 +41,9 @@ ITBOUND_INLINE void row_codes(const std::uint8_t* m, const unsigned char* l, std
   }
 }
 
+using B64 = std::uint8_t __attribute__((vector_size(64)));
+static_assert(kMaxPairs % 64 == 0 && kMaxPairs / 64 <= 255, "count's byte lanes: whole vectors, no overflow");
+
 template <class T>
 ITBOUND_INLINE bool count(const Rows& r, std::uint32_t* counts, std::uint32_t* ones) {
   alignas(64) std::uint8_t code[kMaxPairs];
@@ -51,16 +54,23 @@ ITBOUND_INLINE bool count(const Rows& r, std::uint32_t* counts, std::uint32_t* o
   for (std::size_t j = 0; j < r.runs; ++j) {
     if (j + 1 < r.runs) prefetch(r.mask[j + 1], pairs), prefetch(r.loss[j + 1], 2 * pairs * sizeof(T));
     row_codes<T>(r.mask[j], r.loss[j], pairs, code);
-    std::uint32_t bad = 0, train = 0, held = 0;
-    for (std::size_t i = 0; i < pairs; ++i) {
-      const std::uint8_t k = code[i];
-      const std::uint8_t u = (k >> 2) & 1;
+    // How many trained members (loss[u]) and held-out ones had loss 1, and whether a value was bad: in byte lanes,
+    // 64 pairs at a time (at most kMaxPairs / 64 per lane), summed across the lanes once per run.
+    const std::size_t padded = (pairs + 63) / 64 * 64;
+    for (std::size_t i = pairs; i < padded; ++i) code[i] = 0;  // no loss 1, not bad; never counted below
+    B64 bad = {}, train = {}, held = {};
+    for (std::size_t i = 0; i < padded; i += 64) {
+      B64 k;
+      std::memcpy(&k, code + i, sizeof k);
+      const B64 a = k & 1, b = (k >> 1) & 1, on_u = B64{} - ((k >> 2) & 1);  // on_u: all ones where u = 1
       bad |= k >> 3;
-      train += (k >> u) & 1;  // loss[u], the trained member's
-      held += (k >> (u ^ 1)) & 1;
+      train += (a & ~on_u) | (b & on_u);
+      held += (b & ~on_u) | (a & on_u);
     }
-    if (bad) return false;
-    ones[2 * j] = train, ones[2 * j + 1] = held;
+    std::uint32_t any_bad = 0, trained = 0, heldout = 0;
+    for (std::size_t q = 0; q < sizeof(B64); ++q) any_bad |= bad[q], trained += train[q], heldout += held[q];
+    if (any_bad) return false;
+    ones[2 * j] = trained, ones[2 * j + 1] = heldout;
     for (std::uint8_t c = 0; c < 8; ++c)
       for (std::size_t i = 0; i < pairs; ++i) small[c][i] += code[i] == c;
     if (j % 255 == 254 || j + 1 == r.runs) {
