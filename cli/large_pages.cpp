@@ -73,8 +73,8 @@ private:
   // The region's start, or null (and failed_ set) if it cannot be had. Under the lock.
   char* reserve() {
     // Address space only (MAP_NORESERVE); one spare huge page so the region can start on a 2 MiB boundary.
-    void* m = ::mmap(nullptr, kArenaBytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    void* m = ::mmap(nullptr, kArenaBytes + kHugePage, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) {
       failed_ = true;
       return nullptr;
