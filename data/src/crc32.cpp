@@ -3,7 +3,8 @@
 // polynomial 0xEDB88320 are x^(4*128 +- 32) and x^(128 +- 32) mod P, as in zlib-ng and Linux's crc32-pclmul.
 // The folded 16 bytes are congruent to the message mod P, so zlib's table code finishes the reduction. Where the CPU
 // has VPCLMULQDQ (AVX-512) the same folds run four lanes to an instruction.
-// tests/unit-ndarray.cpp checks it against zlib for every length, alignment and start value up to 700 bytes.
+// tests/unit-ndarray.cpp checks it against zlib for every length to 1,300 bytes at four alignments and three start
+// values, and for a 3 MB buffer.
 #include <zlib.h>
 
 #include <algorithm>
