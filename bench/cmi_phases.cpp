@@ -1,7 +1,8 @@
 // Where `itbound cmi`'s default path spends its time, phase by phase, in one fresh process (first touch of memory
 // is part of the cost, so run it several times rather than looping inside): the CPU already spent when main starts
-// (process start), reading the runs file, counting, the estimates with the jackknife's pass, and the whole report
-// from the counts (that pass again, then the bounds). Linked with the executable's allocation policy (cli/large_pages.cpp).
+// (process start), reading the runs file, counting, the estimates with the jackknife's pass, the bounds from those
+// estimates, and the whole report from the counts (the last two phases again, and the rest of the output's fields).
+// Linked with the executable's allocation policy (cli/large_pages.cpp).
 //
 //   bench_cmi_phases RUNS.npz                 phases: CPU ms / wall ms (minor faults)
 //   bench_cmi_phases RUNS.npz --read-probes   the file read three ways: in sequence through one reused 256 KiB
@@ -22,6 +23,7 @@
 #include <ctime>
 #include <vector>
 
+#include "itbound/bounds/cmi_bounds.hpp"
 #include "itbound/bounds/cmi_report.hpp"
 #include "itbound/data/ndarray.hpp"
 #include "itbound/data/supersample_io.hpp"
@@ -104,10 +106,13 @@ int main(int argc, char** argv) {
   t.report("count");
   const auto with_intervals = estimators::estimates_with_intervals(runs.view(), stats, {});
   t.report("estimates+jackknife");
-  // The whole report from the counts: the phase above again, then the bounds; its excess over it is the bounds'.
+  const auto bounds = cmi_bounds({stats.shape(), &with_intervals.first, estimators::Correction::none});
+  t.report("bounds");
+  // The whole report from the counts: the two phases above again, and the output's other fields.
   const CmiReport report = evaluate_cmi(stats, &runs.view(), CmiOptions{});
   t.report("report");
-  std::printf("(e-CMI %.6f, %zu slots)\n", report.estimates.ecmi_mean, with_intervals.first.ecmi.size());
+  std::printf("(e-CMI %.6f, %zu slots, %zu bounds)\n", report.estimates.ecmi_mean, with_intervals.first.ecmi.size(),
+              bounds.size());
   const int warm = argc > 3 && std::strcmp(argv[2], "--warm") == 0 ? std::atoi(argv[3]) : 0;
   if (warm <= 0) return 0;
   // The same calls again: their memory now comes back from the allocator already entered, so these are the

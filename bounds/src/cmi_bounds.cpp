@@ -8,6 +8,7 @@
 
 #include "itbound/bounds/compression.hpp"
 #include "itbound/error.hpp"
+#include "itbound/estimators/detail/sums.hpp"
 #include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
@@ -15,6 +16,8 @@ namespace {
 
 using estimators::CmiEstimates;
 using estimators::SupersampleShape;
+using estimators::detail::mean;
+using estimators::detail::sum_of;
 
 // Venues and pages checked against citing papers' reference lists; the texts of the papers themselves
 // were not available here, so theorem numbers are marked unchecked (see bounds/CMI-BOUNDS.md).
@@ -24,12 +27,6 @@ constexpr const char* kHellstrom = "Hellstrom & Durisi (2022), NeurIPS 35, pp. 1
 constexpr const char* kWangMao = "Wang & Mao (2023), ICML, PMLR 202, pp. 36111-36137";
 
 double width(const SupersampleShape& r) { return r.loss_max - r.loss_min; }
-
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
-}
 
 // Training loss scaled to [0, 1], per supersample: the bounds below are stated for losses in [0, 1]; an
 // affine map of the losses leaves every mutual information unchanged.
@@ -73,18 +70,6 @@ void add_spread(Certificate& c, const std::vector<double>& group_value) {
   const std::size_t g = group_value.size();
   c.details.push_back({"spread", g > 1 ? std::sqrt(var / static_cast<double>(g - 1)) : 0.0});
   c.details.push_back({"spread_over", std::string(g > 1 ? "supersamples (sample std of the per-supersample bound)" : "none")});
-}
-
-// The sum of f(x[i]) over i < n in eight interleaved partial sums, which the compiler vectorises (sum_round_up's
-// bound for nonnegative terms holds in any order of summation).
-template <class F>
-double sum_of(const double* x, std::size_t n, const F& f) {
-  double part[8] = {};
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (std::size_t q = 0; q < 8; ++q) part[q] += f(x[i + q]);
-  for (; i < n; ++i) part[i % 8] += f(x[i]);
-  return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
 // Mean over pairs of the per-pair values of each group (supersample, or one pooled group).

@@ -8,6 +8,7 @@
 #include "itbound/bounds/cmi_bounds.hpp"
 #include "itbound/error.hpp"
 #include "itbound/estimators/continuous_cmi.hpp"
+#include "itbound/estimators/detail/sums.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/rounding.hpp"
 
@@ -15,12 +16,7 @@ namespace itbound {
 namespace {
 
 using estimators::Correction;
-
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
-}
+using estimators::detail::mean;
 
 // Over the raw per-pair k-NN estimates: the fraction below 0 (noise around a small true MI), the sample sd,
 // the share of estimation samples whose ties were broken (a sign the loss is discrete) and the share of

@@ -6,6 +6,7 @@
 
 #include "itbound/bounds/test_set.hpp"
 #include "itbound/error.hpp"
+#include "itbound/estimators/detail/sums.hpp"
 #include "itbound/solvers/rounding.hpp"
 
 namespace itbound {
@@ -165,12 +166,6 @@ std::string design_note(const estimators::LooDesign& d) {
   return "not exhaustive: with k2 random leave-outs the plug-in estimate is biased (downward when k2 < n + 1); the bounds need an exhaustive design";
 }
 
-double mean_of(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
-}
-
 }  // namespace
 
 LooCmiReport evaluate_loo_cmi(const estimators::LooRuns& runs, estimators::Correction correction, double delta) {
@@ -179,7 +174,7 @@ LooCmiReport evaluate_loo_cmi(const estimators::LooRuns& runs, estimators::Corre
   LooCmiReport r;
   r.train_error = est.train_error;
   r.loo_error = est.loo_error;
-  r.gap = mean_of(est.run_gap);
+  r.gap = estimators::detail::mean(est.run_gap);
   r.shape = {runs.k1, runs.k2, runs.n, runs.n + 1};
   r.correction = estimators::to_string(correction);
   r.design = {est.design.exhaustive, est.design.repeats, estimators::to_string(est.design.learner),

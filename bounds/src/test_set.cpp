@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "itbound/error.hpp"
+#include "itbound/estimators/detail/sums.hpp"
 #include "itbound/solvers/binomial.hpp"
 #include "itbound/solvers/kl.hpp"
 #include "itbound/solvers/rounding.hpp"
@@ -38,15 +39,7 @@ Certificate test_set_bound(const TestSetOptions& o) {
   return cert;
 }
 
-namespace {
-
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
-}
-
-}  // namespace
+using estimators::detail::mean;
 
 Certificate expected_error_upper_limit(const std::string& name, const std::vector<double>& group_means,
                                        double loss_min, double loss_max, double delta, const std::string& quantity) {

@@ -11,10 +11,13 @@
 #include <random>
 
 #include "itbound/error.hpp"
+#include "itbound/estimators/detail/sums.hpp"
 #include "itbound/estimators/supersample_stats.hpp"
 #include "parallel.hpp"
 
 namespace itbound::estimators {
+
+using detail::mean;
 
 SupersampleView view(const SupersampleRuns& r) {
   return {r.k1,
@@ -51,10 +54,6 @@ const char* const kIntervalCovers =
     "estimator's bias (plug-in MI is biased, mostly low) nor the draw of the supersamples";
 
 namespace {
-
-double mean(const std::vector<double>& v) {
-  return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
 
 // Stratified delete-one jackknife (strata: supersamples): the variance of the mean is sum over supersamples of
 // (k2 - 1)/k2 sum_j (d_sj - mean_j d_sj)^2, d the change of the mean when run (s, j) is left out.
