@@ -28,11 +28,11 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
-// Mean trained loss of each supersample, summed in the order of the arrays.
-std::vector<double> direct_supersample_train(const SupersampleRuns& r) {
+// Mean trained (member u) or held-out (member 1 - u) loss of each supersample, summed in the order of the arrays.
+std::vector<double> direct_supersample_mean(const SupersampleRuns& r, bool heldout) {
   const auto per = static_cast<std::size_t>(r.k2 * r.n);
   std::vector<double> out(static_cast<std::size_t>(r.k1), 0.0);
-  for (std::size_t c = 0; c < r.mask.size(); ++c) out[c / per] += r.loss[2 * c + r.mask[c]];
+  for (std::size_t c = 0; c < r.mask.size(); ++c) out[c / per] += r.loss[2 * c + (r.mask[c] ^ (heldout ? 1 : 0))];
   for (double& t : out) t /= static_cast<double>(per);
   return out;
 }
@@ -96,10 +96,13 @@ void check_command_equals_direct(const std::string& file, double loss_max, const
     for (std::size_t i = 0; i < slmi.size(); ++i) CHECK(est.slmi[i] == doctest::Approx(slmi[i]).epsilon(1e-12));
     est.slmi = slmi;
   }
-  const auto train = direct_supersample_train(full);
+  const auto train = direct_supersample_mean(full, false), heldout = direct_supersample_mean(full, true);
   REQUIRE(est.supersample_train.size() == train.size());
-  for (std::size_t s = 0; s < train.size(); ++s)
+  REQUIRE(est.supersample_heldout.size() == heldout.size());
+  for (std::size_t s = 0; s < train.size(); ++s) {
     CHECK(est.supersample_train[s] == doctest::Approx(train[s]).epsilon(1e-14));
+    CHECK(est.supersample_heldout[s] == doctest::Approx(heldout[s]).epsilon(1e-14));
+  }
   est.supersample_train = train;
   CHECK(direct_follows(full) == expect_follows);
   CHECK(est.loss_follows_prediction == expect_follows);

@@ -139,6 +139,7 @@ void check_identical(const CmiEstimates& a, const CmiEstimates& b) {
   CHECK(a.emi == b.emi);
   CHECK(a.run_gap == b.run_gap);
   CHECK(a.supersample_train == b.supersample_train);
+  CHECK(a.supersample_heldout == b.supersample_heldout);
   CHECK(a.train_error == b.train_error);
   CHECK(a.heldout_error == b.heldout_error);
   CHECK(a.interpolating == b.interpolating);

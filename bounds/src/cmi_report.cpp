@@ -45,18 +45,6 @@ std::vector<double> over_supersamples(const std::vector<double>& per, std::size_
   return m;
 }
 
-// Mean held-out loss of each supersample: its mean training loss plus the mean gap of its runs.
-std::vector<double> supersample_heldout(const estimators::CmiEstimates& e, std::size_t k1) {
-  std::vector<double> out(k1, 0.0);
-  const std::size_t k2 = k1 ? e.run_gap.size() / k1 : 0;
-  for (std::size_t s = 0; s < k1; ++s) {
-    double gap = 0;
-    for (std::size_t j = 0; j < k2; ++j) gap += e.run_gap[s * k2 + j];
-    out[s] = e.supersample_train[s] + (k2 ? gap / static_cast<double>(k2) : 0.0);
-  }
-  return out;
-}
-
 std::string knn_detail(const estimators::KnnCmiEstimates& est, int k) {
   return "k-NN (Ross 2014) with k = " + std::to_string(k) + "; ties broken in " + percent(est.ecmi.tied_fraction) +
          " of the e-CMI samples" +
@@ -132,7 +120,7 @@ CmiReport evaluate_cmi(const estimators::SupersampleStats& stats, const estimato
   if (knn) in.information_detail = knn_detail(knn_est, o.k);
   r.bounds = cmi_bounds(in);
   r.bounds.push_back(expected_error_upper_limit(
-      "heldout-upper-limit", supersample_heldout(est, static_cast<std::size_t>(stats.k1())), stats.loss_min(),
+      "heldout-upper-limit", est.supersample_heldout, stats.loss_min(),
       stats.loss_max(), o.delta,
       "the expected held-out error of the algorithm at this training-set size (over data, selectors and training "
       "randomness), from the k1 supersamples' measured held-out errors"));

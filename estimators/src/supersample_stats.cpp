@@ -685,7 +685,7 @@ SupersampleStats SupersampleStats::accumulate_impl(const SupersampleView& v, Sup
   // counts and its runs' ones, which are added to the sums afterwards (ExactSum: the same sums in any order). At a
   // value that is not 0 or 1 the loop below counts everything again, one block after another.
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
-    if (st.dense_ && !st.has_pred_ && threads > 1 && k1 * blocks > 1) {
+  if (st.dense_ && !st.has_pred_ && threads > 1 && k1 * blocks > 1) {
     std::vector<std::uint32_t> ones(k1 * blocks * 2 * k2);
     std::atomic<bool> binary{true};
     parallel_for(k1 * blocks, threads, [&](std::size_t item) {
@@ -942,17 +942,22 @@ CmiEstimates SupersampleStats::finalize_impl(Correction correction, bool dense_e
   ExactSum train, held;
   out.run_gap.resize(k1 * k2);
   out.supersample_train.resize(k1);
+  out.supersample_heldout.resize(k1);
   for (std::size_t s = 0; s < k1; ++s) {
-    ExactSum supersample;
+    ExactSum supersample, supersample_held;
     for (std::size_t r = s * k2; r < (s + 1) * k2; ++r) {
       ExactSum gap = held_[r];
       gap.add(train_[r], true);
       out.run_gap[r] = gap.value() / static_cast<double>(n);
       supersample.add(train_[r]);
-      held.add(held_[r]);
+      supersample_held.add(held_[r]);
     }
+    // Each rounded once from its exact sum, then divided: within an ulp or two of the exact mean (the certified
+    // held-out limit is padded for that, not for a sum of rounded gaps of either sign).
     out.supersample_train[s] = supersample.value() / static_cast<double>(k2 * n);
+    out.supersample_heldout[s] = supersample_held.value() / static_cast<double>(k2 * n);
     train.add(supersample);
+    held.add(supersample_held);
   }
   const double total = static_cast<double>(k1 * k2 * n);
   out.train_error = train.value() / total;

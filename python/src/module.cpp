@@ -653,6 +653,7 @@ PYBIND11_MODULE(_itbound, m) {
         d["slmi"] = per_supersample(est.slmi, 1, st.n()).attr("reshape")(st.n());
         d["emi"] = per_supersample(est.emi, 1, st.n()).attr("reshape")(st.n());
         d["supersample_train"] = per_supersample(est.supersample_train, 1, st.k1()).attr("reshape")(st.k1());
+        d["supersample_heldout"] = per_supersample(est.supersample_heldout, 1, st.k1()).attr("reshape")(st.k1());
         d["run_gap"] = per_supersample(est.run_gap, st.k1(), st.k2());
         d["train_error"] = est.train_error;
         d["heldout_error"] = est.heldout_error;
@@ -662,7 +663,7 @@ PYBIND11_MODULE(_itbound, m) {
         d["prediction_repeats"] = est.prediction_repeats;
         return d;
       }, "The per-pair estimates as arrays: fcmi/ecmi/ldcmi (k1, n) (fcmi None without predictions), ldmi, slmi "
-         "and emi (n,), run_gap (k1, k2), supersample_train (k1,), train_error, heldout_error, interpolating, zero_one, "
+         "and emi (n,), run_gap (k1, k2), supersample_train and supersample_heldout (k1,), train_error, heldout_error, interpolating, zero_one, "
          "loss_follows_prediction, prediction_repeats. Keyword: correction.")
       .def_property_readonly("shape", [](const SupersampleStats& st) { return py::make_tuple(st.k1(), st.k2(), st.n()); })
       .def_property_readonly("complete", &SupersampleStats::complete)

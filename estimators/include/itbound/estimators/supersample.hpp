@@ -77,6 +77,7 @@ struct CmiEstimates {
   double train_error = 0, heldout_error = 0;   // mean over runs and pairs
   std::vector<double> run_gap;                  // held-out minus train error, per run (k1 * k2)
   std::vector<double> supersample_train;        // mean training loss of each supersample (k1)
+  std::vector<double> supersample_heldout;      // mean held-out loss of each supersample (k1)
   bool interpolating = true;                    // training loss at loss_min on every run
   bool zero_one = true;                         // every loss is 0 or 1
   // Within each supersample, the same prediction on the same member of a pair always came with the same loss
