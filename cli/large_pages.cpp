@@ -1,8 +1,9 @@
 // The itbound executable's allocations of 64 KiB and more go on transparent huge pages (THP in "madvise" mode,
-// Debian's default, gives them only to memory that asks). Faulting memory in 4 KiB at a time is what large runs
-// files cost most: on the shared virtual machines this project runs on, 28 ms of CPU per 10 MB touched, against
-// 0.9 ms with 2 MiB pages (measured; bench/README.md). Only the executable replaces operator new: the libraries,
-// the Python module and the tests allocate as the C++ runtime does.
+// Debian's default, gives them only to memory that asks). On the shared virtual machines this project runs on, each
+// page fault traps to the hypervisor, so memory entered 4 KiB at a time costs far more than on 2 MiB pages (the cmi
+// default path's estimates: 650 faults and 7-10 ms of CPU more than the same work on memory already entered, before
+// the region below; bench/README.md). Only the executable replaces operator new: the libraries, the Python module
+// and the tests allocate as the C++ runtime does.
 #include <malloc.h>
 #include <sys/mman.h>
 
@@ -23,10 +24,9 @@ constexpr std::size_t kLarge = std::size_t{1} << 20;
 // From 64 KiB to 1 MiB: blocks of a power-of-two size carved from one region of huge pages, kept for the process
 // once entered. A freed block waits for the next request of its size, so memory that is allocated and freed over
 // and over (per-call scratch, thread-local buffers of short-lived worker threads, bootstrap replicates) is entered
-// once; a 2 MiB page of its own per block would be cleared by the kernel at each allocation. (A 0.4 MB vector on
-// small pages: 1.2 ms faulted, 0.6 ms entered in one MADV_POPULATE_WRITE call; the estimates and jackknife of the
-// cmi default path took 650 such faults for their per-pair vectors and scratch, 21 from here.) Past the region's
-// end, or if it cannot be reserved, they come from malloc like smaller ones.
+// once; a 2 MiB page of its own per block would be cleared by the kernel at each allocation. (The estimates and
+// jackknife of the cmi default path took 650 faults for their per-pair vectors and scratch, 21 from here.) Past the
+// region's end, or if it cannot be reserved, they come from malloc like smaller ones.
 constexpr std::size_t kArenaMin = std::size_t{64} << 10;
 constexpr int kClasses = 5;  // 64 KiB, 128 KiB, 256 KiB, 512 KiB, 1 MiB
 constexpr std::size_t kArenaBytes = std::size_t{256} << 20;  // reserved address space; pages are entered as used

@@ -37,10 +37,10 @@ __attribute__((target("pclmul,sse2"))) inline __m128i fold(__m128i x, __m128i k,
 }
 
 // The four lanes of the last 64-byte block folded into one, then 16 bytes at a time, then the rest by table.
-__attribute__((target("pclmul,sse2"))) inline std::uint32_t finish(__m128i x0, __m128i x1, __m128i x2, __m128i x3,
-                                                                   const unsigned char* p, std::size_t size) {
+__attribute__((target("pclmul,sse2"))) inline std::uint32_t finish(const __m128i (&x)[4], const unsigned char* p,
+                                                                   std::size_t size) {
   const __m128i by1 = _mm_set_epi64x(0x0ccaa009e, 0x1751997d0);
-  x0 = fold(fold(fold(x0, by1, x1), by1, x2), by1, x3);
+  __m128i x0 = fold(fold(fold(x[0], by1, x[1]), by1, x[2]), by1, x[3]);
   for (; size >= 16; p += 16, size -= 16) x0 = fold(x0, by1, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   unsigned char rest[16];
   _mm_storeu_si128(reinterpret_cast<__m128i*>(rest), x0);
@@ -53,16 +53,11 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc32_clmul(std::uint32_t c
   const __m128i by4 = _mm_set_epi64x(0x1c6e41596, 0x154442bd4);
   const auto load = [](const unsigned char* q) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q)); };
   // The running CRC enters as an XOR on the first four message bytes.
-  __m128i x0 = _mm_xor_si128(load(p), _mm_cvtsi32_si128(static_cast<int>(~crc))), x1 = load(p + 16),
-          x2 = load(p + 32), x3 = load(p + 48);
-  p += 64, size -= 64;
-  for (; size >= 64; p += 64, size -= 64) {
-    x0 = fold(x0, by4, load(p));
-    x1 = fold(x1, by4, load(p + 16));
-    x2 = fold(x2, by4, load(p + 32));
-    x3 = fold(x3, by4, load(p + 48));
-  }
-  return finish(x0, x1, x2, x3, p, size);
+  __m128i x[4] = {_mm_xor_si128(load(p), _mm_cvtsi32_si128(static_cast<int>(~crc))), load(p + 16), load(p + 32),
+                  load(p + 48)};
+  for (p += 64, size -= 64; size >= 64; p += 64, size -= 64)
+    for (int q = 0; q < 4; ++q) x[q] = fold(x[q], by4, load(p + 16 * q));
+  return finish(x, p, size);
 }
 
 // The same folds four 128-bit lanes at a time (VPCLMULQDQ on 512-bit vectors): four vectors cover 256 bytes and are
@@ -82,20 +77,15 @@ __attribute__((target("pclmul,sse2,avx512f,vpclmulqdq"))) std::uint32_t crc32_vp
   const __m512i by4 = _mm512_set_epi64(0x1c6e41596, 0x154442bd4, 0x1c6e41596, 0x154442bd4, 0x1c6e41596, 0x154442bd4,
                                        0x1c6e41596, 0x154442bd4);
   const __m512i start = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, static_cast<std::uint32_t>(~crc));
-  __m512i z0 = _mm512_xor_si512(_mm512_loadu_si512(p), start), z1 = _mm512_loadu_si512(p + 64),
-          z2 = _mm512_loadu_si512(p + 128), z3 = _mm512_loadu_si512(p + 192);
-  p += 256, size -= 256;
-  for (; size >= 256; p += 256, size -= 256) {
-    z0 = fold4(z0, by16, _mm512_loadu_si512(p));
-    z1 = fold4(z1, by16, _mm512_loadu_si512(p + 64));
-    z2 = fold4(z2, by16, _mm512_loadu_si512(p + 128));
-    z3 = fold4(z3, by16, _mm512_loadu_si512(p + 192));
-  }
-  z0 = fold4(fold4(fold4(z0, by4, z1), by4, z2), by4, z3);
+  __m512i z[4] = {_mm512_xor_si512(_mm512_loadu_si512(p), start), _mm512_loadu_si512(p + 64),
+                  _mm512_loadu_si512(p + 128), _mm512_loadu_si512(p + 192)};
+  for (p += 256, size -= 256; size >= 256; p += 256, size -= 256)
+    for (int q = 0; q < 4; ++q) z[q] = fold4(z[q], by16, _mm512_loadu_si512(p + 64 * q));
+  __m512i z0 = fold4(fold4(fold4(z[0], by4, z[1]), by4, z[2]), by4, z[3]);
   for (; size >= 64; p += 64, size -= 64) z0 = fold4(z0, by4, _mm512_loadu_si512(p));
   __m128i lane[4];
   _mm512_storeu_si512(lane, z0);
-  return finish(lane[0], lane[1], lane[2], lane[3], p, size);
+  return finish(lane, p, size);
 }
 #endif
 
